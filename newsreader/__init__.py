@@ -1,0 +1,3 @@
+"""newsreader: read saved news-aggregator dumps in a terminal, duplicates folded."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Dump files in, parsed stories out: decoding, format detection and the two parsers."""

@@ -1,0 +1,22 @@
+"""The project's own error types: everything a user can cause ends in one of these."""
+
+
+class NewsreaderError(Exception):
+    """Base of every error newsreader reports to the user instead of a traceback."""
+
+
+class DumpError(NewsreaderError):
+    """A dump file could not be read; the message names the file and the reason."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class LibraryError(NewsreaderError):
+    """The library on disk is damaged, locked or of an unknown version."""
+
+
+class UnknownStory(NewsreaderError):
+    """No story in the library has the given id."""

@@ -1,0 +1,102 @@
+"""The `newsreader` command: parse arguments, open the library, run a command or the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsreader import __version__
+from newsreader.config import default_library_path
+from newsreader.errors import NewsreaderError
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2026-11-25T10:00:00Z)"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every newsreader command."""
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="Read saved news-aggregator dumps in the terminal; duplicates folded.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="library folder (default: $NEWSREADER_DB or the user data directory)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    importing = commands.add_parser("import", help="import dump files or folders (recursive)")
+    importing.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    importing.add_argument(
+        "--captured-at",
+        type=_timestamp,
+        metavar="TIME",
+        help="when the pages were saved (ISO 8601; default: each file's modification time)",
+    )
+
+    listing = commands.add_parser("list", help="list stories, newest first")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--all", action="store_true", help="include hidden duplicates")
+    listing.add_argument("--unread", action="store_true", help="only unread stories")
+    listing.add_argument("--starred", action="store_true", help="only starred stories")
+
+    showing = commands.add_parser("show", help="show one story as readable text")
+    showing.add_argument("id", metavar="ID")
+
+    marking = commands.add_parser("mark", help="mark stories read, unread, starred or unstarred")
+    marking.add_argument("ids", nargs="+", metavar="ID")
+    how = marking.add_mutually_exclusive_group(required=True)
+    for flag in ("read", "unread", "star", "unstar"):
+        how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
+
+    grouping = commands.add_parser("group", help="show two stories as versions of one story")
+    grouping.add_argument("keep", metavar="ID")
+    grouping.add_argument("other", metavar="ID")
+    ungrouping = commands.add_parser("ungroup", help="show a story on its own, not as a version")
+    ungrouping.add_argument("id", metavar="ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run newsreader with `argv`; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except NewsreaderError as error:
+        print(f"newsreader: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from newsreader import cli
+    from newsreader.library import Library
+
+    folder = args.db or default_library_path()
+    if args.command is None:
+        from newsreader.app import run_app
+
+        return run_app(folder)
+    library = Library(folder)
+    try:
+        return int(cli.COMMANDS[args.command](library, args))
+    finally:
+        library.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

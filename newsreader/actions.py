@@ -1,0 +1,36 @@
+"""Every user command, declared once: it drives the key bindings, the help and the palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class UserAction:
+    """One thing a user can do: its action name, default keys and a short description."""
+
+    name: str  # the App action it runs (`action_<name>`), also the id users rebind it by
+    keys: str  # Textual key names, comma separated
+    description: str
+    footer: bool = False  # shown in the footer as well as in help and the palette
+    key_display: str | None = None
+
+
+ACTIONS: tuple[UserAction, ...] = (
+    UserAction("cursor_down", "j,down", "Next story"),
+    UserAction("cursor_up", "k,up", "Previous story"),
+    UserAction("open_story", "enter", "Open story", footer=True),
+    UserAction("toggle_read", "r", "Toggle read", footer=True),
+    UserAction("toggle_star", "s", "Toggle star", footer=True),
+    UserAction("back", "escape", "Back to the list"),
+    UserAction("help", "question_mark", "Help", footer=True, key_display="?"),
+    UserAction("quit", "q", "Quit", footer=True),
+)
+
+
+def action_named(name: str) -> UserAction:
+    """The action called `name`; KeyError when there is none."""
+    for action in ACTIONS:
+        if action.name == name:
+            return action
+    raise KeyError(name)

@@ -1,0 +1,257 @@
+"""The Textual app: wires the library and the settings into the list, the reader and the keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from newsreader import __version__
+from newsreader.actions import ACTIONS
+from newsreader.config import Config, config_folder, save_config
+from newsreader.library import Library
+from newsreader.themes import builtin_theme_folder, load_themes
+from newsreader.widgets.reader import Reader
+from newsreader.widgets.story_list import ListRow, StoryList
+
+NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
+
+
+def _bindings() -> list[BindingType]:
+    return [
+        Binding(
+            action.keys,
+            action.name,
+            action.description,
+            show=action.footer,
+            key_display=action.key_display,
+            id=action.name,
+        )
+        for action in ACTIONS
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every action with its keys, from the same table that binds them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        super().__init__()
+        self._keys = keys
+
+    def compose(self) -> ComposeResult:
+        lines = Text(f"newsreader {__version__} — keys\n\n", style="bold")
+        for action in ACTIONS:
+            keys = action.key_display or self._keys.get(action.name, action.keys)
+            lines.append(f"{keys.replace(',', ' / '):>16}  ", style="bold")
+            lines.append(f"{action.description}\n")
+        lines.append("\nctrl+p opens the command palette. Esc closes this help.")
+        yield Static(lines, id="help")
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss()
+
+
+class NewsReader(App[None]):
+    """A terminal newsreader: triage saved news dumps by keyboard."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+
+    def __init__(self, library: Library, config: Config, config_path: Path | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.config_path = config_path
+        self.library.mark_group_read = config.mark_group_read
+        self.unread = 0
+        self.starred = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="panes"):
+            yield StoryList(self.library.is_read, self.library.is_starred, id="stories")
+            yield Reader(id="reader")
+        yield Footer()
+
+    @property
+    def story_list(self) -> StoryList:
+        """The story list widget."""
+        return self.query_one(StoryList)
+
+    @property
+    def reader(self) -> Reader:
+        """The reader pane."""
+        return self.query_one(Reader)
+
+    def on_mount(self) -> None:
+        themes, problems = load_themes(builtin_theme_folder(), config_folder() / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(f"{problem.path.name}: {problem.reason}", title="Theme not loaded")
+        self.theme = self.config.theme if self.config.theme in self.available_themes else (
+            "newsreader-dark"
+        )
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self._load_rows()
+        self._layout_for(self.size.width)
+        self.story_list.focus()
+
+    def watch_theme(self, theme: str) -> None:
+        if self.config.theme != theme:
+            self.config.theme = theme
+            if self.config_path is not None:
+                save_config(self.config, self.config_path)
+
+    # ---- data down ------------------------------------------------------------------------
+
+    def _load_rows(self, keep: str | None = None) -> None:
+        rows = [
+            ListRow(
+                story,
+                depth=1 if story.role == "related" else 0,
+                hidden_versions=len(self.library.versions(story.id)) - 1,
+            )
+            for story in self.library.visible()
+        ]
+        self.story_list.set_rows(rows, keep=keep)
+        self.unread, self.starred = self.library.counts()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown = len(self.story_list.rows)
+        self.query_one("#status", Static).update(
+            Text(f"All stories ({shown})  ·  {self.unread} unread  ·  {self.starred} starred")
+        )
+
+    def _show(self, story_id: str) -> None:
+        story = self.library.story(story_id)
+        others = [v for v in self.library.versions(story_id) if v != story_id]
+        sources = tuple(dict.fromkeys(self.library.meta(v).source for v in others))
+        self.reader.show_story(story, sources)
+
+    # ---- messages up ----------------------------------------------------------------------
+
+    def on_story_list_opened(self, message: StoryList.Opened) -> None:
+        self._set_read(message.story_id, True)
+        self._show(message.story_id)
+        if self.screen.has_class("narrow"):
+            self._focus_pane(self.reader)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for(event.size.width)
+
+    def on_app_focus(self) -> None:
+        if self.library.refresh():
+            current = self.story_list.current
+            self._load_rows(keep=current.id if current else None)
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_down(animate=False)
+        else:
+            self.story_list.move(1)
+
+    def action_cursor_up(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_up(animate=False)
+        else:
+            self.story_list.move(-1)
+
+    def action_open_story(self) -> None:
+        self.story_list.open_current()
+
+    def action_toggle_read(self) -> None:
+        current = self.story_list.current
+        if current is not None:
+            self._set_read(current.id, not self.library.is_read(current.id))
+
+    def action_toggle_star(self) -> None:
+        current = self.story_list.current
+        if current is None:
+            return
+        starred = not self.library.is_starred(current.id)
+        changed = self.library.set_starred([current.id], starred)
+        self.starred += len(changed) if starred else -len(changed)
+        self.story_list.refresh_story(current.id)
+        self._update_status()
+
+    def action_back(self) -> None:
+        self._focus_pane(self.story_list)
+
+    def action_help(self) -> None:
+        keys = {b.id: b.key for _, b in self.active_bindings.values() if b.id}
+        self.push_screen(HelpScreen(keys))
+
+    def _set_read(self, story_id: str, read: bool) -> None:
+        """Mark a story (and its versions) read or unread; on disk before this returns."""
+        changed = self.library.set_read([story_id], read)
+        shown = [sid for sid in changed if self.library.duplicate_of(sid) is None]
+        self.unread += -len(shown) if read else len(shown)
+        for sid in changed:
+            self.story_list.refresh_story(sid)
+        self._update_status()
+
+    def _focus_pane(self, pane: StoryList | Reader) -> None:
+        other = self.reader if pane is self.story_list else self.story_list
+        pane.remove_class("away")
+        other.add_class("away")
+        pane.focus()
+
+    def _layout_for(self, width: int) -> None:
+        narrow = width < NARROW_BELOW
+        self.screen.set_class(narrow, "narrow")
+        if narrow and not self.reader.has_class("away") and not self.story_list.has_class("away"):
+            self.reader.add_class("away")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for action in ACTIONS:
+            yield SystemCommand(
+                action.description,
+                f"{action.description} ({action.key_display or action.keys})",
+                lambda name=action.name: self.run_action(name),
+            )
+
+
+def run_app(folder: Path) -> int:
+    """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
+    from newsreader.config import load_config
+    from newsreader.importer import import_paths
+
+    library = Library(folder)
+    try:
+        if library.is_empty():
+            seeds = seed_folder()
+            if seeds is not None:
+                import_paths(library, [seeds])
+        config_path = config_folder() / "config.toml"
+        NewsReader(library, load_config(config_path), config_path).run()
+    finally:
+        library.close()
+    return 0
+
+
+def seed_folder() -> Path | None:
+    """The sample dumps shipped with newsreader (package data, or seeds/ in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return None

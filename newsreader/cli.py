@@ -1,0 +1,173 @@
+"""The commands behind `newsreader import|list|show|mark|group|ungroup`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from newsreader.importer import ImportOutcome, import_paths
+from newsreader.library import Library
+from newsreader.models import Story
+
+READING_WIDTH = 78
+
+
+def _with_progress(library: Library, args: argparse.Namespace) -> ImportOutcome:
+    """Import with a progress bar on a terminal, and quietly otherwise."""
+    if not sys.stderr.isatty():
+        return import_paths(library, args.paths, args.captured_at)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = progress.add_task("import", total=None)
+
+    def on_file(number: int, total: int, _path: object) -> None:
+        progress.update(task, completed=number - 1, total=total)
+
+    with progress:
+        return import_paths(library, args.paths, args.captured_at, on_file)
+
+
+def import_command(library: Library, args: argparse.Namespace) -> int:
+    """Import files and folders; exit 1 when any file was rejected."""
+    outcome = _with_progress(library, args)
+    report = outcome.report
+    for warning in report.warnings:
+        print(f"newsreader: warning: {warning}", file=sys.stderr)
+    for error in outcome.rejected:
+        print(f"newsreader: rejected {error.name}: {error.reason}", file=sys.stderr)
+    print(
+        f"{report.dumps_read} dumps read ({report.dumps_already_there} already in the library), "
+        f"{report.stories_added} stories added, {report.duplicates_hidden} duplicates hidden, "
+        f"{len(outcome.rejected)} files rejected"
+    )
+    return 1 if outcome.rejected else 0
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """The `list --json` object of a story: the stable contract scripts rely on."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "source": story.source,
+        "age": story.age,
+        "published": story.published,
+        "authors": list(story.authors),
+        "paragraphs": list(story.paragraphs),
+        "role": story.role,
+        "main_id": story.main_id,
+        "dump": story.dump,
+        "read": story.read,
+        "starred": story.starred,
+        "duplicate_of": story.duplicate_of,
+    }
+
+
+def list_command(library: Library, args: argparse.Namespace) -> int:
+    """Print stories newest first, as text or one JSON object per line."""
+    metas = library.stories if args.all else library.visible()
+    metas = sorted(metas, key=lambda m: m.order)
+    metas.sort(key=lambda m: m.published or "", reverse=True)
+    out = sys.stdout
+    for meta in metas:
+        if args.unread and library.is_read(meta.id):
+            continue
+        if args.starred and not library.is_starred(meta.id):
+            continue
+        if args.json:
+            out.write(orjson.dumps(story_json(library.story(meta.id))).decode() + "\n")
+        else:
+            flags = ("*" if library.is_starred(meta.id) else " ") + (
+                " " if library.is_read(meta.id) else "N"
+            )
+            out.write(f"{meta.id}  {flags}  {meta.source[:18]:<18}  {meta.age:<15}  {meta.title}\n")
+    return 0
+
+
+def render_story(story: Story, versions: list[tuple[str, str]]) -> str:
+    """A story as plain, wrapped text for the terminal."""
+    lines = [story.title, "=" * min(len(story.title), READING_WIDTH)]
+    byline = " · ".join(part for part in (story.source, story.age) if part)
+    lines.append(byline)
+    if story.authors:
+        lines.append("By " + ", ".join(story.authors))
+    if story.published:
+        lines.append(f"Published {story.published}")
+    lines.append(f"id {story.id}  dump {story.dump}")
+    marks = [m for m, on in (("read", story.read), ("starred", story.starred)) if on]
+    if marks:
+        lines.append("Marked " + " and ".join(marks))
+    for paragraph in story.paragraphs:
+        lines.append("")
+        lines.extend(textwrap.wrap(paragraph, READING_WIDTH, break_long_words=True) or [""])
+    for caption in story.captions:
+        lines.extend(["", *textwrap.wrap(f"[photo] {caption}", READING_WIDTH)])
+    for note in story.notes:
+        lines.extend(["", *textwrap.wrap(note, READING_WIDTH)])
+    if versions:
+        lines.extend(["", "Other versions:"])
+        lines.extend(f"  {vid}  {source}" for vid, source in versions)
+    return "\n".join(lines) + "\n"
+
+
+def show_command(library: Library, args: argparse.Namespace) -> int:
+    """Print one story as readable text, with its other versions."""
+    story = library.story(library.resolve(args.id))
+    others = [v for v in library.versions(story.id) if v != story.id]
+    versions = [(v, f"{library.meta(v).source} — {library.meta(v).title}") for v in others]
+    sys.stdout.write(render_story(story, versions))
+    return 0
+
+
+def mark_command(library: Library, args: argparse.Namespace) -> int:
+    """Mark stories read, unread, starred or unstarred."""
+    ids = [library.resolve(text) for text in args.ids]
+    if args.how in ("read", "unread"):
+        changed = library.set_read(ids, args.how == "read")
+    else:
+        changed = library.set_starred(ids, args.how == "star")
+    print(f"{len(changed)} stories marked {args.how}")
+    return 0
+
+
+def group_command(library: Library, args: argparse.Namespace) -> int:
+    """Join two stories into one group."""
+    keep, other = library.resolve(args.keep), library.resolve(args.other)
+    library.group(keep, other)
+    print(f"{other} is now a version of {library.versions(keep)[0]}")
+    return 0
+
+
+def ungroup_command(library: Library, args: argparse.Namespace) -> int:
+    """Split a story out of its group."""
+    story_id = library.resolve(args.id)
+    library.ungroup(story_id)
+    print(f"{story_id} is now shown on its own")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "import": import_command,
+    "list": list_command,
+    "show": show_command,
+    "mark": mark_command,
+    "group": group_command,
+    "ungroup": ungroup_command,
+}

@@ -1,0 +1,78 @@
+"""Where newsreader keeps things, and the user's settings (a small TOML file)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from newsreader.errors import NewsreaderError
+
+APP_NAME = "newsreader"
+
+
+def default_library_path() -> Path:
+    """The library folder: $NEWSREADER_DB, else the user data directory."""
+    env = os.environ.get("NEWSREADER_DB")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path(APP_NAME) / "library"
+
+
+def config_folder() -> Path:
+    """The user config directory ($NEWSREADER_CONFIG_DIR overrides it, for tests and scripts)."""
+    env = os.environ.get("NEWSREADER_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_config_path(APP_NAME)
+
+
+@dataclass
+class Config:
+    """User settings: theme, key overrides by action name, and reading behaviour."""
+
+    theme: str = "newsreader-dark"
+    keys: dict[str, str] = field(default_factory=dict)
+    mark_group_read: bool = True
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the settings file; missing means defaults, broken means a NewsreaderError."""
+    path = path or config_folder() / "config.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise NewsreaderError(f"{path}: cannot read settings ({error})") from error
+    config = Config()
+    if isinstance(data.get("theme"), str):
+        config.theme = data["theme"]
+    if isinstance(data.get("mark_group_read"), bool):
+        config.mark_group_read = data["mark_group_read"]
+    keys = data.get("keys")
+    if isinstance(keys, dict):
+        config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    return config
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def save_config(config: Config, path: Path | None = None) -> None:
+    """Write the settings file (keys by action name under [keys])."""
+    path = path or config_folder() / "config.toml"
+    lines = [
+        f"theme = {_toml_string(config.theme)}",
+        f"mark_group_read = {'true' if config.mark_group_read else 'false'}",
+        "",
+        "[keys]",
+        *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

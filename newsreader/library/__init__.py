@@ -1,0 +1,298 @@
+"""The library: the only code that touches TinyDB. Imports dumps, serves stories, keeps marks.
+
+A library is a folder (0700) of files (0600):
+- `library.json`  — TinyDB: one document per imported dump with its stories' metadata;
+- `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
+- `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
+- `dedup-*.npy`   — the duplicate index's sketches (see dedup.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import UnknownStory
+from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
+from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
+from newsreader.library.marks import MarkState
+from newsreader.models import ParsedDump, Story
+from newsreader.storage import locked
+
+__all__ = ["ImportReport", "Library", "StoryMeta"]
+
+# An import commits whole dumps at least this often, so that a long import interrupted
+# keeps most of its work, without rewriting library.json for every dump.
+_COMMIT_EVERY_STORIES = 5000
+_COMMIT_EVERY_SECONDS = 5.0
+
+
+def story_id(digest: str, position: int) -> str:
+    """The stable id of the story at `position` in the dump whose text hashes to `digest`."""
+    return hashlib.blake2b(f"{digest}:{position}".encode(), digest_size=6).hexdigest()
+
+
+@dataclass
+class ImportReport:
+    """What one import did."""
+
+    dumps_read: int = 0
+    dumps_already_there: int = 0
+    stories_added: int = 0
+    duplicates_hidden: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class Library:
+    """One library folder, opened for reading and writing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.catalog: Catalog = open_catalog(self.folder)
+        self.marks = MarkState(self.folder)
+        self.mark_group_read = True
+        self._groups: Groups = Groups()
+        self._regroup()
+
+    # ---- reading -------------------------------------------------------------------------
+
+    @property
+    def stories(self) -> list[StoryMeta]:
+        """Every story, duplicates included, in library order."""
+        return self.catalog.stories
+
+    def is_empty(self) -> bool:
+        """True when nothing has been imported yet."""
+        return not self.catalog.stories
+
+    def meta(self, story_id: str) -> StoryMeta:
+        """The metadata of one story; UnknownStory if there is none with that id."""
+        try:
+            return self.catalog.by_id[story_id]
+        except KeyError:
+            raise UnknownStory(f"no story with id {story_id!r}") from None
+
+    def resolve(self, text: str) -> str:
+        """The full id of the story whose id is `text` or starts with it."""
+        if text in self.catalog.by_id:
+            return text
+        found = [sid for sid in self.catalog.by_id if sid.startswith(text)] if text else []
+        if len(found) == 1:
+            return found[0]
+        reason = "is ambiguous" if found else "matches no story"
+        raise UnknownStory(f"story id {text!r} {reason}")
+
+    def is_read(self, story_id: str) -> bool:
+        """Whether the story is marked read."""
+        return bool(self.marks.get(story_id, "read", False))
+
+    def is_starred(self, story_id: str) -> bool:
+        """Whether the story is starred."""
+        return bool(self.marks.get(story_id, "starred", False))
+
+    def duplicate_of(self, story_id: str) -> str | None:
+        """The id of the version shown instead of this story, or None if it is shown."""
+        return self._groups.duplicate_of(story_id)
+
+    def versions(self, story_id: str) -> list[str]:
+        """Every version of the story, the shown one first."""
+        return self._groups.versions(story_id)
+
+    def visible(self) -> list[StoryMeta]:
+        """The stories a reader sees: one per group, in library order."""
+        return [s for s in self.catalog.stories if self._groups.duplicate_of(s.id) is None]
+
+    def story(self, story_id: str) -> Story:
+        """The whole story, body included (read from disk on demand)."""
+        meta = self.meta(story_id)
+        body = self.catalog.body(meta)
+        return Story(
+            id=meta.id,
+            title=meta.title,
+            source=meta.source,
+            age=meta.age,
+            published=meta.published,
+            authors=meta.authors,
+            paragraphs=tuple(body.get("paragraphs", ())),
+            role="related" if meta.role == "related" else "main",
+            main_id=meta.main_id,
+            dump=meta.dump,
+            url=meta.url,
+            captions=tuple(body.get("captions", ())),
+            notes=tuple(body.get("notes", ())),
+            read=self.is_read(meta.id),
+            starred=self.is_starred(meta.id),
+            duplicate_of=self.duplicate_of(meta.id),
+        )
+
+    def counts(self) -> tuple[int, int]:
+        """(unread, starred) among the stories a reader sees."""
+        visible = self.visible()
+        unread = sum(1 for s in visible if not self.is_read(s.id))
+        starred = sum(1 for s in self.catalog.stories if self.is_starred(s.id))
+        return unread, starred
+
+    def refresh(self) -> bool:
+        """Pick up imports and marks made by other processes; True when anything changed."""
+        changed = False
+        if self.catalog.changed_on_disk():
+            self.catalog.reload()
+            changed = True
+        if self.marks.refresh():
+            changed = True
+        if changed:
+            self._regroup()
+        return changed
+
+    # ---- marking -------------------------------------------------------------------------
+
+    def set_read(self, ids: Sequence[str], read: bool = True) -> list[str]:
+        """Mark stories read or unread (their whole groups too, unless turned off)."""
+        targets = self._with_groups(ids) if self.mark_group_read else list(ids)
+        changes = {sid: read for sid in targets if self.is_read(sid) != read}
+        self.marks.set_many("read", changes)
+        return list(changes)
+
+    def set_starred(self, ids: Sequence[str], starred: bool = True) -> list[str]:
+        """Star or unstar stories (only those given: a star stays on the story starred)."""
+        for sid in ids:
+            self.meta(sid)
+        changes = {sid: starred for sid in ids if self.is_starred(sid) != starred}
+        self.marks.set_many("starred", changes)
+        return list(changes)
+
+    def ungroup(self, story_id: str) -> None:
+        """Take a story out of its group: it is shown on its own from now on."""
+        self.meta(story_id)
+        self.marks.set_many("group", {story_id: SOLO_PREFIX + story_id})
+        self._regroup()
+
+    def group(self, keep_id: str, other_id: str) -> None:
+        """Put `other_id` in the group of `keep_id`."""
+        self.meta(keep_id)
+        self.meta(other_id)
+        self.marks.set_many("group", {other_id: self._groups.key_of[keep_id]})
+        self._regroup()
+
+    def _with_groups(self, ids: Sequence[str]) -> list[str]:
+        result: dict[str, None] = {}
+        for sid in ids:
+            self.meta(sid)
+            result.update(dict.fromkeys(self._groups.versions(sid)))
+        return list(result)
+
+    def _regroup(self) -> None:
+        overrides = {sid: str(key) for sid, key in self.marks.items("group") if key}
+        self._groups = compute_groups(self.catalog.stories, overrides)
+
+    # ---- importing -----------------------------------------------------------------------
+
+    def import_dumps(self, dumps: Iterable[ParsedDump]) -> ImportReport:
+        """Add dumps not yet in the library; each dump goes in whole or not at all."""
+        from newsreader.dedup import DuplicateIndex
+
+        report = ImportReport()
+        with locked(self.folder / "import.lock"):
+            self.catalog.reload()
+            index = DuplicateIndex.load(self.folder)
+            batch = _Batch(self.catalog, index)
+            for dump in dumps:
+                report.dumps_read += 1
+                report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
+                if dump.digest in self.catalog.digests or dump.digest in batch.digests:
+                    report.dumps_already_there += 1
+                    continue
+                added, hidden = batch.add(dump)
+                report.stories_added += added
+                report.duplicates_hidden += hidden
+                if batch.due():
+                    batch.commit()
+            batch.commit()
+        self._regroup()
+        return report
+
+    def close(self) -> None:
+        """Release files held open."""
+        self.catalog.close()
+
+
+class _Batch:
+    """Dumps parsed but not yet committed; a crash before `commit` leaves no trace of them."""
+
+    def __init__(self, catalog: Catalog, index: Any) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.known: set[str] = set(catalog.by_id)
+        self.digests: set[str] = set()
+        self.dumps: list[dict[str, Any]] = []
+        self.bodies: list[dict[str, Any]] = []
+        self.metas: list[dict[str, Any]] = []
+        self.started = time.monotonic()
+
+    def add(self, dump: ParsedDump) -> tuple[int, int]:
+        """Index one dump's stories; return (stories added, found to repeat another)."""
+        docs: list[dict[str, Any]] = []
+        hidden = 0
+        main_id = story_id(dump.digest, 0)
+        for position, story in enumerate(dump.stories):
+            sid = story_id(dump.digest, position)
+            found = self.index.find(sid, story.title, story.paragraphs)
+            match = next((other for other in found if other in self.known), None)
+            self.index.add(sid, story.title, story.paragraphs)
+            self.known.add(sid)
+            hidden += match is not None
+            doc = {
+                "id": sid,
+                "title": story.title,
+                "source": story.source,
+                "age": story.age,
+                "published": story.published,
+                "authors": list(story.authors),
+                "role": "main" if position == 0 else "related",
+                "main_id": None if position == 0 else main_id,
+                "url": story.url,
+                "words": sum(len(p.split()) for p in story.paragraphs),
+                "match": match,
+            }
+            docs.append(doc)
+            self.metas.append(doc)
+            self.bodies.append(
+                {
+                    "id": sid,
+                    "paragraphs": list(story.paragraphs),
+                    "captions": list(story.captions),
+                    "notes": list(story.notes),
+                }
+            )
+        self.dumps.append(
+            {
+                "digest": dump.digest,
+                "file": dump.name,
+                "captured_at": dump.captured_at,
+                "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "stories": docs,
+            }
+        )
+        self.digests.add(dump.digest)
+        return len(docs), hidden
+
+    def due(self) -> bool:
+        """Whether enough has piled up to commit now."""
+        elapsed = time.monotonic() - self.started
+        return len(self.bodies) >= _COMMIT_EVERY_STORIES or elapsed >= _COMMIT_EVERY_SECONDS
+
+    def commit(self) -> None:
+        """Write bodies, then the duplicate index, then the dumps (the commit point)."""
+        if self.dumps:
+            segments = self.catalog.write_bodies(self.bodies)
+            for doc, segment in zip(self.metas, segments, strict=True):
+                doc["segment"] = segment
+            self.index.save(self.catalog.folder)
+            self.catalog.commit(self.dumps)
+        self.dumps, self.bodies, self.metas = [], [], []
+        self.started = time.monotonic()

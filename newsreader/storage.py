@@ -1,0 +1,195 @@
+"""Durable files for the library: atomic JSON storage for TinyDB, an fsynced append log, locks."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from newsreader.errors import LibraryError
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and parents) readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    with contextlib.suppress(OSError):
+        folder.chmod(FOLDER_MODE)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so that a rename in it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` all at once: temp file, fsync, rename, fsync the folder."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(path.parent)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, raising LibraryError that names the file when it is damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise LibraryError(f"{path}: cannot be read ({error.strerror})") from error
+    if not raw.strip():
+        raise LibraryError(f"{path}: the file is empty (damaged library file)")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise LibraryError(f"{path}: damaged JSON ({error})") from error
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never overwrites in place and re-reads only when the file changed.
+
+    TinyDB's own JSONStorage truncates and rewrites the file: a crash mid-write loses the
+    library. This one writes a temp file and renames it. Reads are cached by the file's
+    identity (inode, size, mtime) because TinyDB reads the whole file on every operation.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._cache: dict[str, Any] | None = None
+        self._stamp: tuple[int, int, int] | None = None
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        """The file's identity now (inode, size, mtime), or None when it does not exist."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def read(self) -> dict[str, Any] | None:
+        """Return the file's data, parsing it again only when another write replaced it."""
+        stamp = self.stamp()
+        if stamp is None:
+            self._cache, self._stamp = None, None
+            return None
+        if self._cache is None or stamp != self._stamp:
+            data = read_json(self.path)
+            if not isinstance(data, dict):
+                raise LibraryError(f"{self.path}: not a newsreader library file")
+            self._cache, self._stamp = data, stamp
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        """Write all of `data` atomically and durably."""
+        try:
+            write_atomic(self.path, orjson.dumps(data))
+        except BaseException:
+            self._cache, self._stamp = None, None
+            raise
+        self._cache, self._stamp = data, self.stamp()
+
+    def close(self) -> None:
+        """Forget the cached data."""
+        self._cache, self._stamp = None, None
+
+
+@contextlib.contextmanager
+def locked(path: Path, shared: bool = False) -> Iterator[None]:
+    """Hold an advisory lock on `path` (created 0600) for the duration of the block."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+class AppendLog:
+    """A file of JSON lines, each appended and fsynced under a lock before the call returns."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, records: list[dict[str, Any]]) -> None:
+        """Append `records` as one durable write."""
+        payload = b"".join(orjson.dumps(record) + b"\n" for record in records)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            size = os.fstat(fd).st_size
+            # A crash mid-append leaves a torn line; start on a fresh line so that this
+            # acknowledged record is not glued to the fragment and lost with it.
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                payload = b"\n" + payload
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def read_from(self, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """Return the whole records written at or after byte `offset`, and the offset after them.
+
+        A torn last line (a crash mid-append) is left for later: it is never acknowledged.
+        """
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(offset)
+                raw = handle.read()
+        except FileNotFoundError:
+            return [], 0
+        end = raw.rfind(b"\n") + 1
+        records = []
+        for line in raw[:end].splitlines():
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records, offset + end
+
+    def size(self) -> int:
+        """Bytes in the log now (0 when it does not exist)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def compact(self, fold: Callable[[list[dict[str, Any]]], None]) -> None:
+        """Hand every record to `fold` (which must store them durably), then empty the log.
+
+        The log stays locked throughout, so no append can fall between the read and the
+        truncation and be lost.
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            records, _end = self.read_from(0)
+            fold(records)
+            os.ftruncate(fd, 0)
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,75 @@
+"""Relative ages ("10 hours ago") as the aggregator prints them, and the times they stand for."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+# The age always ends the line, so a source that ends in digits ("ABC7 News2 hours ago") keeps
+# them: the leftmost match that reaches the end of the line starts at the age's own number.
+_AGE = r"(?:(?P<count>\d+|an?) (?P<unit>second|minute|hour|day|week|month|year)s? ago|just now)"
+_SOURCE_AGE = re.compile(rf"^(?P<source>.*?)\s*(?P<age>{_AGE})$", re.IGNORECASE)
+_TIME_LINE = re.compile(rf"^time\s*(?P<age>{_AGE})$", re.IGNORECASE)
+_BARE_AGE = re.compile(rf"^{_AGE}$", re.IGNORECASE)
+
+_FIXED_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+
+def split_source_age(line: str) -> tuple[str, str] | None:
+    """Split a line like `Hindustan Times10 hours ago` into its source and age, if it is one."""
+    match = _SOURCE_AGE.match(line.strip())
+    if match is None:
+        return None
+    return match["source"].strip(), match["age"]
+
+
+def time_line_age(line: str) -> str | None:
+    """The age in a related story's `time3 minutes ago` line (or a bare age line), if it is one."""
+    line = line.strip()
+    match = _TIME_LINE.match(line) or _BARE_AGE.match(line)
+    return match["age"] if match else None
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format `moment` as ISO 8601 UTC to the second; a naive datetime is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def published_from_age(age: str, captured_at: datetime) -> str | None:
+    """When a story `age` old at `captured_at` was published, or None if `age` is not an age."""
+    match = _BARE_AGE.match(age.strip())
+    if match is None:
+        return None
+    if captured_at.tzinfo is None:
+        captured_at = captured_at.replace(tzinfo=UTC)
+    captured_at = captured_at.astimezone(UTC)
+    if match["count"] is None:
+        return iso_utc(captured_at)
+    count_text = match["count"].lower()
+    unit = match["unit"].lower()
+    try:
+        count = 1 if count_text in ("a", "an") else int(count_text)
+        if unit in _FIXED_UNITS:
+            published = captured_at - timedelta(seconds=count * _FIXED_UNITS[unit])
+        else:
+            published = _months_before(captured_at, count * (12 if unit == "year" else 1))
+    except (ValueError, OverflowError):
+        return None
+    return iso_utc(published)
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier, clamped to the month's end."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            if day <= 28:
+                raise
+            day -= 1

@@ -136,7 +136,7 @@ class AppendLog:
     def append(self, records: list[dict[str, Any]]) -> None:
         """Append `records` as one durable write."""
         payload = b"".join(orjson.dumps(record) + b"\n" for record in records)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size

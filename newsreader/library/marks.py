@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.errors import LibraryError
-from newsreader.storage import AppendLog, AtomicJSONStorage
+from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
 
 FIELDS = ("read", "starred", "group")
 COMPACT_AT_BYTES = 512 * 1024
@@ -31,6 +31,7 @@ class MarkState:
     """The marks of one library: current values, durable on return from every setter."""
 
     def __init__(self, folder: Path) -> None:
+        make_private_folder(folder)
         self.snapshot_path = folder / "marks.json"
         self.log = AppendLog(folder / "marks.log")
         self._storage = AtomicJSONStorage(self.snapshot_path)

@@ -22,7 +22,7 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("open_story", "enter", "Open story", footer=True),
     UserAction("toggle_read", "r", "Toggle read", footer=True),
     UserAction("toggle_star", "s", "Toggle star", footer=True),
-    UserAction("back", "escape", "Back to the list"),
+    UserAction("back", "escape", "Back", footer=True, key_display="esc"),
     UserAction("help", "question_mark", "Help", footer=True, key_display="?"),
     UserAction("quit", "q", "Quit", footer=True),
 )

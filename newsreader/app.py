@@ -102,8 +102,8 @@ class NewsReader(App[None]):
             self.register_theme(theme)
         for problem in problems:
             self.notify(f"{problem.path.name}: {problem.reason}", title="Theme not loaded")
-        self.theme = self.config.theme if self.config.theme in self.available_themes else (
-            "newsreader-dark"
+        self.theme = (
+            self.config.theme if self.config.theme in self.available_themes else ("newsreader-dark")
         )
         if self.config.keys:
             self.set_keymap(self.config.keys)
@@ -196,8 +196,11 @@ class NewsReader(App[None]):
         self._focus_pane(self.story_list)
 
     def action_help(self) -> None:
-        keys = {b.id: b.key for _, b in self.active_bindings.values() if b.id}
-        self.push_screen(HelpScreen(keys))
+        keys: dict[str, list[str]] = {}
+        for active in self.active_bindings.values():
+            if active.binding.id:
+                keys.setdefault(active.binding.id, []).append(active.binding.key)
+        self.push_screen(HelpScreen({name: ",".join(k) for name, k in keys.items()}))
 
     def _set_read(self, story_id: str, read: bool) -> None:
         """Mark a story (and its versions) read or unread; on disk before this returns."""

@@ -82,7 +82,8 @@ def import_paths(
             try:
                 yield read_dump(path, captured_at)
             except DumpError as error:
-                outcome.rejected.append(error)
+                # Named by its path: in a folder of folders, the bare file name is not enough.
+                outcome.rejected.append(DumpError(str(path), error.reason))
 
     outcome.report = library.import_dumps(parsed())
     return outcome

@@ -1,0 +1,75 @@
+"""The app driven with Pilot: keys in, library state on disk asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsreader.app import NewsReader
+from newsreader.config import Config
+from newsreader.library import Library
+from newsreader.widgets.story_list import StoryList
+
+
+def make_app(library: Library) -> NewsReader:
+    return NewsReader(library=library, config=Config())
+
+
+async def test_list_shows_main_with_related_and_hides_one_duplicate(seeded: Library) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)):
+        rows = app.query_one(StoryList).rows
+        assert [r.story.role for r in rows] == ["main", "related", "related"]
+        assert rows[0].story.source == "Hindustan Times"
+        assert sum(r.hidden_versions for r in rows) == 1
+
+
+async def test_enter_opens_and_marks_read_on_disk(seeded: Library, library_path: Path) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("enter")
+        first = app.query_one(StoryList).rows[0].story.id
+        assert Library(library_path).is_read(first)
+        assert app.unread == 2
+
+
+async def test_r_and_s_toggle_and_survive_restart(seeded: Library, library_path: Path) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("j", "s", "r")
+        second = app.query_one(StoryList).rows[1].story.id
+    reopened = Library(library_path)
+    assert reopened.is_starred(second) and reopened.is_read(second)
+    app = make_app(reopened)
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert app.starred == 1
+        await pilot.press("j", "s", "r")
+    final = Library(library_path)
+    assert not final.is_starred(second) and not final.is_read(second)
+
+
+async def test_movement_keys(seeded: Library) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        story_list = app.query_one(StoryList)
+        await pilot.press("j", "down")
+        assert story_list.cursor == 2
+        await pilot.press("j")
+        assert story_list.cursor == 2  # stops at the end
+        await pilot.press("k", "up", "up")
+        assert story_list.cursor == 0
+
+
+async def test_help_lists_every_action(seeded: Library) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ != "HelpScreen"
+
+
+async def test_q_quits(seeded: Library) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("q")
+        assert not app.is_running

@@ -40,7 +40,7 @@ def test_storage_sees_a_write_by_another_handle(tmp_path: Path) -> None:
     assert first.read() == {"t": {"1": {"v": 2}}}
 
 
-@pytest.mark.parametrize("content", [b"", b"{\"_default\": {", b"\x00\x01garbage"])
+@pytest.mark.parametrize("content", [b"", b'{"_default": {', b"\x00\x01garbage"])
 def test_damaged_file_raises_library_error_naming_it(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "library.json"
     path.write_bytes(content)

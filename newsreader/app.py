@@ -152,6 +152,12 @@ class NewsReader(App[None]):
         if self.screen.has_class("narrow"):
             self._focus_pane(self.reader)
 
+    def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
+        # Side by side, the reader previews the highlighted story; it is marked read only
+        # when opened. One pane at a time, the reader shows only what was opened.
+        if message.story_id is not None and not self.screen.has_class("narrow"):
+            self._show(message.story_id)
+
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from newsreader.errors import DumpError
 
@@ -23,6 +23,10 @@ _BOMS = (
 # (it is cleaned later), so only a high share of them marks the data as binary.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
 _MAX_CONTROL_SHARE = 0.05
+# charset-normalizer scores Western European text the same in cp1252 and in cp1250, cp1257, …
+# (which then turn "è" into "č"). Among encodings it cannot tell apart, take the one most used.
+_PREFERRED = ("cp1252", "cp1251", "shift_jis", "cp932", "euc_jp", "gb18030", "euc_kr", "big5")
+_TIE = 0.01
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -56,7 +60,21 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise DumpError(name, BINARY_REASON)
-    return str(best)
+    tied = [
+        match
+        for match in matches
+        if abs(match.chaos - best.chaos) <= _TIE and abs(match.coherence - best.coherence) <= _TIE
+    ]
+    return str(min(tied, key=_preference))
+
+
+def _preference(match: CharsetMatch) -> int:
+    """Rank of a match's encoding among the widely used ones; lower is more used."""
+    for rank, encoding in enumerate(_PREFERRED):
+        if encoding == match.encoding or encoding in match.could_be_from_charset:
+            return rank
+    return len(_PREFERRED)

@@ -98,31 +98,33 @@ class _Header:
 def parse_text(text: str, name: str, captured_at: datetime) -> tuple[list[ParsedStory], list[str]]:
     """Parse an aggregator text dump into its stories (main first) and warnings."""
     lines = _lines(text)
+    warnings: list[str] = []
+    if not any(_FOOTER.match(line) for line in lines):
+        warnings.append("dump ends before the page footer: it may be cut off")
+        # A cut dump that does not end with a line break ends with part of a line.
+        if lines and not text.rstrip(" \t").endswith(("\n", "\r")):
+            warnings.append(f"last line {_short(lines.pop())} cut off: dropped")
     head = _main_head(lines)
     if head is None:
         if lines and _is_logo(lines[0]):
-            return [], ["no story after the 'logo' line"]
+            return [], [*warnings, "no story after the 'logo' line"]
         raise DumpError(name, NOT_A_DUMP)
     title, source, age, k = head
     start = k
     while k < len(lines) and not _ends_main_body(lines, k):
         k += 1
     main = _story(title, source, age, lines[start:k], "main", captured_at)
-    related, warnings = _related_stories(lines, k, captured_at)
+    related = _related_stories(lines, k, captured_at, warnings)
     return [main, *related], warnings
 
 
 def _related_stories(
-    lines: list[str], k: int, captured_at: datetime
-) -> tuple[list[ParsedStory], list[str]]:
-    """The related stories from line `k` to the page footer, and warnings about what is lost."""
+    lines: list[str], k: int, captured_at: datetime, warnings: list[str]
+) -> list[ParsedStory]:
+    """The related stories from line `k` to the page footer; what is lost goes to `warnings`."""
     stories: list[ParsedStory] = []
-    warnings: list[str] = []
-    footer_seen, skipped = False, 0
-    while k < len(lines):
-        if _FOOTER.match(lines[k]):
-            footer_seen = True
-            break
+    skipped = 0
+    while k < len(lines) and not _FOOTER.match(lines[k]):
         head = _related_header(lines, k)
         if head is None:
             skipped += 0 if _FURNITURE.match(lines[k]) else 1
@@ -139,9 +141,7 @@ def _related_stories(
         k = end
     if skipped:
         warnings.append(f"skipped {skipped} unrecognised line(s) between the stories")
-    if not footer_seen:
-        warnings.append("dump ends before the page footer: it may be cut off")
-    return stories, warnings
+    return stories
 
 
 def _lines(text: str) -> list[str]:
@@ -201,8 +201,7 @@ def _related_header(lines: list[str], k: int) -> _Header | None:
         could_be_title = len(title) <= _MAX_TITLE_CHARS and not title.endswith(".")
         return _Header(title, cut=True) if could_be_title else None
     if lines[k + 1] != title:
-        cut_in_copy = k + 2 == n and title.startswith(lines[k + 1])
-        return _Header(title, cut=True) if cut_in_copy else None
+        return None
     j = k + 2
     source, age = "", ""
     if j < n and time_line_age(lines[j]) is None and not _BULLET.match(lines[j]):
@@ -214,12 +213,12 @@ def _related_header(lines: list[str], k: int) -> _Header | None:
             return _Header(title, cut=True)
         age = time_line_age(lines[j]) or ""
         if not age:
-            return _Header(title, cut=True) if j == n - 1 else None
+            return None
         j += 1
     if j < n and (bullet := _BULLET.match(lines[j])):
         source = source or bullet["source"]
         j += 1
-    if j < n and (lines[j] == title or (j == n - 1 and title.startswith(lines[j]))):
+    if j < n and lines[j] == title:
         j += 1
     return _Header(title, source, age, j)
 

@@ -12,15 +12,23 @@ _SOURCE_AGE = re.compile(rf"^(?P<source>.*?)\s*(?P<age>{_AGE})$", re.IGNORECASE)
 _TIME_LINE = re.compile(rf"^time\s*(?P<age>{_AGE})$", re.IGNORECASE)
 _BARE_AGE = re.compile(rf"^{_AGE}$", re.IGNORECASE)
 
+# The aggregator rolls an age over to the next unit ("25 hours" is shown as "a day"), so a count
+# above these belongs partly to the source: "Inc423 months ago" is Inc42, 3 months.
+_MAX_COUNT = {"second": 59, "minute": 59, "hour": 24, "day": 31, "week": 5, "month": 12}
 _FIXED_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 
 
 def split_source_age(line: str) -> tuple[str, str] | None:
     """Split a line like `Hindustan Times10 hours ago` into its source and age, if it is one."""
-    match = _SOURCE_AGE.match(line.strip())
+    line = line.strip()
+    match = _SOURCE_AGE.match(line)
     if match is None:
         return None
-    return match["source"].strip(), match["age"]
+    start, count = match.start("age"), match["count"] or ""
+    limit = _MAX_COUNT.get((match["unit"] or "").lower())
+    while limit is not None and count.isdigit() and int(count) > limit and count[1:2] not in "0":
+        start, count = start + 1, count[1:]
+    return line[:start].strip(), line[start:]
 
 
 def time_line_age(line: str) -> str | None:

@@ -37,14 +37,18 @@ _MAX_TITLE_CHARS = 300
 
 # Syndication lines: credits and feed notices, not the story's own text. Each must end the
 # paragraph, so that one can be split off the end of a body the aggregator glued into one line.
+# Credited names: capitalised words, with initials and lower-case particles ("Ana de la Cruz").
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME = rf"{_NAME_WORD}(?:[ ](?:{_NAME_WORD}|de|da|del|di|van|von|der|la|le|al)){{0,5}}"
+_NAMES = rf"{_NAME}(?:(?:,|[ ]and|,[ ]and)[ ]{_NAME}){{0,9}}"
 _NOTE = re.compile(
-    r"""(?:^|(?<=[.!?'"”’)\]])\s+)(?P<note>
-    (?:--\s*)?With\ (?:additional\ )?assistance\ from\ (?:[^.!?()]|(?<=\b[A-Z])\.){1,150}\.
-    | This\ (?:article|story|report)\ (?:was|has\ been|is)\ (?:auto-?)?generated\ from
-      \ (?:an?\ )?(?:automated|syndicated)\ [^.!?]{0,40}feed[^.!?]{0,120}\.
-    | \((?:This\ (?:story|article|report)\ (?:has\ not\ been\ edited|is\ auto-generated
-      |was\ auto-generated)|Only\ the\ headline)[^()]{0,300}\)\.?
-    | \((?:Reporting|Writing|Additional\ reporting|Editing|Compiled)\ by\ [^()]{1,300}\)\.?
+    rf"""(?:^|(?<=[.!?'"”’)\]])\s+)(?P<note>
+    (?:--\s*)?With[ ](?:additional[ ])?assistance[ ]from[ ]{_NAMES}\.
+    | This[ ](?:article|story|report)[ ](?:was|has[ ]been|is)[ ](?:auto-?)?generated[ ]from
+      [ ](?:an?[ ])?(?:automated|syndicated)[ ][^.!?]{{0,40}}feed[^.!?]{{0,120}}\.
+    | \((?:This[ ](?:story|article|report)[ ](?:has[ ]not[ ]been[ ]edited|is[ ]auto-generated
+      |was[ ]auto-generated)|Only[ ]the[ ]headline)[^()]{{0,300}}\)\.?
+    | \((?:Reporting|Writing|Additional[ ]reporting|Editing|Compiled)[ ]by[ ][^()]{{1,300}}\)\.?
     )$""",
     re.VERBOSE,
 )

@@ -1,0 +1,77 @@
+"""HTML dumps: a saved aggregator page or any saved news article, turned into clean stories."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+
+from bs4 import BeautifulSoup
+
+from newsreader.dumps.html_aggregator import parse_aggregator
+from newsreader.dumps.html_body import extract_body
+from newsreader.dumps.html_meta import byline_names, read_meta
+from newsreader.errors import DumpError
+from newsreader.models import ParsedStory
+from newsreader.sanitize import clean_line
+
+NO_ARTICLE = "HTML page with no article"
+TOO_DEEP = "HTML nested too deeply to read"
+
+# lxml builds the tree several times faster; html.parser is the standard library's fallback.
+_PARSER = "lxml" if importlib.util.find_spec("lxml") is not None else "html.parser"
+
+
+def parse_html(text: str, name: str, captured_at: datetime) -> tuple[list[ParsedStory], list[str]]:
+    """Parse an HTML dump into stories (main first, then related) and warnings."""
+    try:
+        soup = BeautifulSoup(text, _PARSER)
+        aggregator = parse_aggregator(soup, name, captured_at)
+        if aggregator is not None:
+            return aggregator
+        return [_article(soup, name, captured_at)], []
+    except RecursionError:
+        raise DumpError(name, TOO_DEEP) from None
+
+
+def _article(soup: BeautifulSoup, name: str, captured_at: datetime) -> ParsedStory:
+    """The one story of a saved news article page."""
+    meta = read_meta(soup, captured_at)
+    body = extract_body(soup)
+    if body is None:
+        raise DumpError(name, NO_ARTICLE)
+    paragraphs = _without_head(body.paragraphs, meta.title, meta.authors)
+    if not paragraphs:
+        raise DumpError(name, NO_ARTICLE)
+    title = meta.title or _first_words(paragraphs[0])
+    return ParsedStory(
+        title=title,
+        source=meta.source,
+        age=meta.age,
+        published=meta.published,
+        authors=meta.authors,
+        paragraphs=tuple(paragraphs),
+        role="main",
+        url=meta.url,
+        captions=tuple(body.captions),
+    )
+
+
+def _without_head(paragraphs: list[str], title: str, authors: tuple[str, ...]) -> list[str]:
+    """Drop a repeated headline and a bare byline from the start of the body."""
+    kept = list(paragraphs)
+    while kept and (kept[0] == title or _is_bare_byline(kept[0], authors)):
+        kept.pop(0)
+    return kept
+
+
+def _is_bare_byline(paragraph: str, authors: tuple[str, ...]) -> bool:
+    """Whether `paragraph` only names the article's authors ("By Ann Lee")."""
+    if not authors or len(paragraph) > 120:
+        return False
+    return set(byline_names(paragraph)) == set(authors)
+
+
+def _first_words(paragraph: str, limit: int = 80) -> str:
+    """A stand-in title for a page without one: the body's first words."""
+    text = clean_line(paragraph)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,319 @@
+"""A saved article's metadata: title, source, authors, publication time and canonical address."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from newsreader.dumps.ages import iso_utc, published_from_age, split_source_age
+from newsreader.sanitize import clean_line
+
+_ARTICLE_TYPES = re.compile(r"Article|BlogPosting|NewsArticle|Report|Posting", re.I)
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_BY = re.compile(r"^(?:by|from|von|par|por|door|di)\s*:?\s+", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", re.I)
+# A byline often goes on with a date, a role or a place after one of these.
+_BYLINE_END = re.compile(r"\s+(?:[-|•·—–]|\bon\b|\bupdated\b|\bpublished\b)\s+.*$", re.I)
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_MAX_NAME_WORDS = 5
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publishdate", "publish-date", "date", "dc.date.issued", "dcterms.created", "sailthru.date",
+    "parsely-pub-date", "article.published",
+)  # fmt: skip
+_AGE_HINT = re.compile(r"date|time|age|ago|stamp|posted|published", re.I)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a page says about its article, each part cleaned and possibly empty."""
+
+    title: str = ""
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    age: str = ""
+    url: str | None = None
+
+
+def read_meta(soup: BeautifulSoup, captured_at: datetime) -> Meta:
+    """Read an article's metadata from `soup`; call before the page is pruned (JSON-LD)."""
+    metas = _meta_values(soup)
+    ld = _json_ld_article(soup)
+    url = _url(soup, metas, ld)
+    source = _source(metas, ld, soup, url)
+    title = _title(soup, metas, ld, source)
+    published = _published(soup, metas, ld)
+    age = "" if published else _age(soup)
+    if age:
+        published = published_from_age(age, captured_at)
+    return Meta(
+        title=title,
+        source=source,
+        authors=_authors(soup, metas, ld),
+        published=published,
+        age=age,
+        url=url,
+    )
+
+
+def byline_names(text: str) -> list[str]:
+    """The people named in a byline such as `By Ann Lee and Bo Chen - May 2, 2024`."""
+    text = _PARENTHESES.sub("", clean_line(text))
+    text = _BYLINE_END.sub("", _BY.sub("", text)).strip(" ,;:-–—")
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        name = _BY.sub("", part.strip(" .,;:-–—"))
+        if _is_name(name) and name not in names:
+            names.append(name)
+    return names
+
+
+def _is_name(text: str) -> bool:
+    """Whether `text` can be a person's name: a few words, no digits, addresses or links."""
+    words = text.split()
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or len(text) > 60:
+        return False
+    if any(ch.isdigit() for ch in text) or "@" in text or "/" in text or "://" in text:
+        return False
+    return text[0].isalpha()
+
+
+def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """Every `<meta>` content by lower-cased name, property or itemprop, in page order."""
+    values: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = tag.get(attribute)
+            if isinstance(key, str) and key.strip():
+                values.setdefault(key.strip().lower(), []).append(content.strip())
+    return values
+
+
+def _first(metas: dict[str, list[str]], *keys: str) -> str:
+    """The first non-empty meta value among `keys`, cleaned."""
+    for key in keys:
+        for value in metas.get(key, []):
+            if cleaned := clean_line(value):
+                return cleaned
+    return ""
+
+
+def _json_ld_article(soup: BeautifulSoup) -> dict[str, object]:
+    """The page's JSON-LD article object (NewsArticle, BlogPosting, …), or an empty dict."""
+    fallback: dict[str, object] = {}
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, RecursionError):
+            continue
+        for item in _json_ld_items(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                return item
+            if not fallback and "headline" in item:
+                fallback = item
+    return fallback
+
+
+def _json_ld_items(data: object) -> Iterator[dict[str, object]]:
+    """The objects of a JSON-LD document: top-level ones, lists and `@graph` members."""
+    pending = [data]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            yield item
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                pending.extend(graph)
+
+
+def _ld_names(value: object) -> list[str]:
+    """Names in a JSON-LD author or publisher value: a string, an object or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and (cleaned := clean_line(name)):
+            names.append(cleaned)
+    return names
+
+
+def _ld_text(ld: dict[str, object], key: str) -> str:
+    """A JSON-LD string property, cleaned; empty if missing or not a string."""
+    value = ld.get(key)
+    return clean_line(value) if isinstance(value, str) else ""
+
+
+def _url(soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]) -> str | None:
+    """The page's canonical address: link rel=canonical, og:url or the JSON-LD url."""
+    candidates: list[str] = []
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel")
+        rels = rel if isinstance(rel, list) else [str(rel or "")]
+        if "canonical" in [r.lower() for r in rels]:
+            candidates.append(str(link["href"]))
+    candidates += [*metas.get("og:url", []), _ld_text(ld, "url")]
+    for candidate in candidates:
+        cleaned = clean_line(candidate)
+        if re.match(r"https?://[^\s/]+", cleaned):
+            return cleaned
+    return None
+
+
+def _source(
+    metas: dict[str, list[str]], ld: dict[str, object], soup: BeautifulSoup, url: str | None
+) -> str:
+    """Who published the page: og:site_name, the JSON-LD publisher, or the site's name."""
+    found = _first(metas, "og:site_name", "application-name")
+    if found:
+        return found
+    publisher = _ld_names(ld.get("publisher"))
+    if publisher:
+        return publisher[0]
+    for value in metas.get("article:publisher", []) + metas.get("publisher", []):
+        if not re.match(r"https?://", value) and (cleaned := clean_line(value)):
+            return cleaned
+    page_title = clean_line(soup.title.get_text()) if soup.title else ""
+    if " | " in page_title:
+        return page_title.rpartition(" | ")[2]
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else ""
+
+
+def _title(
+    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object], source: str
+) -> str:
+    """The headline: og:title, the JSON-LD headline or the h1, without a site-name suffix."""
+    title = _first(metas, "og:title") or _ld_text(ld, "headline") or _h1(soup)
+    title = title or _first(metas, "twitter:title")
+    if not title and soup.title:
+        title = clean_line(soup.title.get_text())
+    return _without_site(title, source)
+
+
+def _h1(soup: BeautifulSoup) -> str:
+    """The page's headline element: an h1 marked as headline, else the first non-empty h1."""
+    marked = soup.find("h1", itemprop="headline")
+    for h1 in [marked, *soup.find_all("h1")]:
+        if isinstance(h1, Tag) and (text := clean_line(h1.get_text(" "))):
+            return text
+    return ""
+
+
+def _without_site(title: str, source: str) -> str:
+    """`title` without a trailing ` | Site` part naming the site."""
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if not found or len(head.split()) < 2:
+            continue
+        names_site = _squash(tail) == _squash(source) or _squash(source) in _squash(tail)
+        if (source and names_site) or (separator == " | " and len(tail.split()) <= 4):
+            return _without_site(head, source)
+    return title
+
+
+def _squash(text: str) -> str:
+    """Lower-case letters and digits only, for loose comparison of names."""
+    return re.sub(r"\W+", "", text.lower())
+
+
+def _authors(
+    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]
+) -> tuple[str, ...]:
+    """The article's authors: JSON-LD, meta author tags, then byline elements on the page."""
+    names = [n for raw in _ld_names(ld.get("author")) for n in byline_names(raw)]
+    if not names:
+        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
+            for value in metas.get(key, []):
+                if not re.match(r"https?://", value):
+                    names += [n for n in byline_names(value) if n not in names]
+            if names:
+                break
+    if not names:
+        names = _byline_elements(soup)
+    return tuple(names)
+
+
+def _byline_elements(soup: BeautifulSoup) -> list[str]:
+    """Author names from the page: itemprop=author, rel=author links, then byline elements."""
+    names: list[str] = []
+    for tag in soup.find_all(itemprop=re.compile(r"\bauthor\b")):
+        name_tag = tag.find(itemprop="name")
+        text = name_tag.get("content") or name_tag.get_text(" ") if name_tag else tag.get_text(" ")
+        names += [n for n in byline_names(str(text)) if n not in names]
+    if not names:
+        for link in soup.find_all("a", rel=re.compile(r"\bauthor\b")):
+            names += [n for n in byline_names(link.get_text(" ")) if n not in names]
+    if not names:
+        pattern = re.compile(r"\b(?:byline|author|by-line|writer)\b", re.I)
+        for tag in soup.find_all(class_=pattern, limit=5):
+            names += [n for n in byline_names(tag.get_text(" ")) if n not in names]
+            if names:
+                break
+    return names
+
+
+def _published(
+    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]
+) -> str | None:
+    """When the article was published, as ISO 8601 UTC, from meta tags, JSON-LD or `<time>`."""
+    values = [value for key in _PUBLISHED_META[:3] for value in metas.get(key, [])]
+    values.append(_ld_text(ld, "datePublished"))
+    for tag in soup.find_all(itemprop="datePublished"):
+        values.append(str(tag.get("datetime") or tag.get("content") or ""))
+    values += [value for key in _PUBLISHED_META[3:] for value in metas.get(key, [])]
+    times = soup.find_all("time", datetime=True)
+    values += [str(t["datetime"]) for t in times if t.has_attr("pubdate")]
+    values += [str(t["datetime"]) for t in times]
+    for value in values:
+        if published := _iso(value):
+            return published
+    return None
+
+
+def _iso(value: str) -> str | None:
+    """`value` (ISO 8601 or RFC 2822, with or without a zone) as UTC, or None if unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    moment: datetime | None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return iso_utc(moment)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _age(soup: BeautifulSoup) -> str:
+    """A relative age ("3 hours ago") printed near the top of the page, if there is one."""
+    candidates = soup.find_all("time") + soup.find_all(class_=_AGE_HINT, limit=20)
+    for tag in candidates:
+        text = clean_line(tag.get_text(" "))
+        if len(text) > 60:
+            continue
+        glued = split_source_age(text)
+        if glued is not None:
+            return glued[1]
+    return ""

@@ -301,6 +301,8 @@ def test_short_unpunctuated_line_amid_the_body_is_a_caption() -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        "มีผู้ชุมนุมหลายพันคนที่กรุงเทพฯ เมื่อวันอาทิตย์",
+        "東京の上野公園で花見を楽しむ人たち",
         "Trump and Putin met in Alaska last week.",
         "It remains a long shot.",
         "'We will see,' Trump said.",

@@ -58,10 +58,10 @@ _EMAIL_TAIL = re.compile(r"\s+at\s+\S+@\S+$")
 _MAX_NAME_WORDS = 6
 
 # Captions. A paragraph amid the body is taken for a photo caption only when it is short, holds
-# no quotation and either lacks final punctuation or is a single verbless sentence naming at
-# least two capitalised things ("Putin and Witkoff, in Moscow this week."). The verb test is a
-# word list and suffixes, English only: in doubt a line stays in the body, since a caption left
-# among the paragraphs costs less than a paragraph hidden as a caption.
+# no quotation and a capitalised word, and either lacks final punctuation or is a single
+# verbless sentence naming at least two capitalised things ("Putin and Witkoff, in Moscow this
+# week."). The verb test is a word list and suffixes, English only: in doubt a line stays in
+# the body, since a caption left among the paragraphs costs less than a paragraph hidden as one.
 _MAX_CAPTION_WORDS = 25
 _MAX_CAPTION_CHARS = 200
 _FINAL_PUNCTUATION = tuple(".!?:;'\"”’)]…।॥。！？」』）")
@@ -296,13 +296,13 @@ def _is_caption(paragraph: str) -> bool:
     words = paragraph.split()
     if len(words) > _MAX_CAPTION_WORDS or len(paragraph) > _MAX_CAPTION_CHARS:
         return False
-    if _QUOTE.search(paragraph):
+    capitals = sum(word[0].isupper() for word in words)
+    # Scripts without capitals (and without spaces) give too little to judge by.
+    if _QUOTE.search(paragraph) or capitals == 0:
         return False
     if not paragraph.endswith(_FINAL_PUNCTUATION):
         return True
-    if not paragraph.endswith(".") or _SENTENCE_BREAK.search(paragraph):
-        return False
-    if sum(word[0].isupper() for word in words) < 2:
+    if not paragraph.endswith(".") or _SENTENCE_BREAK.search(paragraph) or capitals < 2:
         return False
     return not any(_is_verb_like(word) for word in words if word[0].islower())
 

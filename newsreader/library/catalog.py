@@ -18,7 +18,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from newsreader.errors import LibraryError
+from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.storage import AtomicJSONStorage, make_private_folder
 
 SCHEMA_VERSION = 1
@@ -116,7 +116,9 @@ class Catalog:
         self.stories = stories
         self.by_id = {story.id: story for story in stories}
         self.digests = {dump.get("digest", "") for dump in dumps}
-        self._stamp = self.storage.stamp()
+        # The identity from before the read: one taken now could belong to a newer commit
+        # than the data just read, and that commit would never be picked up.
+        self._stamp = stamp
 
     def changed_on_disk(self) -> bool:
         """True when another process has committed an import since the last reload."""
@@ -151,7 +153,7 @@ class Catalog:
         if segment is None:
             path = self.bodies_folder / f"{story.segment}.json"
             if not path.exists():
-                raise LibraryError(f"{path}: body file missing (run `newsreader doctor`)")
+                raise DamagedLibrary(path, "body file missing")
             db = TinyDB(path, storage=AtomicJSONStorage)
             segment = {doc["id"]: dict(doc) for doc in db.table("bodies").all()}
             db.close()

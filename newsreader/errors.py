@@ -20,3 +20,12 @@ class LibraryError(NewsreaderError):
 
 class UnknownStory(NewsreaderError):
     """No story in the library has the given id."""
+
+
+class DamagedLibrary(LibraryError):
+    """A library file cannot be used as it is; `newsreader doctor` reports and repairs it."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason} — run `newsreader doctor`")
+        self.path = str(path)
+        self.reason = reason

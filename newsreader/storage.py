@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from newsreader.errors import LibraryError
+from newsreader.errors import DamagedLibrary, LibraryError
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -53,7 +53,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """Parse a JSON file, raising LibraryError that names the file when it is damaged."""
+    """Parse a JSON file, raising DamagedLibrary that names the file when it is damaged."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -61,11 +61,24 @@ def read_json(path: Path) -> Any:
     except OSError as error:
         raise LibraryError(f"{path}: cannot be read ({error.strerror})") from error
     if not raw.strip():
-        raise LibraryError(f"{path}: the file is empty (damaged library file)")
+        raise DamagedLibrary(path, "the file is empty (damaged library file)")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise LibraryError(f"{path}: damaged JSON ({error})") from error
+        raise DamagedLibrary(path, f"damaged JSON ({error})") from error
+
+
+def check_tables(data: Any, path: Path) -> dict[str, Any]:
+    """Return `data` if it has TinyDB's shape (tables of documents), else raise DamagedLibrary.
+
+    Valid JSON of another shape would otherwise surface as a TypeError deep inside TinyDB.
+    """
+    if not isinstance(data, dict):
+        raise DamagedLibrary(path, "not a newsreader library file")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise DamagedLibrary(path, f"table {name!r} is not a table of documents")
+    return data
 
 
 class AtomicJSONStorage(Storage):
@@ -96,11 +109,21 @@ class AtomicJSONStorage(Storage):
             self._cache, self._stamp = None, None
             return None
         if self._cache is None or stamp != self._stamp:
-            data = read_json(self.path)
-            if not isinstance(data, dict):
-                raise LibraryError(f"{self.path}: not a newsreader library file")
-            self._cache, self._stamp = data, stamp
+            raw = read_json(self.path)
+            if raw is None:  # removed between the look and the read
+                self._cache, self._stamp = None, None
+                return None
+            self._cache, self._stamp = check_tables(raw, self.path), stamp
         return self._cache
+
+    @property
+    def read_stamp(self) -> tuple[int, int, int] | None:
+        """The identity the file had when the data `read` returns was read from it.
+
+        Taken before the read: if another process replaced the file meanwhile, the next
+        look sees a different identity and reads again, rather than missing the change.
+        """
+        return self._stamp
 
     def write(self, data: dict[str, Any]) -> None:
         """Write all of `data` atomically and durably."""
@@ -146,6 +169,16 @@ class AppendLog:
                 payload = b"\n" + payload
             os.write(fd, payload)
             os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hold off compaction (not readers) while the snapshot and the log are read together."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
         finally:
             os.close(fd)
 

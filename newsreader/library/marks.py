@@ -43,29 +43,31 @@ class MarkState:
 
     def reload(self) -> None:
         """Read the snapshot and the whole log again."""
+        with self.log.shared():
+            self._load()
+
+    def _load(self) -> None:
+        # Called with compaction held off: otherwise a compaction between reading the
+        # snapshot and reading the log would hide the records it moved from one to the other.
         data = self._storage.read() or {}
-        self._snapshot_stamp = self._storage.stamp()
+        self._snapshot_stamp = self._storage.read_stamp
         self._values = {}
-        for doc in data.get("marks", {}).values():
-            story = doc.get("id")
-            if not isinstance(story, str):
-                continue
-            for field in FIELDS:
-                stamped = doc.get(field)
-                if isinstance(stamped, list) and len(stamped) == 3:
-                    self._merge(story, field, (int(stamped[0]), str(stamped[1]), stamped[2]))
+        self._merge_snapshot(data)
         self._offset = 0
         self._apply_log()
 
+    def _merge_snapshot(self, data: dict[str, Any]) -> None:
+        for doc in data.get("marks", {}).values():
+            for record in snapshot_records(doc):
+                self._apply(record)
+
     def refresh(self) -> bool:
         """Pick up what other processes wrote since the last look; True when anything changed."""
-        if self._storage.stamp() != self._snapshot_stamp:
-            self.reload()
-            return True
-        if self.log.size() < self._offset:
-            self.reload()
-            return True
-        return self._apply_log() > 0
+        with self.log.shared():
+            if self._storage.stamp() != self._snapshot_stamp or self.log.size() < self._offset:
+                self._load()
+                return True
+            return self._apply_log() > 0
 
     def _apply_log(self) -> int:
         records, self._offset = self.log.read_from(self._offset)
@@ -115,6 +117,9 @@ class MarkState:
         """Fold the log into the snapshot so that opening the library stays fast."""
 
         def fold(records: list[dict[str, Any]]) -> None:
+            # Another process may have compacted since we last looked: its snapshot holds
+            # records no longer in the log, and ours must not be written without them.
+            self._merge_snapshot(self._storage.read() or {})
             for record in records:
                 self._apply(record)
             docs = {
@@ -124,19 +129,46 @@ class MarkState:
             self._storage.write({"_meta": {"1": {"schema": 1}}, "marks": docs})
 
         self.log.compact(fold)
-        self._snapshot_stamp = self._storage.stamp()
+        self._snapshot_stamp = self._storage.read_stamp
         self._offset = 0
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every current value as a log record (id, field, value, time, origin)."""
+        return [
+            {"id": story, "f": field, "v": value, "t": when, "o": origin}
+            for story, fields in self._values.items()
+            for field, (when, origin, value) in fields.items()
+        ]
+
+    def merge_records(self, records: Iterable[dict[str, Any]]) -> int:
+        """Take the records newer than our value (the later change wins); return how many."""
+        newer = []
+        for record in records:
+            story, field, when = record.get("id"), record.get("f"), record.get("t")
+            if not (isinstance(story, str) and field in FIELDS and isinstance(when, int)):
+                continue
+            mine = self._values.get(story, {}).get(str(field))
+            if mine is None or (when, str(record.get("o", ""))) > mine[:2]:
+                newer.append(record)
+        if newer:
+            self.log.append(newer)
+            for record in newer:
+                self._apply(record)
+        return len(newer)
 
     def merge_from(self, other: MarkState) -> int:
         """Take every mark of another library copy that is newer than ours; return how many."""
-        records = []
-        for story, fields in other._values.items():
-            for field, (when, origin, value) in fields.items():
-                mine = self._values.get(story, {}).get(field)
-                if mine is None or (when, origin) > mine[:2]:
-                    records.append({"id": story, "f": field, "v": value, "t": when, "o": origin})
-        if records:
-            self.log.append(records)
-            for record in records:
-                self._apply(record)
-        return len(records)
+        return self.merge_records(other.records())
+
+
+def snapshot_records(doc: Any) -> list[dict[str, Any]]:
+    """The log records a document of marks.json stands for; [] for a malformed document."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+        return []
+    records = []
+    for field in FIELDS:
+        stamped = doc.get(field)
+        if isinstance(stamped, list) and len(stamped) == 3 and isinstance(stamped[0], int):
+            when, origin, value = stamped
+            records.append({"id": doc["id"], "f": field, "v": value, "t": when, "o": str(origin)})
+    return records

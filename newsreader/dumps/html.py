@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import datetime
 
 from bs4 import BeautifulSoup
@@ -17,6 +18,7 @@ from newsreader.sanitize import clean_line
 NO_ARTICLE = "HTML page with no article"
 TOO_DEEP = "HTML nested too deeply to read"
 
+_BYLINE = re.compile(r"^(?:by|von|par|por)\b", re.IGNORECASE)
 # lxml builds the tree several times faster; html.parser is the standard library's fallback.
 _PARSER = "lxml" if importlib.util.find_spec("lxml") is not None else "html.parser"
 
@@ -39,16 +41,17 @@ def _article(soup: BeautifulSoup, name: str, captured_at: datetime) -> ParsedSto
     body = extract_body(soup)
     if body is None:
         raise DumpError(name, NO_ARTICLE)
-    paragraphs = _without_head(body.paragraphs, meta.title, meta.authors)
+    paragraphs, byline = _without_head(body.paragraphs, meta.title)
     if not paragraphs:
         raise DumpError(name, NO_ARTICLE)
+    authors = meta.authors or tuple(byline)
     title = meta.title or _first_words(paragraphs[0])
     return ParsedStory(
         title=title,
         source=meta.source,
         age=meta.age,
         published=meta.published,
-        authors=meta.authors,
+        authors=authors,
         paragraphs=tuple(paragraphs),
         role="main",
         url=meta.url,
@@ -56,19 +59,19 @@ def _article(soup: BeautifulSoup, name: str, captured_at: datetime) -> ParsedSto
     )
 
 
-def _without_head(paragraphs: list[str], title: str, authors: tuple[str, ...]) -> list[str]:
-    """Drop a repeated headline and a bare byline from the start of the body."""
+def _without_head(paragraphs: list[str], title: str) -> tuple[list[str], list[str]]:
+    """Drop a repeated headline and byline lines from the start of the body; return the names."""
     kept = list(paragraphs)
-    while kept and (kept[0] == title or _is_bare_byline(kept[0], authors)):
-        kept.pop(0)
-    return kept
-
-
-def _is_bare_byline(paragraph: str, authors: tuple[str, ...]) -> bool:
-    """Whether `paragraph` only names the article's authors ("By Ann Lee")."""
-    if not authors or len(paragraph) > 120:
-        return False
-    return set(byline_names(paragraph)) == set(authors)
+    names: list[str] = []
+    while kept:
+        if kept[0] == title:
+            kept.pop(0)
+        elif _BYLINE.match(kept[0]) and len(kept[0]) <= 120 and (found := byline_names(kept[0])):
+            names += [n for n in found if n not in names]
+            kept.pop(0)
+        else:
+            break
+    return kept, names
 
 
 def _first_words(paragraph: str, limit: int = 80) -> str:

@@ -327,11 +327,9 @@ def _collect(root: Tag, stats: dict[int, _Stats], body: Body) -> None:
 
 def _kind(tag: Tag, outer: str) -> str:
     """How a block's text is kept: as a paragraph, a bullet, a heading, a caption or not at all."""
-    if outer in ("caption", "drop"):
-        return outer
-    if tag.name == "figcaption" or _CAPTION_CLASS.search(hints(tag)):
+    if outer == "caption" or tag.name == "figcaption" or _CAPTION_CLASS.search(hints(tag)):
         return "caption"
-    if tag.name == "figure" or tag.name == "h1":
+    if outer == "drop" or tag.name == "figure" or tag.name == "h1":
         return "drop"
     if tag.name == "li" or outer == "bullet":
         return "bullet"

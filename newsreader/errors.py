@@ -29,3 +29,7 @@ class DamagedLibrary(LibraryError):
         super().__init__(f"{path}: {reason} — run `newsreader doctor`")
         self.path = str(path)
         self.reason = reason
+
+
+class QueryError(NewsreaderError):
+    """A search query could not be parsed; the message says what is wrong and where."""

@@ -9,18 +9,20 @@ A library is a folder (0700) of files (0600):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.errors import UnknownStory
+from newsreader.errors import DamagedLibrary, LibraryError, UnknownStory
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import MarkState
+from newsreader.library.schema import upgrade
 from newsreader.models import ParsedDump, Story
 from newsreader.storage import locked
 
@@ -53,8 +55,11 @@ class Library:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.catalog: Catalog = open_catalog(self.folder)
-        self.marks = MarkState(self.folder)
+        with _reading(self.folder / "library.json"):
+            self.catalog: Catalog = open_catalog(self.folder)
+            upgrade(self.catalog, self.folder)
+        with _reading(self.folder / "marks.json"):
+            self.marks = MarkState(self.folder)
         self.mark_group_read = True
         self._groups: Groups = Groups()
         self._regroup()
@@ -110,7 +115,8 @@ class Library:
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""
         meta = self.meta(story_id)
-        body = self.catalog.body(meta)
+        with _reading(self.catalog.bodies_folder / f"{meta.segment}.json"):
+            body = self.catalog.body(meta)
         return Story(
             id=meta.id,
             title=meta.title,
@@ -141,7 +147,8 @@ class Library:
         """Pick up imports and marks made by other processes; True when anything changed."""
         changed = False
         if self.catalog.changed_on_disk():
-            self.catalog.reload()
+            with _reading(self.folder / "library.json"):
+                self.catalog.reload()
             changed = True
         if self.marks.refresh():
             changed = True
@@ -179,6 +186,17 @@ class Library:
         self.marks.set_many("group", {other_id: self._groups.key_of[keep_id]})
         self._regroup()
 
+    def merge_marks_from(self, other: Path) -> int:
+        """Take another copy's marks where they are newer than ours; return how many."""
+        if not any((Path(other) / name).is_file() for name in ("marks.json", "marks.log")):
+            raise LibraryError(f"{other}: not a newsreader library (no marks.json or marks.log)")
+        self.marks.refresh()
+        with _reading(Path(other) / "marks.json"):
+            theirs = MarkState(Path(other))
+        taken = self.marks.merge_from(theirs)
+        self._regroup()
+        return taken
+
     def _with_groups(self, ids: Sequence[str]) -> list[str]:
         result: dict[str, None] = {}
         for sid in ids:
@@ -199,7 +217,13 @@ class Library:
         report = ImportReport()
         with locked(self.folder / "import.lock"):
             self.catalog.reload()
-            index = DuplicateIndex.load(self.folder)
+            try:
+                index = DuplicateIndex.load(self.folder)
+            except DamagedLibrary:
+                raise
+            except LibraryError as error:
+                path = self.folder / "dedup.npz"
+                raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
             batch = _Batch(self.catalog, index)
             for dump in dumps:
                 report.dumps_read += 1
@@ -219,6 +243,25 @@ class Library:
     def close(self) -> None:
         """Release files held open."""
         self.catalog.close()
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn what a damaged or unreachable file makes the reading code raise into one error.
+
+    Valid JSON of an unexpected shape fails deep in the code that interprets it; an
+    unreadable folder fails with OSError. Either way the user gets one line naming the file.
+    """
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise DamagedLibrary(
+            path, f"unexpected content ({type(error).__name__}: {error})"
+        ) from error
+    except PermissionError as error:
+        raise LibraryError(f"{error.filename or path}: permission denied") from error
+    except OSError as error:
+        raise LibraryError(f"{error.filename or path}: {error.strerror or error}") from error
 
 
 class _Batch:

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     grouping.add_argument("other", metavar="ID")
     ungrouping = commands.add_parser("ungroup", help="show a story on its own, not as a version")
     ungrouping.add_argument("id", metavar="ID")
+
+    doctor = commands.add_parser("doctor", help="check the library's files, --repair to repair")
+    doctor.add_argument("--repair", action="store_true", help="repair what can be repaired")
+    merging = commands.add_parser("merge", help="take another library copy's newer marks")
+    merging.add_argument("other", type=Path, metavar="OTHER_LIBRARY")
     return parser
 
 
@@ -91,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
         from newsreader.app import run_app
 
         return run_app(folder)
+    if args.command in cli.FOLDER_COMMANDS:  # these must work when the library does not open
+        return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)
     try:
         return int(cli.COMMANDS[args.command](library, args))

@@ -1,4 +1,4 @@
-"""The commands behind `newsreader import|list|show|mark|group|ungroup`."""
+"""The commands behind `newsreader import|list|show|mark|group|ungroup|merge|doctor`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from newsreader.doctor import doctor_command
 from newsreader.importer import ImportOutcome, import_paths
 from newsreader.library import Library
 from newsreader.models import Story
@@ -163,6 +165,13 @@ def ungroup_command(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def merge_command(library: Library, args: argparse.Namespace) -> int:
+    """Take another library copy's marks where they are newer (the later change wins)."""
+    taken = library.merge_marks_from(args.other)
+    print(f"{taken} marks taken from {args.other}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "import": import_command,
     "list": list_command,
@@ -170,4 +179,10 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "mark": mark_command,
     "group": group_command,
     "ungroup": ungroup_command,
+    "merge": merge_command,
+}
+# Commands given the library folder rather than an opened Library: doctor must run on a
+# library too damaged to open.
+FOLDER_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+    "doctor": doctor_command,
 }

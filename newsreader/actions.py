@@ -22,6 +22,8 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("open_story", "enter", "Open story", footer=True),
     UserAction("toggle_read", "r", "Toggle read", footer=True),
     UserAction("toggle_star", "s", "Toggle star", footer=True),
+    UserAction("toggle_versions", "v", "Show or hide other versions"),
+    UserAction("split_version", "x", "Split story from its group"),
     UserAction("back", "escape", "Back", footer=True, key_display="esc"),
     UserAction("help", "question_mark", "Help", footer=True, key_display="?"),
     UserAction("quit", "q", "Quit", footer=True),

@@ -17,9 +17,10 @@ from textual.widgets import Footer, Static
 from newsreader import __version__
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
+from newsreader.difference import difference
 from newsreader.library import Library
 from newsreader.themes import builtin_theme_folder, load_themes
-from newsreader.widgets.reader import Reader
+from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.story_list import ListRow, StoryList
 
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
@@ -78,6 +79,7 @@ class NewsReader(App[None]):
         self.library.mark_group_read = config.mark_group_read
         self.unread = 0
         self.starred = 0
+        self.expanded: set[str] = set()  # stories whose other versions are shown in place
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -120,14 +122,16 @@ class NewsReader(App[None]):
     # ---- data down ------------------------------------------------------------------------
 
     def _load_rows(self, keep: str | None = None) -> None:
-        rows = [
-            ListRow(
-                story,
-                depth=1 if story.role == "related" else 0,
-                hidden_versions=len(self.library.versions(story.id)) - 1,
-            )
-            for story in self.library.visible()
-        ]
+        rows: list[ListRow] = []
+        for story in self.library.visible():
+            depth = 1 if story.role == "related" else 0
+            versions = self.library.versions(story.id)
+            rows.append(ListRow(story, depth=depth, hidden_versions=len(versions) - 1))
+            if story.id in self.expanded:
+                rows.extend(
+                    ListRow(self.library.meta(other), depth=depth + 1, version_of=story.id)
+                    for other in versions[1:]
+                )
         self.story_list.set_rows(rows, keep=keep)
         self.unread, self.starred = self.library.counts()
         self._update_status()
@@ -140,9 +144,14 @@ class NewsReader(App[None]):
 
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)
-        others = [v for v in self.library.versions(story_id) if v != story_id]
-        sources = tuple(dict.fromkeys(self.library.meta(v).source for v in others))
-        self.reader.show_story(story, sources)
+        others = []
+        for other_id in self.library.versions(story_id):
+            if other_id == story_id:
+                continue
+            other = self.library.story(other_id)
+            change = difference(story.title, story.paragraphs, other.title, other.paragraphs)
+            others.append(OtherVersion(other.id, other.source, other.age, change))
+        self.reader.show_story(story, tuple(others))
 
     # ---- messages up ----------------------------------------------------------------------
 
@@ -197,6 +206,31 @@ class NewsReader(App[None]):
         self.starred += len(changed) if starred else -len(changed)
         self.story_list.refresh_story(current.id)
         self._update_status()
+
+    def action_toggle_versions(self) -> None:
+        row = self.story_list.current_row
+        if row is None:
+            return
+        shown = row.version_of or row.story.id
+        if shown in self.expanded:
+            self.expanded.discard(shown)
+        elif row.hidden_versions:
+            self.expanded.add(shown)
+        else:
+            self.notify("This story has no other versions.")
+            return
+        self._load_rows(keep=shown)
+
+    def action_split_version(self) -> None:
+        row = self.story_list.current_row
+        if row is None:
+            return
+        if row.version_of is None and not row.hidden_versions:
+            self.notify("This story is not grouped with any other.")
+            return
+        self.library.ungroup(row.story.id)
+        self.notify(f"“{row.story.title}” is now shown on its own.", title="Split")
+        self._load_rows(keep=row.story.id)
 
     def action_back(self) -> None:
         self._focus_pane(self.story_list)

@@ -24,6 +24,7 @@ class ListRow:
     story: StoryMeta
     depth: int
     hidden_versions: int = 0
+    version_of: str | None = None  # set on a folded version shown in place under its story
 
 
 class StoryList(ScrollView, can_focus=True):
@@ -81,6 +82,13 @@ class StoryList(ScrollView, can_focus=True):
         """The story under the cursor."""
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor].story
+        return None
+
+    @property
+    def current_row(self) -> ListRow | None:
+        """The row under the cursor."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
         return None
 
     def position_of(self, story_id: str) -> int | None:
@@ -156,7 +164,7 @@ class StoryList(ScrollView, can_focus=True):
             Segment(" ", style),
             Segment("•" if not read else " ", style),
             Segment("★" if self._is_starred(story.id) else " ", star_style),
-            Segment(" " + "  " * row.depth + ("└ " if row.depth else ""), meta_style),
+            Segment(" " + "  " * row.depth + _branch(row), meta_style),
             Segment(story.title, style),
         ]
         if row.hidden_versions:
@@ -165,3 +173,10 @@ class StoryList(ScrollView, can_focus=True):
         if story.age:
             segments.append(Segment(f" · {story.age}", meta_style))
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+
+
+def _branch(row: ListRow) -> str:
+    """The tree mark before a title: related stories and folded versions hang under another."""
+    if row.version_of is not None:
+        return "≡ "
+    return "└ " if row.depth else ""

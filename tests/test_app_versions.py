@@ -1,0 +1,89 @@
+"""Folded versions in the app: badge, shown in place, split, group read, differences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from newsreader.app import NewsReader
+from newsreader.config import Config
+from newsreader.library import Library
+from newsreader.widgets.story_list import StoryList
+
+
+def mint_row(app: NewsReader) -> int:
+    rows = app.query_one(StoryList).rows
+    return next(n for n, row in enumerate(rows) if row.hidden_versions)
+
+
+async def test_v_shows_the_other_version_in_place_and_hides_it(seeded: Library) -> None:
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        story_list = app.query_one(StoryList)
+        assert len(story_list.rows) == 3
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("v")
+        assert len(story_list.rows) == 4
+        version = story_list.rows[mint_row(app) + 1]
+        assert version.version_of == story_list.rows[mint_row(app)].story.id
+        await pilot.press("v")
+        assert len(story_list.rows) == 3
+
+
+async def test_opening_marks_the_whole_group_read(seeded: Library, library_path: Path) -> None:
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("enter")
+        shown = app.query_one(StoryList).current
+        assert shown is not None
+        on_disk = Library(library_path)
+        assert all(on_disk.is_read(v) for v in on_disk.versions(shown.id))
+
+
+async def test_group_read_can_be_turned_off(seeded: Library, library_path: Path) -> None:
+    app = NewsReader(library=seeded, config=Config(mark_group_read=False))
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("enter")
+        shown = app.query_one(StoryList).current
+        assert shown is not None
+        on_disk = Library(library_path)
+        assert [on_disk.is_read(v) for v in on_disk.versions(shown.id)] == [True, False]
+
+
+async def test_reader_says_who_else_reported_and_what_differs(seeded: Library) -> None:
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("enter")
+        versions = app.query_one("#reader-versions", Static)
+        assert str(versions.content) == "Also reported by: Mint"
+        removed = [str(w.content) for w in app.query(".diff-removed").results(Static)]
+        added = [str(w.content) for w in app.query(".diff-added").results(Static)]
+        headline = {"− Weighing Using", "+ Exploring Use of"}
+        assert headline <= set(removed) | set(added) or {
+            "+ Weighing Using",
+            "− Exploring Use of",
+        } <= set(removed) | set(added)
+        changed = removed + added
+        assert any("Spokespeople at the White House and Pentagon declined" in s for s in changed)
+        assert not any("The US under President Donald Trump" in s for s in changed)
+
+
+async def test_x_splits_a_version_out_and_it_stays_split(
+    seeded: Library, library_path: Path
+) -> None:
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("x")
+        assert len(app.query_one(StoryList).rows) == 4
+    reopened = Library(library_path)
+    assert all(reopened.duplicate_of(s.id) is None for s in reopened.stories)

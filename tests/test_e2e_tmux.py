@@ -1,0 +1,115 @@
+"""End to end: the installed `newsreader` command in a real terminal, driven through tmux."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    pytest.mark.skipif(shutil.which("newsreader") is None, reason="newsreader is not installed"),
+]
+
+
+class Terminal:
+    """A tmux session running one command; read the screen, type keys."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.name = name
+        self.env = env
+
+    def start(self, command: str, width: int = 80, height: int = 24) -> None:
+        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+             f"env {exports} {command}; sleep 30"],
+            check=True,
+        )  # fmt: skip
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return result.stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.15)
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    env = {
+        "NEWSREADER_DB": str(tmp_path / "library"),
+        "NEWSREADER_CONFIG_DIR": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ["PATH"],
+    }
+    term = Terminal(f"newsreader-test-{os.getpid()}-{time.monotonic_ns()}", env)
+    yield term
+    term.stop()
+
+
+def listed(library: Path) -> list[dict[str, object]]:
+    out = subprocess.run(
+        ["newsreader", "--db", str(library), "list", "--json"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_first_run_opens_on_the_seeds_and_marks_reach_disk(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader")
+    screen = terminal.wait_for("How Trump and Putin")
+    assert "3 unread" in screen
+    terminal.keys("Enter")
+    screen = terminal.wait_for("WASHINGTON")
+    assert "2 unread" in screen
+    terminal.keys("Escape", "j", "s")
+    terminal.wait_for("1 starred")
+    terminal.keys("q")
+    stories = listed(tmp_path / "library")
+    main = next(s for s in stories if s["role"] == "main")
+    assert main["read"] is True
+    assert [s["starred"] for s in stories].count(True) == 1
+
+
+def test_markup_in_a_dump_stays_text(terminal: Terminal, tmp_path: Path) -> None:
+    seed = next((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+    hostile = seed.read_text(encoding="utf-8").replace(
+        "It remains a long shot.", "It remains [bold]a long[/bold] shot [@click=app.quit]x[/]."
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hostile.txt").write_text(hostile, encoding="utf-8")
+    subprocess.run(
+        ["newsreader", "--db", str(tmp_path / "library"), "import", str(tmp_path / "in")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    terminal.start("newsreader", width=120, height=40)
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    screen = terminal.wait_for("[@click=app.quit]")
+    assert "[bold]a long[/bold]" in screen

@@ -4,7 +4,8 @@ A library is a folder (0700) of files (0600):
 - `library.json`  — TinyDB: one document per imported dump with its stories' metadata;
 - `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
 - `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
-- `dedup-*.npy`   — the duplicate index's sketches (see dedup.py).
+- `dedup-*.npy`   — the duplicate index's sketches (see dedup.py);
+- `search/*.npy`  — the full-text search index (see newsreader/search/).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import MarkState
 from newsreader.library.schema import upgrade
 from newsreader.models import ParsedDump, Story
+from newsreader.query import Query
 from newsreader.storage import locked
 
 __all__ = ["ImportReport", "Library", "StoryMeta"]
@@ -240,6 +242,12 @@ class Library:
         self._regroup()
         return report
 
+    def search(self, query: Query) -> list[str]:
+        """Ids of the stories matching `query`, hidden duplicates included, in library order."""
+        from newsreader.search.index import search
+
+        return search(self, query)
+
     def close(self) -> None:
         """Release files held open."""
         self.catalog.close()
@@ -335,6 +343,12 @@ class _Batch:
             segments = self.catalog.write_bodies(self.bodies)
             for doc, segment in zip(self.metas, segments, strict=True):
                 doc["segment"] = segment
+            from newsreader.search.index import add_stories
+
+            # Indexed before the commit point: readers skip stories the catalog does not list.
+            pairs = zip(self.metas, self.bodies, strict=True)
+            texts = [(m["id"], m["title"], b["paragraphs"]) for m, b in pairs]
+            add_stories(self.catalog.folder, texts, self.catalog.by_id)
             self.index.save(self.catalog.folder)
             self.catalog.commit(self.dumps)
         self.dumps, self.bodies, self.metas = [], [], []

@@ -144,6 +144,25 @@ def test_title_element_loses_its_site_suffix() -> None:
     assert story.source == "Coast News"
 
 
+def test_site_name_in_the_first_h1_is_not_the_headline() -> None:
+    html = page(
+        "<header><h1>Coast News</h1></header><article><h2>Harbour wall to be rebuilt</h2>"
+        f"<p>{PARAGRAPH}</p><p>{SECOND}</p></article>",
+        "<title>Harbour wall to be rebuilt | Coast News</title>",
+    )
+    story = parse_one(html)
+    assert story.title == "Harbour wall to be rebuilt"
+    assert story.paragraphs == (PARAGRAPH, SECOND)
+
+
+def test_site_name_that_is_a_link_gives_way_to_the_application_name() -> None:
+    head = (
+        '<meta property="og:site_name" content="http://www.coast.example">'
+        '<meta name="application-name" content="Coast News">'
+    )
+    assert parse_one(article(head=head)).source == "Coast News"
+
+
 def test_json_ld_gives_headline_authors_publisher_and_date() -> None:
     data = {
         "@context": "https://schema.org",

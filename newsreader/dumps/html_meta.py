@@ -28,6 +28,8 @@ _PUBLISHED_META = (
     "publishdate", "publish-date", "date", "dc.date.issued", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "article.published",
 )  # fmt: skip
+_LINK = re.compile(r"https?://", re.I)
+_HEADLINE = re.compile(r"\bheadline\b", re.I)
 _AGE_HINT = re.compile(r"date|time|age|ago|stamp|posted|published", re.I)
 
 
@@ -178,14 +180,11 @@ def _source(
     metas: dict[str, list[str]], ld: dict[str, object], soup: BeautifulSoup, url: str | None
 ) -> str:
     """Who published the page: og:site_name, the JSON-LD publisher, or the site's name."""
-    found = _first(metas, "og:site_name", "application-name")
-    if found:
-        return found
-    publisher = _ld_names(ld.get("publisher"))
-    if publisher:
-        return publisher[0]
-    for value in metas.get("article:publisher", []) + metas.get("publisher", []):
-        if not re.match(r"https?://", value) and (cleaned := clean_line(value)):
+    candidates = [*metas.get("og:site_name", []), *metas.get("application-name", [])]
+    candidates += _ld_names(ld.get("publisher"))
+    candidates += metas.get("article:publisher", []) + metas.get("publisher", [])
+    for candidate in candidates:
+        if not _LINK.match(candidate) and (cleaned := clean_line(candidate)):
             return cleaned
     page_title = clean_line(soup.title.get_text()) if soup.title else ""
     if " | " in page_title:
@@ -197,19 +196,30 @@ def _source(
 def _title(
     soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object], source: str
 ) -> str:
-    """The headline: og:title, the JSON-LD headline or the h1, without a site-name suffix."""
-    title = _first(metas, "og:title") or _ld_text(ld, "headline") or _h1(soup)
+    """The headline: og:title, JSON-LD or a marked headline, else the h1 or the page title."""
+    title = _first(metas, "og:title") or _ld_text(ld, "headline") or _marked_headline(soup)
+    if not title:
+        page_title = clean_line(soup.title.get_text()) if soup.title else ""
+        h1 = _h1(soup)
+        # A page's first h1 may be the site's name; it is the headline if the page title has it.
+        fits = bool(h1) and _squash(h1) in _squash(page_title)
+        title = h1 if fits or not page_title else page_title
     title = title or _first(metas, "twitter:title")
-    if not title and soup.title:
-        title = clean_line(soup.title.get_text())
     return _without_site(title, source)
 
 
+def _marked_headline(soup: BeautifulSoup) -> str:
+    """The text of an element marked itemprop=headline (other than a meta tag's content)."""
+    tag = soup.find(itemprop=_HEADLINE)
+    if not isinstance(tag, Tag):
+        return ""
+    return clean_line(str(tag.get("content") or tag.get_text(" ")))
+
+
 def _h1(soup: BeautifulSoup) -> str:
-    """The page's headline element: an h1 marked as headline, else the first non-empty h1."""
-    marked = soup.find("h1", itemprop="headline")
-    for h1 in [marked, *soup.find_all("h1")]:
-        if isinstance(h1, Tag) and (text := clean_line(h1.get_text(" "))):
+    """The text of the page's first non-empty h1."""
+    for h1 in soup.find_all("h1"):
+        if text := clean_line(h1.get_text(" ")):
             return text
     return ""
 
@@ -239,7 +249,7 @@ def _authors(
     if not names:
         for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
             for value in metas.get(key, []):
-                if not re.match(r"https?://", value):
+                if not _LINK.match(value):
                     names += [n for n in byline_names(value) if n not in names]
             if names:
                 break

@@ -199,7 +199,7 @@ def _title(
     """The headline: og:title, JSON-LD or a marked headline, else the h1 or the page title."""
     title = _first(metas, "og:title") or _ld_text(ld, "headline") or _marked_headline(soup)
     if not title:
-        page_title = clean_line(soup.title.get_text()) if soup.title else ""
+        page_title = _without_site(clean_line(soup.title.get_text()) if soup.title else "", source)
         h1 = _h1(soup)
         # A page's first h1 may be the site's name; it is the headline if the page title has it.
         fits = bool(h1) and _squash(h1) in _squash(page_title)

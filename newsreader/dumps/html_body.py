@@ -24,7 +24,7 @@ _NEGATIVE = re.compile(
     r"comment|share|social|related|promo|\bads?\b|\bad-|-ad\b|advert|newsletter|subscri|cookie"
     r"|consent|gdpr|footer|nav|sidebar|most-?read|popular|trending|menu|breadcrumb|banner"
     r"|sponsor|outbrain|taboola|recommend|signup|sign-up|login|paywall|masthead|toolbar"
-    r"|skip-link|pagination|pager|popup|modal|widget|tags|author-bio|byline|meta",
+    r"|skip-link|pagination|pager|popup|modal|widget|tags|bio\b|byline|signature|meta",
     re.I,
 )
 # Removed outright unless a positive hint says otherwise: these are never the article.
@@ -252,6 +252,8 @@ def _with_siblings(top: Tag, final: dict[int, float], stats: dict[int, _Stats]) 
         if sibling is top:
             roots.append(sibling)
             continue
+        if _class_weight(sibling) < 0:
+            continue
         bonus = best * 0.2 if top_classes.strip() and hints(sibling) == top_classes else 0.0
         if final.get(id(sibling), -1e9) + bonus >= threshold or _reads_as_text(sibling, stats):
             roots.append(sibling)
@@ -340,11 +342,11 @@ def _is_boilerplate(tag: Tag, stats: dict[int, _Stats]) -> bool:
     """Whether a block inside the article is furniture: asides, link lists, negative names."""
     if tag.name in ("aside", "footer", "nav"):
         return True
-    if tag.name not in _CONDITIONAL:
-        return False
     weight = _class_weight(tag)
     if weight < 0:
         return True
+    if tag.name not in _CONDITIONAL:
+        return False
     measure = stats.get(id(tag))
     if measure is None or measure.chars == 0:
         return False

@@ -232,6 +232,11 @@ class NewsReader(App[None]):
         self.notify(f"“{row.story.title}” is now shown on its own.", title="Split")
         self._load_rows(keep=row.story.id)
 
+    def action_stats(self) -> None:
+        from newsreader.screens.stats import StatsScreen  # start-up need not load it
+
+        self.push_screen(StatsScreen(self.library))
+
     def action_back(self) -> None:
         self._focus_pane(self.story_list)
 

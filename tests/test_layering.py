@@ -18,6 +18,7 @@ CORE = [
     "newsreader.config",
     "newsreader.cli",
     "newsreader.actions",
+    "newsreader.stats",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Screens pushed over the main list and reader: statistics, and the like."""

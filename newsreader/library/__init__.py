@@ -204,6 +204,18 @@ class Library:
         for sid in ids:
             self.meta(sid)
             result.update(dict.fromkeys(self._groups.versions(sid)))
+    def marks_of(self, field: str, ids: Sequence[str]) -> dict[str, Any]:
+        """The value of one mark ("read", "starred" or "group") of each story; None if unset."""
+        return {sid: self.marks.get(sid, field) for sid in ids}
+
+    def restore_marks(self, field: str, values: dict[str, Any]) -> None:
+        """Set one mark of each story back to an earlier value, exactly (for undo)."""
+        for sid in values:
+            self.meta(sid)
+        self.marks.set_many(field, values)
+        if field == "group":
+            self._regroup()
+
         return list(result)
 
     def _regroup(self) -> None:

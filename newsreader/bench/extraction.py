@@ -25,7 +25,16 @@ from bs4 import BeautifulSoup
 from newsreader.dumps.html import parse_html
 from newsreader.errors import DumpError
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "html" / "reference"
+_REFERENCE = Path("tests") / "fixtures" / "html" / "reference"
+# Next to the source checkout; from the working directory when newsreader runs installed.
+REFERENCE_DIR = next(
+    (
+        base / _REFERENCE
+        for base in (Path(__file__).resolve().parents[2], Path.cwd())
+        if (base / _REFERENCE).is_dir()
+    ),
+    _REFERENCE,
+)
 _CAPTURED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 _WORD = re.compile(r"\w+")
 

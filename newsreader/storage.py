@@ -175,7 +175,10 @@ class AppendLog:
     @contextlib.contextmanager
     def shared(self) -> Iterator[None]:
         """Hold off compaction (not readers) while the snapshot and the log are read together."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(self.path, os.O_RDONLY)  # a copy merged from may be read-only
+        except FileNotFoundError:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
             yield

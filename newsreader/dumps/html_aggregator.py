@@ -8,7 +8,7 @@ from datetime import datetime
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from newsreader.dumps.html_body import is_hidden
+from newsreader.dumps.html_body import BLOCK_TAGS, NON_TEXT_TAGS, is_hidden
 from newsreader.dumps.text import parse_text
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory
@@ -16,21 +16,8 @@ from newsreader.sanitize import clean_line
 
 # Not part of the page's visible text. Navigation is left out too: the aggregator's text dumps
 # go from the logo straight to the story, so a menu between them would hide the layout.
-# fmt: off
-_INVISIBLE = frozenset({
-    "script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math",
-    "iframe", "object", "embed", "canvas", "video", "audio", "source", "nav", "dialog",
-    "button", "select", "textarea"
-})
-# fmt: on
-# Elements that start and end a line of text, as a browser lays them out.
-# fmt: off
-_LINE_BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "td", "th", "ul", "body"
-})
-# fmt: on
+_INVISIBLE = NON_TEXT_TAGS | {"title", "nav", "button", "select", "textarea"}
+_LINE_BLOCKS = BLOCK_TAGS | {"form", "body"}
 
 
 def parse_aggregator(

@@ -10,14 +10,15 @@ from bs4.element import NavigableString, PageElement
 
 from newsreader.sanitize import clean_line
 
-# Never text a reader wants: removed before anything is scored.
+# Code, media and page machinery: never text, whatever the page.
 # fmt: off
-_DROP_TAGS = frozenset({
+NON_TEXT_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "video", "audio", "source", "form", "button", "input", "select", "textarea",
-    "label", "nav", "head", "link", "meta", "dialog"
+    "canvas", "video", "audio", "source", "head", "link", "meta", "dialog"
 })
 # fmt: on
+# Never text a reader of the article wants: removed before anything is scored.
+_DROP_TAGS = NON_TEXT_TAGS | {"form", "button", "input", "select", "textarea", "label", "nav"}
 # Class and id hints, as in Readability: a container named like this is article or boilerplate.
 _POSITIVE = re.compile(r"article|content|story|body|post|entry|main|text|blog|column", re.I)
 _NEGATIVE = re.compile(
@@ -35,8 +36,9 @@ _UNLIKELY = re.compile(
     re.I,
 )
 _KEEP_ALWAYS = frozenset({"html", "body", "article", "main"})
+# Elements that start and end a block of text, as a browser lays them out.
 # fmt: off
-_BLOCKS = frozenset({
+BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
     "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr",
@@ -150,7 +152,7 @@ def _measure(root: Tag) -> dict[int, _Stats]:
                 own.chars += sub.chars
                 own.link_chars += sub.chars if child.name == "a" else sub.link_chars
                 own.commas += sub.commas
-                own.has_block = own.has_block or child.name in _BLOCKS
+                own.has_block = own.has_block or child.name in BLOCK_TAGS
             elif isinstance(child, NavigableString) and _is_text(child):
                 text = " ".join(child.split())
                 own.chars += len(text)
@@ -314,7 +316,7 @@ def _collect(root: Tag, stats: dict[int, _Stats], body: Body) -> None:
         if node.name == "br":
             parts.append(" ")
             continue
-        if node.name in _BLOCKS:
+        if node.name in BLOCK_TAGS:
             if node is not root and _is_boilerplate(node, stats):
                 continue
             flush()

@@ -444,3 +444,11 @@ def test_credits_glued_to_the_end_of_a_body_are_split_off() -> None:
         "With assistance from Maria Eloisa Capurro, Ana de la Cruz and J. R. Smith.",
         "(Reporting by Sam Lee; Editing by Ann Park)",
     )
+
+
+def test_time_line_age_reads_bare_and_prefixed_ages() -> None:
+    from newsreader.dumps.ages import time_line_age
+
+    assert time_line_age("time3 minutes ago") == "3 minutes ago"
+    assert time_line_age("3 minutes ago") == "3 minutes ago"
+    assert time_line_age("Mint") is None

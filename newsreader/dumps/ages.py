@@ -34,8 +34,10 @@ def split_source_age(line: str) -> tuple[str, str] | None:
 def time_line_age(line: str) -> str | None:
     """The age in a related story's `time3 minutes ago` line (or a bare age line), if it is one."""
     line = line.strip()
-    match = _TIME_LINE.match(line) or _BARE_AGE.match(line)
-    return match["age"] if match else None
+    match = _TIME_LINE.match(line)
+    if match is not None:
+        return match["age"]
+    return line if _BARE_AGE.match(line) else None
 
 
 def iso_utc(moment: datetime) -> str:

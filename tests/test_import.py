@@ -1,0 +1,93 @@
+"""Importing a folder that mixes good and bad files: every good one in, every bad one named."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsreader import dumps
+from newsreader.importer import find_dump_files, import_paths
+from newsreader.library import Library
+
+from .conftest import CAPTURED, SEED
+
+
+def test_mixed_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    (folder / "nested").mkdir(parents=True)
+    shutil.copy(SEED, folder / "nested" / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.dat").write_bytes(os.urandom(2048) + b"\x00" * 64)
+    (folder / "notes.txt").write_text("Shopping list\n\nmilk\neggs\n")
+    (folder / "page.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    (folder / "locked.txt").write_bytes(SEED.read_bytes())
+    real_open = Path.open
+
+    def deny_locked(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", deny_locked)
+    monkeypatch.setattr(dumps, "MAX_DUMP_BYTES", 30_000)  # the seed is 23 KB
+    (folder / "huge.txt").write_bytes(b"x" * 40_000)
+    library = Library(tmp_path / "lib")
+    outcome = import_paths(library, [folder], CAPTURED)
+    reasons = {Path(error.name).name: error.reason for error in outcome.rejected}
+    assert set(reasons) == {
+        "empty.txt", "binary.dat", "notes.txt", "page.html", "huge.txt", "locked.txt"
+    }  # fmt: skip
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.dat"]
+    assert "not a newsreader dump" in reasons["notes.txt"]
+    assert "no article" in reasons["page.html"]
+    assert "too large" in reasons["huge.txt"]
+    assert "permission denied" in reasons["locked.txt"]
+    assert all(str(folder) in error.name for error in outcome.rejected)  # named by path
+    assert outcome.report.stories_added == 4
+
+
+def test_file_that_vanishes_during_import(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    shutil.copy(SEED, folder / "b.txt")
+
+    def delete_b(number: int, total: int, path: Path) -> None:
+        if path.name == "a.txt":
+            (folder / "b.txt").unlink()
+
+    outcome = import_paths(Library(tmp_path / "lib"), [folder], CAPTURED, on_file=delete_b)
+    assert [Path(e.name).name for e in outcome.rejected] == ["b.txt"]
+    assert "no such file" in outcome.rejected[0].reason
+
+
+def test_fixed_file_is_picked_up_next_time(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dump.txt").write_bytes(b"")
+    library = Library(tmp_path / "lib")
+    assert len(import_paths(library, [folder], CAPTURED).rejected) == 1
+    shutil.copy(SEED, folder / "dump.txt")
+    outcome = import_paths(library, [folder], CAPTURED)
+    assert not outcome.rejected and outcome.report.stories_added == 4
+
+
+def test_walk_is_sorted_skips_hidden_and_survives_symlink_loops(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("x")
+    (tmp_path / "a" / "1.txt").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    files, problems = find_dump_files([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a/1.txt", "b/2.txt"]
+    assert not problems
+
+
+def test_missing_path_is_named(tmp_path: Path) -> None:
+    files, problems = find_dump_files([tmp_path / "nope"])
+    assert not files and problems[0].reason == "no such file or folder"

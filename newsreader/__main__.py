@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder (default: $NEWSREADER_DB or the user data directory)",
     )
+    parser.add_argument(
+        "--watch",
+        type=Path,
+        metavar="DIR",
+        help="import dumps that appear in DIR while the app runs (default: `watch` in config.toml)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     importing = commands.add_parser("import", help="import dump files or folders (recursive)")
@@ -95,7 +101,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from newsreader.app import run_app
 
-        return run_app(folder)
+        if args.watch is not None and not args.watch.is_dir():
+            raise NewsreaderError(f"{args.watch}: no such folder to watch")
+        return run_app(folder, watch=args.watch)
+    if args.watch is not None:
+        raise NewsreaderError(f"--watch is for the app, not for `{args.command}`")
     if args.command in cli.FOLDER_COMMANDS:  # these must work when the library does not open
         return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)

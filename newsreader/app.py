@@ -22,6 +22,7 @@ from newsreader.library import Library
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.story_list import ListRow, StoryList
+from newsreader.workers import DumpsArrived, notify_arrivals, start_watching
 
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
 
@@ -71,11 +72,19 @@ class NewsReader(App[None]):
     TITLE = "newsreader"
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
 
-    def __init__(self, library: Library, config: Config, config_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        config: Config,
+        config_path: Path | None = None,
+        watch: Path | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.config = config
         self.config_path = config_path
+        # --watch wins over the setting, and is not saved to it.
+        self.watched_folder = watch or (Path(config.watch).expanduser() if config.watch else None)
         self.library.mark_group_read = config.mark_group_read
         self.unread = 0
         self.starred = 0
@@ -112,6 +121,8 @@ class NewsReader(App[None]):
         self._load_rows()
         self._layout_for(self.size.width)
         self.story_list.focus()
+        if self.watched_folder is not None:
+            start_watching(self, self.watched_folder, self.library.folder)
 
     def watch_theme(self, theme: str) -> None:
         if self.config.theme != theme:
@@ -169,6 +180,13 @@ class NewsReader(App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
+
+    def on_dumps_arrived(self, message: DumpsArrived) -> None:
+        # The worker imported through its own Library: read what it wrote, then tell the user.
+        if self.library.refresh():
+            current = self.story_list.current
+            self._load_rows(keep=current.id if current else None)
+        notify_arrivals(self, message.report)
 
     def on_app_focus(self) -> None:
         if self.library.refresh():
@@ -278,7 +296,7 @@ class NewsReader(App[None]):
             )
 
 
-def run_app(folder: Path) -> int:
+def run_app(folder: Path, watch: Path | None = None) -> int:
     """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
     from newsreader.config import load_config
     from newsreader.importer import import_paths
@@ -290,7 +308,7 @@ def run_app(folder: Path) -> int:
             if seeds is not None:
                 import_paths(library, [seeds])
         config_path = config_folder() / "config.toml"
-        NewsReader(library, load_config(config_path), config_path).run()
+        NewsReader(library, load_config(config_path), config_path, watch=watch).run()
     finally:
         library.close()
     return 0

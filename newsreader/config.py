@@ -32,11 +32,12 @@ def config_folder() -> Path:
 
 @dataclass
 class Config:
-    """User settings: theme, key overrides by action name, and reading behaviour."""
+    """User settings: theme, key overrides by action name, reading behaviour, a folder to watch."""
 
     theme: str = "newsreader-dark"
     keys: dict[str, str] = field(default_factory=dict)
     mark_group_read: bool = True
+    watch: str | None = None  # dumps appearing in this folder are imported while the app runs
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -53,6 +54,8 @@ def load_config(path: Path | None = None) -> Config:
         config.theme = data["theme"]
     if isinstance(data.get("mark_group_read"), bool):
         config.mark_group_read = data["mark_group_read"]
+    if isinstance(data.get("watch"), str) and data["watch"].strip():
+        config.watch = data["watch"]
     keys = data.get("keys")
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -70,6 +73,7 @@ def save_config(config: Config, path: Path | None = None) -> None:
     lines = [
         f"theme = {_toml_string(config.theme)}",
         f"mark_group_read = {'true' if config.mark_group_read else 'false'}",
+        *([f"watch = {_toml_string(config.watch)}"] if config.watch else []),
         "",
         "[keys]",
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),

@@ -19,6 +19,7 @@ CORE = [
     "newsreader.cli",
     "newsreader.actions",
     "newsreader.stats",
+    "newsreader.watch",
 ]
 
 

@@ -24,14 +24,22 @@ import orjson
 
 from newsreader.errors import LibraryError, NewsreaderError
 from newsreader.library.catalog import SCHEMA_VERSION
-from newsreader.library.marks import FIELDS, MarkState, snapshot_records
+from newsreader.library.marks import (
+    FIELDS,
+    MarkState,
+    count_log_lines,
+    salvage_snapshot,
+    snapshot_records,
+)
 from newsreader.library.schema import MIGRATIONS, migrate, schema_version
 from newsreader.storage import FILE_MODE, FOLDER_MODE, check_tables, read_json, write_atomic
 
-KNOWN_FILES = ("library.json", "marks.json", "marks.log", "dedup.npz", "import.lock")
+KNOWN_FILES = (
+    "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
+    "catalog.cache", "search",
+)  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")
-_SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*",[^\[\]{}]*\])+\}')
 
 
 @dataclass
@@ -242,7 +250,7 @@ class _Checkup:
         self.report.facts.append(f"bodies: {len(segments)} segment(s)")
         if self.catalog is None:
             if segments:
-                self.report.facts.append("bodies: kept while library.json is not sound")
+                self.report.facts.append("bodies: kept, as library.json may yet be restored")
             return
         dumps = self.catalog.get("dumps", {})
         gone = {
@@ -298,12 +306,11 @@ class _Checkup:
                     lambda: self._rebuild_marks(snapshot, []),
                 )
         except LibraryError as error:
-            raw = snapshot.read_bytes() if snapshot.exists() else b""
-            salvaged = [r for m in _SNAPSHOT_DOC.findall(raw) for r in snapshot_records(_loads(m))]
+            salvaged = salvage_snapshot(snapshot.read_bytes() if snapshot.exists() else b"")
             self.report.problem(
                 str(error).split(" — ")[0], lambda: self._rebuild_marks(snapshot, salvaged)
             )
-        bad, records = _log_lines(log)
+        records, bad = count_log_lines(log)
         if bad:
             self.report.problem(
                 f"marks.log: {bad} line(s) that do not parse (kept aside, the rest folded in)",
@@ -374,35 +381,8 @@ class _Checkup:
         for path in sorted(self.folder.iterdir()):
             if ".damaged-" in path.name:
                 self.report.facts.append(f"{path.name}: a damaged copy kept aside")
-            elif (
-                path.name not in KNOWN_FILES
-                and path.name != "bodies"
-                and not _TEMP.match(path.name)
-            ):
+            elif path.name not in KNOWN_FILES and not _TEMP.match(path.name):
                 self.report.facts.append(f"{path.name}: not a newsreader file (left alone)")
-
-
-def _loads(raw: bytes) -> Any:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-
-
-def _log_lines(log: Path) -> tuple[int, int]:
-    """(lines that do not parse, records) in marks.log."""
-    try:
-        raw = log.read_bytes()
-    except FileNotFoundError:
-        return 0, 0
-    bad = good = 0
-    for line in raw.splitlines():
-        record = _loads(line) if line.strip() else {}
-        if line.strip() and not isinstance(record, dict):
-            bad += 1
-        elif line.strip():
-            good += 1
-    return bad, good
 
 
 def doctor_command(folder: Path, args: argparse.Namespace) -> int:

@@ -8,12 +8,16 @@ machines, loses neither side's marks.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from newsreader.errors import LibraryError
 from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
@@ -21,6 +25,9 @@ from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
 FIELDS = ("read", "starred", "group")
 COMPACT_AT_BYTES = 512 * 1024
 _ORIGIN = f"{socket.gethostname()}:{os.getpid()}"
+# One document of marks.json as compact JSON writes it: enough to find the whole ones in a
+# file cut short or partly overwritten.
+_SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*",[^\[\]{}]*\])+\}')
 
 # A stamped value: (time in ns, origin, value). Tuples compare by time, then by origin, so
 # every copy of the library picks the same winner for two changes made at the same instant.
@@ -172,3 +179,25 @@ def snapshot_records(doc: Any) -> list[dict[str, Any]]:
             when, origin, value = stamped
             records.append({"id": doc["id"], "f": field, "v": value, "t": when, "o": str(origin)})
     return records
+
+
+def salvage_snapshot(raw: bytes) -> list[dict[str, Any]]:
+    """The log records of every whole document still readable in a damaged marks.json."""
+    records = []
+    for match in _SNAPSHOT_DOC.findall(raw):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            records += snapshot_records(orjson.loads(match))
+    return records
+
+
+def count_log_lines(path: Path) -> tuple[int, int]:
+    """(records, lines that do not parse) in the log at `path`; a torn last line is one."""
+    try:
+        lines = [line for line in path.read_bytes().splitlines() if line.strip()]
+    except FileNotFoundError:
+        return 0, 0
+    good = 0
+    for line in lines:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            good += isinstance(orjson.loads(line), dict)
+    return good, len(lines) - good

@@ -14,14 +14,31 @@ class UserAction:
     description: str
     footer: bool = False  # shown in the footer as well as in help and the palette
     key_display: str | None = None
+    priority: bool = False  # checked before the focused widget's own keys (Tab)
 
 
 ACTIONS: tuple[UserAction, ...] = (
     UserAction("cursor_down", "j,down", "Next story"),
     UserAction("cursor_up", "k,up", "Previous story"),
+    UserAction("first", "g,home", "First story"),
+    UserAction("last", "G,end", "Last story"),
+    UserAction("page_down", "pagedown", "Page down"),
+    UserAction("page_up", "pageup", "Page up"),
+    UserAction("next_unread", "n", "Next unread story"),
+    UserAction("previous_unread", "p", "Previous unread story"),
     UserAction("open_story", "enter", "Open story", footer=True),
+    UserAction("read_on", "space", "Page the story; at its end, open the next unread"),
+    UserAction("switch_pane", "tab", "Switch between list and reader", priority=True),
     UserAction("toggle_read", "r", "Toggle read", footer=True),
     UserAction("toggle_star", "s", "Toggle star", footer=True),
+    UserAction("undo", "u,ctrl+z", "Undo", footer=True, key_display="u"),
+    UserAction("search", "slash", "Search", footer=True, key_display="/"),
+    UserAction("show_all", "1", "Show all stories"),
+    UserAction("show_unread", "2", "Show unread stories"),
+    UserAction("show_starred", "3", "Show starred stories"),
+    UserAction("mark_matching_read", "M", "Mark every story listed read"),
+    UserAction("copy_story", "y", "Copy the story to the clipboard"),
+    UserAction("cycle_theme", "t", "Next theme"),
     UserAction("toggle_versions", "v", "Show or hide other versions"),
     UserAction("split_version", "x", "Split story from its group"),
     UserAction("stats", "i", "Library statistics"),

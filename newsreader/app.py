@@ -8,19 +8,23 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from newsreader import __version__
+from newsreader import undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import difference
+from newsreader.filters import select
 from newsreader.library import Library
+from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
+from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
+from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.story_list import ListRow, StoryList
 from newsreader.workers import DumpsArrived, notify_arrivals, start_watching
 
@@ -35,37 +39,14 @@ def _bindings() -> list[BindingType]:
             action.description,
             show=action.footer,
             key_display=action.key_display,
+            priority=action.priority,
             id=action.name,
         )
         for action in ACTIONS
     ]
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every action with its keys, from the same table that binds them."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
-    ]
-
-    def __init__(self, keys: dict[str, str]) -> None:
-        super().__init__()
-        self._keys = keys
-
-    def compose(self) -> ComposeResult:
-        lines = Text(f"newsreader {__version__} — keys\n\n", style="bold")
-        for action in ACTIONS:
-            keys = action.key_display or self._keys.get(action.name, action.keys)
-            lines.append(f"{keys.replace(',', ' / '):>16}  ", style="bold")
-            lines.append(f"{action.description}\n")
-        lines.append("\nctrl+p opens the command palette. Esc closes this help.")
-        yield Static(lines, id="help")
-
-    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
-        self.dismiss()
-
-
-class NewsReader(App[None]):
+class NewsReader(Triage):
     """A terminal newsreader: triage saved news dumps by keyboard."""
 
     CSS_PATH = "newsreader.tcss"
@@ -95,6 +76,7 @@ class NewsReader(App[None]):
         with Horizontal(id="panes"):
             yield StoryList(self.library.is_read, self.library.is_starred, id="stories")
             yield Reader(id="reader")
+        yield SearchBar(id="search")
         yield Footer()
 
     @property
@@ -111,6 +93,7 @@ class NewsReader(App[None]):
         themes, problems = load_themes(builtin_theme_folder(), config_folder() / "themes")
         for theme in themes:
             self.register_theme(theme)
+        self.own_themes = [theme.name for theme in themes]
         for problem in problems:
             self.notify(f"{problem.path.name}: {problem.reason}", title="Theme not loaded")
         self.theme = (
@@ -134,7 +117,8 @@ class NewsReader(App[None]):
 
     def _load_rows(self, keep: str | None = None) -> None:
         rows: list[ListRow] = []
-        for story in self.library.visible():
+        stories, self.total = select(self.library, self.view)
+        for story in stories:
             depth = 1 if story.role == "related" else 0
             versions = self.library.versions(story.id)
             rows.append(ListRow(story, depth=depth, hidden_versions=len(versions) - 1))
@@ -148,9 +132,10 @@ class NewsReader(App[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = len(self.story_list.rows)
+        shown = sum(1 for row in self.story_list.rows if row.version_of is None)
+        title = self.view.title(shown, self.total)
         self.query_one("#status", Static).update(
-            Text(f"All stories ({shown})  ·  {self.unread} unread  ·  {self.starred} starred")
+            Text(f"{title}  ·  {self.unread} unread  ·  {self.starred} starred")
         )
 
     def _show(self, story_id: str) -> None:
@@ -220,10 +205,8 @@ class NewsReader(App[None]):
         if current is None:
             return
         starred = not self.library.is_starred(current.id)
-        changed = self.library.set_starred([current.id], starred)
-        self.starred += len(changed) if starred else -len(changed)
-        self.story_list.refresh_story(current.id)
-        self._update_status()
+        label = f"{'starred' if starred else 'unstarred'} “{short(current.title)}”"
+        self.record(undo.mark_starred(self.library, [current.id], starred, label))
 
     def action_toggle_versions(self) -> None:
         row = self.story_list.current_row
@@ -246,8 +229,9 @@ class NewsReader(App[None]):
         if row.version_of is None and not row.hidden_versions:
             self.notify("This story is not grouped with any other.")
             return
-        self.library.ungroup(row.story.id)
-        self.notify(f"“{row.story.title}” is now shown on its own.", title="Split")
+        title = short(row.story.title)
+        self.undo_stack.push(undo.ungroup(self.library, row.story.id, f"split “{title}”"))
+        self.notify(f"“{title}” is now shown on its own. u undoes it.", title="Split")
         self._load_rows(keep=row.story.id)
 
     def action_stats(self) -> None:
@@ -255,24 +239,19 @@ class NewsReader(App[None]):
 
         self.push_screen(StatsScreen(self.library))
 
-    def action_back(self) -> None:
+    def action_back(self) -> None:  # type: ignore[override]
+        if self.focused is self.story_list and self.view.searching:
+            self.clear_search()  # back out of a search kept with Enter
         self._focus_pane(self.story_list)
 
     def action_help(self) -> None:
-        keys: dict[str, list[str]] = {}
-        for active in self.active_bindings.values():
-            if active.binding.id:
-                keys.setdefault(active.binding.id, []).append(active.binding.key)
-        self.push_screen(HelpScreen({name: ",".join(k) for name, k in keys.items()}))
+        self.push_screen(HelpScreen(current_keys(self)))
 
     def _set_read(self, story_id: str, read: bool) -> None:
         """Mark a story (and its versions) read or unread; on disk before this returns."""
-        changed = self.library.set_read([story_id], read)
-        shown = [sid for sid in changed if self.library.duplicate_of(sid) is None]
-        self.unread += -len(shown) if read else len(shown)
-        for sid in changed:
-            self.story_list.refresh_story(sid)
-        self._update_status()
+        title = short(self.library.meta(story_id).title)
+        label = f"marked {'read' if read else 'unread'} “{title}”"
+        self.record(undo.mark_read(self.library, [story_id], read, label))
 
     def _focus_pane(self, pane: StoryList | Reader) -> None:
         other = self.reader if pane is self.story_list else self.story_list
@@ -286,12 +265,13 @@ class NewsReader(App[None]):
         if narrow and not self.reader.has_class("away") and not self.story_list.has_class("away"):
             self.reader.add_class("away")
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
         yield from super().get_system_commands(screen)
+        keys = current_keys(self)
         for action in ACTIONS:
             yield SystemCommand(
                 action.description,
-                f"{action.description} ({action.key_display or action.keys})",
+                f"{action.description} ({keys.get(action.name, action.keys)})",
                 lambda name=action.name: self.run_action(name),
             )
 

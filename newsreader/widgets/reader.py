@@ -41,6 +41,8 @@ class OtherVersion:
 class Reader(VerticalScroll, can_focus=True):
     """Shows a story. Its text is never parsed as markup: a dump cannot act on the app."""
 
+    story_id: str | None = None  # the story shown, if any
+
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title")
         yield Static(id="reader-byline")
@@ -59,6 +61,7 @@ class Reader(VerticalScroll, can_focus=True):
         body = self.query_one("#reader-body", Static)
         differences = self.query_one("#reader-differences", Vertical)
         differences.remove_children()
+        self.story_id = None if story is None else story.id
         if story is None:
             title.update(Text("No story open"))
             byline.update(Text("Move with j/k, open with Enter."))

@@ -27,8 +27,12 @@ class ListRow:
     version_of: str | None = None  # set on a folded version shown in place under its story
 
 
-class StoryList(ScrollView, can_focus=True):
-    """A keyboard-driven list of stories built on Textual's line API."""
+class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
+    """A keyboard-driven list of stories built on Textual's line API.
+
+    It drops the scroll keys of its base class: arrows, pages, home and end move the cursor
+    (the app's actions), where a plain scroll would leave the cursor off screen.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "story-list--cursor",

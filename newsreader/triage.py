@@ -1,0 +1,277 @@
+"""The app's keyboard triage: moving, filtering, searching, bulk marking, undo, themes, copying.
+
+`NewsReader` inherits these actions; each one is named in `newsreader.actions.ACTIONS`, which
+binds its keys and lists it in the help and the command palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual.actions import SkipAction
+from textual.app import App
+
+from newsreader import undo
+from newsreader.errors import QueryError
+from newsreader.filters import SHOWS, View
+from newsreader.query import parse_query
+from newsreader.screens.confirm import ConfirmScreen
+from newsreader.undo import Change, UndoStack
+from newsreader.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+    from newsreader.widgets.reader import Reader
+    from newsreader.widgets.story_list import StoryList
+
+# The built-in themes in the order `t` goes through them; the user's own come after.
+THEME_ORDER = ("newsreader-dark", "newsreader-light", "newsreader-high-contrast", "newsreader-ansi")
+_REFRESH_ALL_ABOVE = 64  # changes to more rows than this redraw the list rather than each row
+
+
+def short(title: str, width: int = 48) -> str:
+    """A title cut to `width` characters for a notification."""
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+class Triage(App[None]):
+    """Keyboard actions over the list and the reader, and the state they keep."""
+
+    if TYPE_CHECKING:  # provided by NewsReader
+        library: Library
+        unread: int
+        starred: int
+
+        @property
+        def story_list(self) -> StoryList: ...
+
+        @property
+        def reader(self) -> Reader: ...
+
+        def _load_rows(self, keep: str | None = None) -> None: ...
+
+        def _update_status(self) -> None: ...
+
+        def _focus_pane(self, pane: StoryList | Reader) -> None: ...
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = View()
+        self.total = 0  # stories a reader sees, filtered or not: the 340 of "12 of 340"
+        self.undo_stack = UndoStack()
+        self.own_themes: list[str] = []  # names of the themes loaded from theme files
+
+    @property
+    def search_bar(self) -> SearchBar:
+        """The `/` bar."""
+        return self.query_one(SearchBar)
+
+    # ---- what the list shows --------------------------------------------------------------
+
+    def set_view(self, view: View) -> None:
+        """Show what `view` selects, keeping the cursor on the same story when it is still there."""
+        if view == self.view:
+            return
+        self.view = view
+        current = self.story_list.current
+        self._load_rows(keep=current.id if current else None)
+
+    def action_show_all(self) -> None:
+        self.set_view(replace(self.view, show="all"))
+
+    def action_show_unread(self) -> None:
+        self.set_view(replace(self.view, show="unread"))
+
+    def action_show_starred(self) -> None:
+        self.set_view(replace(self.view, show="starred"))
+
+    def action_search(self) -> None:
+        self.search_bar.open()
+
+    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+        self.search_for(message.text)
+
+    def search_for(self, text: str) -> None:
+        """Narrow the list to the stories matching `text`; a bad query is shown in the bar."""
+        try:
+            query = parse_query(text, datetime.now().astimezone()) if text.strip() else None
+        except QueryError as error:
+            self.search_bar.show_error(str(error))
+            return
+        self.search_bar.show_error(None)
+        self.set_view(replace(self.view, query=query))
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        if not message.keep:
+            self.set_view(replace(self.view, query=None))
+        self.search_bar.close()
+        self._focus_pane(self.story_list)
+
+    def clear_search(self) -> None:
+        """Drop the query and hide the bar."""
+        self.search_bar.input.value = ""
+        self.search_bar.show_error(None)
+        self.search_bar.close()
+        self.set_view(replace(self.view, query=None))
+
+    def action_mark_matching_read(self) -> None:
+        rows = self.story_list.rows
+        is_read = self.library.is_read
+        targets = [r.story.id for r in rows if r.version_of is None and not is_read(r.story.id)]
+        if not targets:
+            self.notify("No unread stories in this list.")
+            return
+        count = f"{len(targets)} unread {'story' if len(targets) == 1 else 'stories'}"
+        if self.view.searching:
+            assert self.view.query is not None
+            scope = f"matching “{self.view.query.text.strip()}”"
+        else:
+            scope = f"in “{SHOWS[self.view.show]}”"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.record(undo.mark_read(self.library, targets, True, f"marked {count} read"))
+                self.notify(f"Marked {count} read. u undoes it.")
+
+        self.push_screen(ConfirmScreen(f"Mark {count} {scope} read?", "Mark read"), answered)
+
+    # ---- undo -----------------------------------------------------------------------------
+
+    def record(self, change: Change | None) -> None:
+        """Remember a change the user made, for undo, and show its effect."""
+        self.undo_stack.push(change)
+        self.show_change(change)
+
+    def show_change(self, change: Change | None) -> None:
+        """Redraw what a change (just made or undone) touched, and the counts."""
+        if change is None:
+            return
+        if change.field == "group":
+            current = self.story_list.current
+            self._load_rows(keep=current.id if current else None)
+            return
+        stories = change.stories
+        if len(stories) > _REFRESH_ALL_ABOVE:
+            self.story_list.refresh()
+        else:
+            for sid in stories:
+                self.story_list.refresh_story(sid)
+        # Every story in a change flipped: each one counts one way or the other.
+        if change.field == "read":
+            shown = [sid for sid in stories if self.library.duplicate_of(sid) is None]
+            self.unread += sum(-1 if self.library.is_read(sid) else 1 for sid in shown)
+        elif change.field == "starred":
+            self.starred += sum(1 if self.library.is_starred(sid) else -1 for sid in stories)
+        self._update_status()
+
+    def action_undo(self) -> None:
+        change = self.undo_stack.undo(self.library)
+        if change is None:
+            self.notify("Nothing to undo.")
+            return
+        self.show_change(change)
+        self.notify(f"Undone: {change.description}")
+
+    # ---- moving ---------------------------------------------------------------------------
+
+    def action_first(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_home(animate=False)
+        elif self.story_list.rows:
+            self.story_list.cursor = 0
+
+    def action_last(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_end(animate=False)
+        elif self.story_list.rows:
+            self.story_list.cursor = len(self.story_list.rows) - 1
+
+    def action_page_down(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_page_down(animate=False)
+        else:
+            self.story_list.page(1)
+
+    def action_page_up(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_page_up(animate=False)
+        else:
+            self.story_list.page(-1)
+
+    def _unread_from(self, step: int) -> int | None:
+        """The row of the nearest unread story after (step 1) or before (-1) the cursor."""
+        rows = self.story_list.rows
+        start = self.story_list.cursor
+        for offset in range(1, len(rows)):
+            number = (start + step * offset) % len(rows)  # round the end, like a ring
+            row = rows[number]
+            if row.version_of is None and not self.library.is_read(row.story.id):
+                return number
+        return None
+
+    def _go_unread(self, step: int) -> None:
+        number = self._unread_from(step)
+        if number is None:
+            self.notify("No other unread story in this list.")
+            return
+        self.story_list.cursor = number
+        if self.focused is self.reader:
+            self.story_list.open_current()  # reading on: the reader shows it, marked read
+
+    def action_next_unread(self) -> None:
+        self._go_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._go_unread(-1)
+
+    def action_switch_pane(self) -> None:
+        if self.focused is self.story_list:
+            self._focus_pane(self.reader)
+        elif self.focused is self.reader:
+            self._focus_pane(self.story_list)
+        else:
+            raise SkipAction()  # Tab keeps its usual meaning in the search bar and dialogs
+
+    def action_read_on(self) -> None:
+        reader = self.reader
+        hidden = self.screen.has_class("narrow") and reader.has_class("away")
+        if hidden or reader.story_id is None:
+            self.story_list.open_current()
+        elif reader.scroll_y < reader.max_scroll_y:
+            reader.scroll_page_down(animate=False)
+        else:
+            # At the end of a story it has been read: mark it so, and go on to the next.
+            if not self.library.is_read(reader.story_id):
+                label = f"marked read “{short(self.library.meta(reader.story_id).title)}”"
+                self.record(undo.mark_read(self.library, [reader.story_id], True, label))
+            number = self._unread_from(1)
+            if number is None:
+                self.notify("No more unread stories in this list.")
+                return
+            self.story_list.cursor = number
+            self.story_list.open_current()
+
+    # ---- looks and the clipboard ----------------------------------------------------------
+
+    def action_cycle_theme(self) -> None:
+        names = [n for n in THEME_ORDER if n in self.available_themes]
+        names += [n for n in self.own_themes if n not in names]
+        if not names:
+            return
+        position = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(position + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}")
+
+    def action_copy_story(self) -> None:
+        story_id = self.reader.story_id if self.focused is self.reader else None
+        if story_id is None:
+            current = self.story_list.current
+            story_id = current.id if current else None
+        if story_id is None:
+            return
+        story = self.library.story(story_id)
+        byline = " · ".join(p for p in (story.source, story.age, ", ".join(story.authors)) if p)
+        self.copy_to_clipboard("\n\n".join((story.title, byline, *story.paragraphs)) + "\n")
+        self.notify(f"Copied “{short(story.title)}” to the clipboard.")

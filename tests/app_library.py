@@ -1,0 +1,44 @@
+"""A library of many short, distinct stories for the app's keyboard tests, and small helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsreader.app import NewsReader
+from newsreader.config import Config
+from newsreader.library import Library
+from newsreader.models import ParsedDump, ParsedStory
+
+SOURCES = ("Mint", "Reuters", "The Hindu")
+NEWEST = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+
+
+def story_text(number: int) -> tuple[str, ...]:
+    """Paragraphs no other story shares a five-word run with, so none is taken for a duplicate."""
+    words = [f"w{number}x{k}" for k in range(60)]
+    return (" ".join(words[:30]) + ".", " ".join(words[30:]) + f" marker{number % 4}.")
+
+
+def build_library(folder: Path, stories: int = 40) -> Library:
+    """A library of `stories` one-story dumps titled 'Story 00', 'Story 01', … newest first."""
+    library = Library(folder)
+    dumps = []
+    for number in range(stories):
+        story = ParsedStory(
+            title=f"Story {number:02d} about {'rain' if number % 2 else 'sun'}",
+            source=SOURCES[number % len(SOURCES)],
+            age=f"{number + 1} hours ago",
+            published=(NEWEST - timedelta(minutes=number)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            paragraphs=story_text(number),
+        )
+        digest = hashlib.blake2b(f"story {number}".encode(), digest_size=8).hexdigest()
+        dumps.append(ParsedDump(f"{number:03d}.txt", (story,), "2026-11-21T00:00:00Z", digest))
+    library.import_dumps(dumps)
+    return library
+
+
+def make_app(library: Library, **settings: object) -> NewsReader:
+    """The app over `library` with default settings (overridden by `settings`)."""
+    return NewsReader(library=library, config=Config(**settings))  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from newsreader.errors import QueryError
-from newsreader.search.tokens import fold, words
+from newsreader.search.tokens import fold, has_phrase, words
 
 FLAGS = {"read": ("read", True), "unread": ("read", False), "starred": ("starred", True)}
 _UNITS = {
@@ -116,9 +116,9 @@ class Query:
             return False
         if any(w in present for w in self.exclude.words):
             return False
-        if not all(_has_phrase(found, p) for p in self.include.phrases):
+        if not all(has_phrase(found, p) for p in self.include.phrases):
             return False
-        return not any(_has_phrase(found, p) for p in self.exclude.phrases)
+        return not any(has_phrase(found, p) for p in self.exclude.phrases)
 
 
 def parse_published(text: str | None) -> datetime | None:
@@ -130,14 +130,6 @@ def parse_published(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else None
-
-
-def _has_phrase(found: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    first = phrase[0]
-    return any(
-        found[i] == first and tuple(found[i : i + n]) == phrase for i in range(len(found) - n + 1)
-    )
 
 
 def _lex(text: str) -> Iterator[tuple[bool, list[tuple[str, bool]]]]:

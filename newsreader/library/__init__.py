@@ -358,9 +358,7 @@ class _Batch:
             from newsreader.search.index import add_stories
 
             # Indexed before the commit point: readers skip stories the catalog does not list.
-            pairs = zip(self.metas, self.bodies, strict=True)
-            texts = [(m["id"], m["title"], b["paragraphs"]) for m, b in pairs]
-            add_stories(self.catalog.folder, texts, self.catalog.by_id)
+            add_stories(self.catalog.folder, self.metas, self.bodies, self.catalog.by_id)
             self.index.save(self.catalog.folder)
             self.catalog.commit(self.dumps)
         self.dumps, self.bodies, self.metas = [], [], []

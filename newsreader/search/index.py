@@ -1,25 +1,27 @@
-"""Answer a query over a library: words and phrases from the index, the rest from arrays.
+"""Answer a query over a library: words, sources and dates from the index, flags from marks.
 
-Words and phrases are looked up in the segments (see segments.py); a phrase of two or more
-words matches a story holding each of its consecutive word pairs — exact for two words, and for
-longer phrases the pairs are almost always found together. Sources and dates are checked on
-arrays built once per version of the library; read and starred on the marks, which change
-between keystrokes.
+Words are looked up in the segments; sources and published times are columns the segments
+carry, gathered into library order once per version of the library (no story's metadata is
+read for them). Read and starred come from the marks, which change between keystrokes.
+Phrases are checked last, on the stories left (see phrases.py).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import time
 import weakref
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.query import Query, Terms, parse_published
+from newsreader.query import DateRange, Query
+from newsreader.search.phrases import PhraseCheck
 from newsreader.search.segments import (
     FOLDER,
     Segment,
@@ -29,44 +31,50 @@ from newsreader.search.segments import (
     tidy,
     write_segments,
 )
-from newsreader.search.tokens import fold, phrase_keys, word_key
+from newsreader.search.tokens import word_key
 from newsreader.storage import FILE_MODE
 
 if TYPE_CHECKING:
-    from newsreader.library import Library, StoryMeta
+    from newsreader.library import Library
 
 Positions = npt.NDArray[np.int64]
 _LOCK = "import.lock"  # the library's import lock: segments change only under it
 
 
-class _Catalog:
-    """What one version of the catalog (one list of stories) says about sources and dates."""
+@dataclass(frozen=True)
+class Found:
+    """The answer to a query: matching story ids in library order (newest dumps first)."""
 
-    def __init__(self, stories: list[StoryMeta]) -> None:
-        codes: dict[str, int] = {}
-        self.source = np.fromiter(
-            (codes.setdefault(fold(s.source), len(codes)) for s in stories), np.int32, len(stories)
-        )
-        self.source_names = list(codes)
-        stamps = (parse_published(s.published) for s in stories)
-        self.published = np.fromiter(
-            (np.nan if when is None else when.timestamp() for when in stamps),
-            np.float64,
-            len(stories),
-        )
+    ids: list[str]
+    # False when a time limit stopped phrase checking: `ids` then holds the matches among the
+    # stories checked, which are those sharing a body file with the newest candidates first.
+    complete: bool
+
+
+def _positions_of(stories: Sequence[Any]) -> Mapping[str, int]:
+    """Story id -> position in library order, without making a StoryMeta per story."""
+    # The catalog's story table keeps this map; a plain list of metadata (older catalogs,
+    # tests) is walked instead.
+    positions = getattr(stories, "positions", None)
+    if positions is not None:
+        return positions  # type: ignore[no-any-return]
+    return {story.id: number for number, story in enumerate(stories)}
 
 
 class SearchIndex:
-    """The search segments of one library folder, opened, and the arrays derived from them."""
+    """The search segments of one library folder, opened, and columns in library order."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._segments: dict[str, Segment] = {}
         self._maps: list[tuple[Segment, Positions]] = []
-        self._covered = np.zeros(0, dtype=bool)
         self._key: tuple[int, int] | None = None
-        self._stories: list[StoryMeta] | None = None
-        self._catalog: _Catalog | None = None
+        self._stories: Sequence[Any] | None = None
+        self.ids: list[str | None] = []
+        self.covered = np.zeros(0, dtype=bool)
+        self.published = np.zeros(0, dtype=np.float64)
+        self.source = np.zeros(0, dtype=np.int32)
+        self.source_names: list[str] = []
 
     def _folder_stamp(self) -> int:
         try:
@@ -74,101 +82,112 @@ class SearchIndex:
         except FileNotFoundError:
             return 0
 
-    def refresh(self, stories: list[StoryMeta]) -> None:
-        """Open new segments and map their stories onto `stories` (the catalog's list)."""
+    def refresh(self, stories: Sequence[Any]) -> None:
+        """Open new segments and gather their columns onto `stories` (the catalog's)."""
         key = (id(stories), self._folder_stamp())
         if key == self._key and self._stories is stories:
             return
         names = segment_names(self.folder)
         opened = {n: self._segments.get(n) or open_segment(self.folder, n) for n in names}
         self._segments = {n: s for n, s in opened.items() if s is not None}
-        by_id = {story.id: story.order for story in stories}
+        where = _positions_of(stories)
+        count = len(stories)
+        self.ids = [None] * count
+        self.covered = np.zeros(count, dtype=bool)
+        self.published = np.full(count, np.nan, dtype=np.float64)
+        self.source = np.full(count, -1, dtype=np.int32)
+        codes: dict[str, int] = {}
         self._maps = []
-        self._covered = np.zeros(len(stories), dtype=bool)
-        for segment in self._segments.values():
-            get = by_id.get
+        for segment in self._segments.values():  # oldest first: a newer copy overwrites
+            get = where.get
             positions = np.fromiter((get(sid, -1) for sid in segment.ids), np.int64)
             self._maps.append((segment, positions))
-            self._covered[positions[positions >= 0]] = True
-        if self._stories is not stories:
-            self._catalog = None
+            known = positions >= 0
+            at = positions[known]
+            self.covered[at] = True
+            self.published[at] = segment.published[known]
+            recode = np.array([codes.setdefault(n, len(codes)) for n in segment.source_names])
+            self.source[at] = recode[segment.source[known]]
+            for position, local in zip(at.tolist(), np.flatnonzero(known).tolist(), strict=True):
+                self.ids[position] = segment.ids[local]
+        self.source_names = list(codes)
         self._key, self._stories = key, stories
 
     def missing(self) -> list[int]:
         """Positions of the stories no segment holds (libraries made before the index)."""
-        return np.flatnonzero(~self._covered).tolist()
+        return np.flatnonzero(~self.covered).tolist()
 
-    def _text(self, terms: Terms, require_all: bool) -> Positions:
-        """Positions holding every term (`require_all`) or any term of `terms`, ascending."""
-        groups = [[word_key(w)] for w in terms.words] + [phrase_keys(p) for p in terms.phrases]
-        if require_all:
-            groups = [[key for group in groups for key in group]]
-        found = []
-        for segment, positions in self._maps:
-            for keys in groups:
-                local = segment.matching(keys)
-                if local.size:
-                    found.append(positions[local])
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        result = np.unique(np.concatenate(found))
+    def holding(self, keys: Sequence[int]) -> Positions:
+        """Positions of the stories holding every word in `keys`, ascending."""
+        found = [positions[segment.matching(keys)] for segment, positions in self._maps]
+        result = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         return result[result >= 0]
 
-    def search(self, library: Library, query: Query) -> list[str]:
-        """Ids of the stories of `library` matching `query`, in library order."""
-        stories = library.catalog.stories
-        self.refresh(stories)
-        if query.include.has_text:
-            candidates = self._text(query.include, require_all=True)
-        else:
-            candidates = np.arange(len(stories), dtype=np.int64)
-        if query.exclude.has_text and candidates.size:
-            excluded = self._text(query.exclude, require_all=False)
-            candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
-        candidates = self._filter_meta(candidates, query)
-        ids = [stories[p].id for p in candidates.tolist()]
-        if query.read is not None:
-            ids = [sid for sid in ids if library.is_read(sid) == query.read]
-        if query.starred is not None:
-            ids = [sid for sid in ids if library.is_starred(sid) == query.starred]
-        return ids
+    def search(self, library: Library, query: Query, deadline: float | None = None) -> Found:
+        """The stories of `library` matching `query`, in library order.
 
-    def _filter_meta(self, candidates: Positions, query: Query) -> Positions:
-        """Keep the candidates whose source and published time pass the query."""
+        Past `deadline` (a time.monotonic() value) phrases stop being checked (see `Found`).
+        """
+        self.refresh(library.catalog.stories)
         include, exclude = query.include, query.exclude
-        if not (include.sources or exclude.sources or include.dates or exclude.dates):
+        if include.has_text:
+            needed = (*include.words, *(word for phrase in include.phrases for word in phrase))
+            candidates = self.holding([word_key(word) for word in dict.fromkeys(needed)])
+        else:
+            candidates = np.flatnonzero(self.covered)
+        for word in exclude.words:
+            candidates = candidates[~np.isin(candidates, self.holding([word_key(word)]))]
+        candidates = self._by_source(candidates, include.sources, exclude.sources)
+        candidates = candidates[
+            _dates_pass(self.published[candidates], include.dates, exclude.dates)
+        ]
+        ids = [self.ids[p] or "" for p in candidates.tolist()]
+        if query.read is not None or query.starred is not None:
+            keep = [_flags_pass(library, query, sid) for sid in ids]
+            candidates, ids = candidates[keep], [sid for sid, k in zip(ids, keep, strict=True) if k]
+        if not (include.phrases or exclude.phrases):
+            return Found(ids, True)
+        unwanted = [
+            (phrase, set(self.holding([word_key(w) for w in set(phrase)]).tolist()))
+            for phrase in exclude.phrases
+        ]
+        check = PhraseCheck(library, include.phrases, unwanted)
+        verdicts = check.run(candidates.tolist(), deadline)
+        found = [sid for sid, verdict in zip(ids, verdicts, strict=True) if verdict]
+        return Found(found, None not in verdicts)
+
+    def _by_source(
+        self, candidates: Positions, include: Sequence[str], exclude: Sequence[str]
+    ) -> Positions:
+        if not (include or exclude):
             return candidates
-        assert self._stories is not None
-        if self._catalog is None:
-            self._catalog = _Catalog(self._stories)
-        catalog = self._catalog
-        if include.sources or exclude.sources:
-            allowed = np.array(
-                [
-                    all(s in name for s in include.sources)
-                    and not any(s in name for s in exclude.sources)
-                    for name in catalog.source_names
-                ]
-                + [False],
-                dtype=bool,
-            )
-            candidates = candidates[allowed[catalog.source[candidates]]]
-        published = catalog.published[candidates]
-        keep = np.ones(candidates.size, dtype=bool)
-        for span in include.dates:
-            keep &= ~np.isnan(published)
-            if span.start is not None:
-                keep &= published >= span.start.timestamp()
-            if span.end is not None:
-                keep &= published < span.end.timestamp()
-        for span in exclude.dates:
-            inside = ~np.isnan(published)
-            if span.start is not None:
-                inside &= published >= span.start.timestamp()
-            if span.end is not None:
-                inside &= published < span.end.timestamp()
-            keep &= ~inside
-        return candidates[keep]
+        allowed = [
+            all(s in name for s in include) and not any(s in name for s in exclude)
+            for name in self.source_names
+        ]
+        table = np.array([*allowed, False], dtype=bool)  # -1, a story not indexed: last entry
+        return candidates[table[self.source[candidates]]]
+
+
+def _dates_pass(
+    published: npt.NDArray[np.float64], include: Sequence[DateRange], exclude: Sequence[DateRange]
+) -> npt.NDArray[np.bool_]:
+    """Which published times (NaN: unknown) fall in every range of `include`, none of `exclude`."""
+    keep = np.ones(published.size, dtype=bool)
+    for span, wanted in [(r, True) for r in include] + [(r, False) for r in exclude]:
+        inside = ~np.isnan(published)
+        if span.start is not None:
+            inside &= published >= span.start.timestamp()
+        if span.end is not None:
+            inside &= published < span.end.timestamp()
+        keep &= inside if wanted else ~inside
+    return keep
+
+
+def _flags_pass(library: Library, query: Query, story_id: str) -> bool:
+    if query.read is not None and library.is_read(story_id) != query.read:
+        return False
+    return query.starred is None or library.is_starred(story_id) == query.starred
 
 
 _indexes: weakref.WeakKeyDictionary[Library, SearchIndex] = weakref.WeakKeyDictionary()
@@ -183,16 +202,21 @@ def index_of(library: Library) -> SearchIndex:
 
 
 def search(library: Library, query: Query) -> list[str]:
-    """Ids of the stories matching `query` (hidden duplicates too), in library order.
+    """Ids of the stories matching `query` (hidden duplicates too), in library order."""
+    return search_for(library, query).ids
+
+
+def search_for(library: Library, query: Query, seconds: float | None = None) -> Found:
+    """Like `search`, but phrase checking stops after about `seconds` (see `Found.complete`).
 
     Stories imported before the library had a search index are indexed first (once).
     """
+    deadline = None if seconds is None else time.monotonic() + seconds
     index = index_of(library)
-    if query.include.has_text or query.exclude.has_text:
-        index.refresh(library.catalog.stories)
-        if index.missing():
-            ensure_indexed(library)
-    return index.search(library, query)
+    index.refresh(library.catalog.stories)
+    if index.missing():
+        ensure_indexed(library)
+    return index.search(library, query, deadline)
 
 
 def ensure_indexed(library: Library) -> int:
@@ -205,27 +229,42 @@ def ensure_indexed(library: Library) -> int:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # the same lock as imports: one writer at a time
         library.refresh()
-        index.refresh(library.catalog.stories)
-        stories = [library.catalog.stories[p] for p in index.missing()]
-        stories.sort(key=lambda meta: meta.segment)  # each body file is read once
-        texts = [(s.id, s.title, _paragraphs(library, s)) for s in stories]
-        add_stories(library.folder, texts, library.catalog.by_id)
+        stories = library.catalog.stories
+        index.refresh(stories)
+        metas = sorted((stories[p] for p in index.missing()), key=lambda meta: meta.segment)
+        texts = [
+            StoryText(
+                meta.id,
+                meta.title,
+                tuple(library.catalog.body(meta).get("paragraphs", ())),  # file by file
+                meta.source,
+                meta.published,
+            )
+            for meta in metas
+        ]
+        tidy(library.folder, library.catalog.by_id)
+        write_segments(library.folder, texts)
     finally:
         os.close(fd)
     index.refresh(library.catalog.stories)
-    return len(stories)
+    return len(texts)
 
 
-def _paragraphs(library: Library, meta: StoryMeta) -> Sequence[str]:
-    paragraphs: Iterable[str] = library.catalog.body(meta).get("paragraphs", ())
-    return tuple(paragraphs)
+def add_stories(
+    folder: Path,
+    metas: Sequence[Mapping[str, Any]],
+    bodies: Sequence[Mapping[str, Any]],
+    committed: Container[str],
+) -> None:
+    """Index an import batch before it commits; call with the import lock held.
 
-
-def add_stories(folder: Path, stories: Sequence[StoryText], committed: Container[str]) -> None:
-    """Index stories about to be committed; call with the import lock held, before committing.
-
-    `committed` lists the stories already in the library: segments are tidied against it first.
+    `metas` and `bodies` are the batch's story documents, in the same order; `committed`
+    lists the stories already in the library, against which old segments are tidied first.
     """
     tidy(folder, committed)
-    if stories:
-        write_segments(folder, stories)
+    texts = [
+        StoryText(m["id"], m["title"], b["paragraphs"], m["source"], m["published"])
+        for m, b in zip(metas, bodies, strict=True)
+    ]
+    if texts:
+        write_segments(folder, texts)

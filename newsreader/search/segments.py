@@ -1,11 +1,15 @@
-"""Index segments: one inverted index per import commit, as numpy files read through mmap.
+"""Index segments: one inverted index of words per import commit, numpy files read via mmap.
 
-A segment named N is four files in the library's `search/` folder, each written atomically:
-- `N.terms.npy`   uint64, sorted: the 48-bit keys of every word and word pair in its stories;
-- `N.offsets.npy` uint32: the postings of term i are `docs[offsets[i]:offsets[i + 1]]`;
-- `N.docs.npy`    uint16: local story numbers, ascending within each term;
-- `N.ids.npy`     the story id of each local number — written last: a segment without it is
-  incomplete and never read.
+A segment named N is seven files in the library's `search/` folder, each written atomically:
+- `N.terms.npy`   uint64, sorted: the 48-bit keys of the words in its stories;
+- `N.offsets.npy` uint32: a rare word's stories are `docs[offsets[i]:offsets[i + 1]]`;
+- `N.docs.npy`    uint16: local story numbers, ascending within each word;
+- `N.rows.npy`    int32: for a common word (in more than 1/16 of the stories), its row in
+  `N.bitmaps.npy` (one bit per story: smaller than a list then, and ANDed in one step), else -1;
+- `N.sources.npy` the folded source names the stories use;
+- `N.stories.npy` per local number: story id, published time (epoch seconds, NaN if unknown)
+  and source (an index into `sources`) — so that a query never needs the catalog's metadata.
+  Written last: a segment without it is incomplete and never read.
 Segments are written before the import that made them commits, so one may hold stories that
 never reached the library; readers skip every story the library does not list, and merges
 drop them. Names sort by the time they were written: the newest copy of a story wins.
@@ -21,17 +25,19 @@ from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from newsreader.errors import LibraryError
+from newsreader.query import parse_published
 from newsreader.search.tokens import (
     DOC_BITS,
     KEY_MASK,
     U64,
+    fold,
     fold_token,
-    pair_hashes,
     raw_tokens,
     word_hashes,
 )
@@ -41,12 +47,22 @@ FOLDER = "search"
 MAX_STORIES = 1 << DOC_BITS  # local story numbers are uint16
 MERGE_FACTOR = 4  # this many segments of one size class (1-3, 4-15, 16-63 … stories) merge
 MERGE_BELOW = 1024  # segments of this many stories or more are never merged again
-_PARTS = ("terms", "offsets", "docs", "ids")
+DENSE = 16  # a word in more than 1/DENSE of the stories is kept as a bitmap
+_PARTS = ("terms", "offsets", "docs", "rows", "bitmaps", "sources", "stories")
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
-_EMPTY = np.zeros(0, dtype=np.uint16)
+_EMPTY = np.zeros(0, dtype=np.int64)
 
-# (story id, title, paragraphs)
-StoryText = tuple[str, str, Sequence[str]]
+Docs = npt.NDArray[np.int64]
+
+
+class StoryText(NamedTuple):
+    """What the index keeps of a story."""
+
+    id: str
+    title: str
+    paragraphs: Sequence[str]
+    source: str
+    published: str | None
 
 
 @dataclass
@@ -57,39 +73,68 @@ class Segment:
     terms: npt.NDArray[np.uint64]
     offsets: npt.NDArray[np.uint32]
     docs: npt.NDArray[np.uint16]
+    rows: npt.NDArray[np.int32]
+    bitmaps: npt.NDArray[np.uint8]
     ids: list[str]
+    published: npt.NDArray[np.float64]
+    source: npt.NDArray[np.int32]
+    source_names: list[str]
 
-    def postings(self, key: int) -> npt.NDArray[np.uint16]:
-        """The local numbers of the stories holding term `key`, ascending."""
+    def _find(self, key: int) -> int:
         at = int(np.searchsorted(self.terms, np.uint64(key)))
-        if at == len(self.terms) or int(self.terms[at]) != key:
-            return _EMPTY
-        return np.asarray(self.docs[int(self.offsets[at]) : int(self.offsets[at + 1])])
+        return at if at < len(self.terms) and int(self.terms[at]) == key else -1
 
-    def matching(self, keys: Sequence[int]) -> npt.NDArray[np.uint16]:
-        """The local numbers of the stories holding every term in `keys`."""
-        lists = []
+    def _list(self, at: int) -> Docs:
+        row = int(self.rows[at])
+        if row >= 0:
+            bits = np.unpackbits(np.asarray(self.bitmaps[row]))[: len(self.ids)]
+            return np.flatnonzero(bits)
+        return np.asarray(self.docs[int(self.offsets[at]) : int(self.offsets[at + 1])], np.int64)
+
+    def matching(self, keys: Sequence[int]) -> Docs:
+        """The local numbers of the stories holding every word in `keys`, ascending."""
+        lists: list[Docs] = []
+        rows: list[int] = []
         for key in keys:
-            found = self.postings(key)
-            if not found.size:
+            at = self._find(key)
+            if at < 0:
                 return _EMPTY
-            lists.append(found)
+            row = int(self.rows[at])
+            if row >= 0:
+                rows.append(row)
+            else:
+                lists.append(self._list(at))
+        if not lists:
+            both = np.bitwise_and.reduce([np.asarray(self.bitmaps[r]) for r in rows])
+            return np.flatnonzero(np.unpackbits(both)[: len(self.ids)])
         lists.sort(key=len)  # intersecting from the shortest list keeps every step small
         result = lists[0]
         for other in lists[1:]:
             result = np.intersect1d(result, other, assume_unique=True)
-            if not result.size:
-                break
+        for row in rows:
+            bits = np.asarray(self.bitmaps[row])
+            result = result[(bits[result >> 3] >> (7 - (result & 7))) & 1 == 1]
         return result
+
+    def postings(self) -> tuple[U64, Docs]:
+        """Every (word key, local number) pair, for merging."""
+        lengths = np.diff(np.asarray(self.offsets).astype(np.int64))
+        terms = [np.repeat(np.asarray(self.terms), lengths)]
+        docs = [np.asarray(self.docs).astype(np.int64)]
+        for at in np.flatnonzero(np.asarray(self.rows) >= 0).tolist():
+            found = self._list(at)
+            terms.append(np.full(found.size, self.terms[at], dtype=np.uint64))
+            docs.append(found)
+        return np.concatenate(terms), np.concatenate(docs)
 
 
 def _sort_keys(stories: Sequence[StoryText]) -> U64:
-    """Sorted unique (term key << 16 | local number) of every word and word pair of `stories`."""
+    """Sorted unique (word key << 16 | local number) of the words of `stories`."""
     vocabulary: defaultdict[bytes, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # each new token gets the next number
     per_story = []
-    for _sid, title, paragraphs in stories:
-        raw = raw_tokens("\n".join((title, *paragraphs)))
+    for story in stories:
+        raw = set(raw_tokens("\n".join((story.title, *story.paragraphs))))
         per_story.append(np.fromiter(map(vocabulary.__getitem__, raw), np.int64, len(raw)))
     tokens = np.concatenate(per_story) if per_story else np.zeros(0, np.int64)
     lengths = np.array([len(t) for t in per_story], dtype=np.int64)
@@ -108,9 +153,7 @@ def _sort_keys(stories: Sequence[StoryText]) -> U64:
         )
         hashed = hashes[first + within]
         doc = np.repeat(doc, per_token)
-    same_story = doc[1:] == doc[:-1]
-    pairs = pair_hashes(hashed[:-1][same_story], hashed[1:][same_story])
-    keys = np.concatenate([(hashed & KEY_MASK) | doc, (pairs & KEY_MASK) | doc[:-1][same_story]])
+    keys = (hashed & KEY_MASK) | doc
     keys.sort()
     return _unique_sorted(keys)
 
@@ -124,15 +167,27 @@ def _unique_sorted(keys: U64) -> U64:
     return keys[fresh]
 
 
-def _arrays(keys: U64) -> tuple[U64, npt.NDArray[np.uint32], npt.NDArray[np.uint16]]:
-    """Terms, offsets and docs from sorted unique sort keys."""
-    terms = keys >> np.uint64(DOC_BITS)
-    docs = (keys & _DOC_MASK).astype(np.uint16)
-    if not terms.size:
-        return terms, np.zeros(1, dtype=np.uint32), docs
-    starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-    offsets = np.append(starts, terms.size).astype(np.uint32)
-    return terms[starts], offsets, docs
+def _arrays(keys: U64, stories: int) -> dict[str, npt.NDArray[np.generic]]:
+    """The segment's arrays (but ids) from sorted unique sort keys."""
+    all_terms = keys >> np.uint64(DOC_BITS)
+    all_docs = (keys & _DOC_MASK).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], all_terms[1:] != all_terms[:-1])))
+    counts = np.diff(np.append(starts, keys.size))
+    dense = counts * DENSE > stories
+    rows = np.full(starts.size, -1, dtype=np.int32)
+    rows[dense] = np.arange(int(dense.sum()), dtype=np.int32)
+    of_posting = np.repeat(dense, counts)
+    width = (stories + 7) // 8 * 8
+    bits = np.zeros((int(dense.sum()), width), dtype=bool)
+    bits[np.repeat(rows, counts)[of_posting], all_docs[of_posting]] = True
+    offsets = np.concatenate(([0], np.cumsum(np.where(dense, 0, counts))))
+    return {
+        "terms": all_terms[starts],
+        "offsets": offsets.astype(np.uint32),
+        "docs": all_docs[~of_posting].astype(np.uint16),
+        "rows": rows,
+        "bitmaps": np.packbits(bits, axis=1).reshape(len(rows[dense]), width // 8),
+    }
 
 
 def _save(folder: Path, name: str, part: str, array: npt.NDArray[np.generic]) -> None:
@@ -141,16 +196,38 @@ def _save(folder: Path, name: str, part: str, array: npt.NDArray[np.generic]) ->
     write_atomic(folder / f"{name}.{part}.npy", buffer.getvalue())
 
 
-def _write(folder: Path, ids: Sequence[str], keys: U64) -> str:
-    """Write one segment from its sort keys; return its name."""
+def _story_table(
+    ids: Sequence[str], published: npt.NDArray[np.float64], source: npt.NDArray[np.int32]
+) -> npt.NDArray[np.void]:
+    width = max((len(sid.encode()) for sid in ids), default=1)
+    table = np.zeros(len(ids), dtype=[("id", f"S{width}"), ("published", "<f8"), ("source", "<i4")])
+    table["id"] = [sid.encode() for sid in ids]
+    table["published"] = published
+    table["source"] = source
+    return table
+
+
+def _write(
+    folder: Path,
+    keys: U64,
+    ids: Sequence[str],
+    published: npt.NDArray[np.float64],
+    source: npt.NDArray[np.int32],
+    source_names: Sequence[str],
+) -> str:
+    """Write one segment; return its name."""
     make_private_folder(folder)
     name = f"{time.time_ns():016x}-{os.getpid()}"
-    terms, offsets, docs = _arrays(keys)
-    _save(folder, name, "terms", terms)
-    _save(folder, name, "offsets", offsets)
-    _save(folder, name, "docs", docs)
-    _save(folder, name, "ids", np.array([sid.encode() for sid in ids], dtype=np.bytes_))
+    for part, array in _arrays(keys, len(ids)).items():
+        _save(folder, name, part, array)
+    _save(folder, name, "sources", np.array(list(source_names) or [""], dtype=np.str_))
+    _save(folder, name, "stories", _story_table(ids, published, source))
     return name
+
+
+def _timestamp(published: str | None) -> float:
+    when = parse_published(published)
+    return np.nan if when is None else when.timestamp()
 
 
 def write_segments(library_folder: Path, stories: Sequence[StoryText]) -> list[str]:
@@ -158,17 +235,27 @@ def write_segments(library_folder: Path, stories: Sequence[StoryText]) -> list[s
     names = []
     for start in range(0, len(stories), MAX_STORIES):
         chunk = stories[start : start + MAX_STORIES]
-        names.append(_write(library_folder / FOLDER, [s[0] for s in chunk], _sort_keys(chunk)))
+        codes: dict[str, int] = {}
+        source = [codes.setdefault(fold(story.source), len(codes)) for story in chunk]
+        names.append(
+            _write(
+                library_folder / FOLDER,
+                _sort_keys(chunk),
+                [story.id for story in chunk],
+                np.array([_timestamp(story.published) for story in chunk], dtype=np.float64),
+                np.array(source, dtype=np.int32),
+                list(codes),
+            )
+        )
     return names
 
 
 def segment_names(library_folder: Path) -> list[str]:
     """The names of the complete segments, oldest first."""
     folder = library_folder / FOLDER
+    marker = ".stories.npy"
     try:
-        found = [
-            p.name[: -len(".ids.npy")] for p in folder.iterdir() if p.name.endswith(".ids.npy")
-        ]
+        found = [p.name[: -len(marker)] for p in folder.iterdir() if p.name.endswith(marker)]
     except FileNotFoundError:
         return []
     return sorted(found)
@@ -178,40 +265,58 @@ def open_segment(library_folder: Path, name: str) -> Segment | None:
     """Open segment `name`, or None when a merge removed it meanwhile."""
     folder = library_folder / FOLDER
     try:
-        ids = np.load(folder / f"{name}.ids.npy", allow_pickle=False)
+        table = np.load(folder / f"{name}.stories.npy", allow_pickle=False)
+        names = np.load(folder / f"{name}.sources.npy", allow_pickle=False)
         arrays = [
             np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False)
-            for part in _PARTS[:3]
+            for part in _PARTS[:5]
         ]
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
         raise LibraryError(f"{folder / name}: damaged search index ({error})") from error
-    return Segment(name, *arrays, ids=[sid.decode() for sid in ids.tolist()])
+    return Segment(
+        name,
+        *arrays,
+        ids=[sid.decode() for sid in table["id"].tolist()],
+        published=np.asarray(table["published"], dtype=np.float64),
+        source=np.asarray(table["source"], dtype=np.int32),
+        source_names=[str(n) for n in names.tolist()],
+    )
 
 
 def _remove(folder: Path, name: str) -> None:
-    for part in reversed(_PARTS):  # the ids file first: the segment stops counting at once
+    for part in reversed(_PARTS):  # the stories file first: the segment stops counting at once
         with contextlib.suppress(FileNotFoundError):
             (folder / f"{name}.{part}.npy").unlink()
 
 
 def _merge(library_folder: Path, segments: Sequence[Segment], keep: dict[str, list[bool]]) -> None:
     """Replace `segments` with one segment of the stories `keep` marks."""
-    parts, ids = [], []
+    parts, ids, published, source = [], [], [], []
+    codes: dict[str, int] = {}
     for segment in segments:
         kept = np.array(keep[segment.name], dtype=bool)
         local = np.full(len(kept), -1, dtype=np.int64)
         local[kept] = np.arange(len(ids), len(ids) + int(kept.sum()))
         ids.extend(sid for sid, k in zip(segment.ids, kept, strict=True) if k)
-        lengths = np.diff(np.asarray(segment.offsets).astype(np.int64))
-        terms = np.repeat(np.asarray(segment.terms), lengths)
-        docs = local[np.asarray(segment.docs)]
+        published.append(segment.published[kept])
+        recode = np.array([codes.setdefault(n, len(codes)) for n in segment.source_names])
+        source.append(recode[segment.source[kept]])
+        terms, docs = segment.postings()
+        docs = local[docs]
         parts.append((terms[docs >= 0] << np.uint64(DOC_BITS)) | docs[docs >= 0].astype(np.uint64))
     keys = np.concatenate(parts)
     keys.sort()
     if ids:
-        _write(library_folder / FOLDER, ids, keys)
+        _write(
+            library_folder / FOLDER,
+            keys,
+            ids,
+            np.concatenate(published),
+            np.concatenate(source).astype(np.int32),
+            list(codes),
+        )
     for segment in segments:
         _remove(library_folder / FOLDER, segment.name)
 

@@ -1,4 +1,4 @@
-"""Words as search sees them: split, case- and accent-folded, hashed to 48-bit term keys.
+"""Words as search sees them: split, case- and accent-folded, hashed to 48-bit keys.
 
 The index and the query language split text with the same functions, so a story matches a
 query word exactly when the word is one of the story's words. A word is a run of letters and
@@ -20,8 +20,8 @@ U64 = npt.NDArray[np.uint64]
 
 # Term keys keep the top 48 bits of a 64-bit hash: the low 16 bits of a sort key hold a
 # segment's local story number (see segments.py), so one np.sort orders postings by term and
-# story at once. With a few million distinct terms, a chance collision of a query term with
-# another term is below one in ten million.
+# story at once. With a million distinct words, a chance collision of a query word with
+# another word is below one in a hundred million.
 KEY_BITS = 48
 DOC_BITS = 64 - KEY_BITS
 KEY_MASK = np.uint64(((1 << KEY_BITS) - 1) << DOC_BITS)
@@ -33,17 +33,18 @@ _TABLE = bytes(
     (ord(chr(c).lower()) if chr(c).isalnum() else 32) if c < 128 else c for c in range(256)
 )
 _WORD = re.compile(r"[^\W_]+")
-_K1 = np.uint64(0x9E3779B97F4A7C15)
-_K2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 
 
 def fold(text: str) -> str:
     """`text` casefolded, with accents and compatibility forms (ligatures, widths) removed."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = text.casefold()
+    # Most non-ASCII news text is only quotes and dashes, which decomposition leaves alone:
+    # the check is C-fast, the character loop below is not.
+    if unicodedata.is_normalized("NFKD", text):
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -75,19 +76,6 @@ def word_hashes(folded: Sequence[str]) -> U64:
     )
 
 
-def _finish(h: U64) -> U64:
-    h = h ^ (h >> np.uint64(30))
-    h = h * _M1
-    h = h ^ (h >> np.uint64(27))
-    h = h * _M2
-    return h ^ (h >> np.uint64(31))
-
-
-def pair_hashes(first: U64, second: U64) -> U64:
-    """Hashes of word pairs (`first[i]`, `second[i]`): the bigram terms that answer phrases."""
-    return _finish(first * _K1 + second * _K2 + np.uint64(1))
-
-
 def term_keys(hashes: U64) -> U64:
     """The 48-bit term keys a segment stores for 64-bit hashes."""
     return (hashes & KEY_MASK) >> np.uint64(DOC_BITS)
@@ -98,9 +86,41 @@ def word_key(word: str) -> int:
     return int(term_keys(word_hashes([word]))[0])
 
 
-def phrase_keys(phrase: Sequence[str]) -> list[int]:
-    """The term keys a story must hold to contain `phrase`: its word, or its word pairs."""
-    if len(phrase) == 1:
-        return [word_key(phrase[0])]
-    hashes = word_hashes(phrase)
-    return [int(k) for k in term_keys(pair_hashes(hashes[:-1], hashes[1:]))]
+def has_phrase(found: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether the word list `found` holds the words of `phrase` one after the other."""
+    n, first = len(phrase), phrase[0]
+    return any(
+        found[i] == first and list(found[i : i + n]) == list(phrase)
+        for i in range(len(found) - n + 1)
+    )
+
+
+class PhraseMatcher:
+    """Tells whether a text holds a phrase, as `words` would split it, without splitting it."""
+
+    def __init__(self, phrase: Sequence[str]) -> None:
+        self.phrase = tuple(phrase)
+        escaped = [re.escape(word) for word in self.phrase]
+        # Words are runs of letters and digits of the folded text: on ASCII text [a-z0-9] once
+        # lowered, elsewhere what \w matches but the underscore. The patterns start with the
+        # first word itself, which re searches for many times faster than a look-behind; the
+        # character before a match is checked by hand instead.
+        self._ascii = re.compile("[^a-z0-9]+".join(escaped) + "(?![a-z0-9])")
+        self._unicode = re.compile(r"[\W_]+".join(escaped) + r"(?![^\W_])")
+
+    def __call__(self, text: str) -> bool:
+        """Whether `text` holds the phrase."""
+        if text.isascii():
+            return _starts_word(self._ascii, text.lower())
+        return _starts_word(self._unicode, fold(text))
+
+
+def _starts_word(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches `text` somewhere a word starts."""
+    found = pattern.search(text)
+    while found is not None:
+        start = found.start()
+        if start == 0 or not text[start - 1].isalnum():
+            return True
+        found = pattern.search(text, start + 1)
+    return False

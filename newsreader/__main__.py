@@ -58,15 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--all", action="store_true", help="include hidden duplicates")
     listing.add_argument("--unread", action="store_true", help="only unread stories")
     listing.add_argument("--starred", action="store_true", help="only starred stories")
+    listing.add_argument("--query", metavar="QUERY", help="only stories the query matches")
 
     showing = commands.add_parser("show", help="show one story as readable text")
     showing.add_argument("id", metavar="ID")
 
     marking = commands.add_parser("mark", help="mark stories read, unread, starred or unstarred")
-    marking.add_argument("ids", nargs="+", metavar="ID")
+    marking.add_argument("ids", nargs="*", metavar="ID")
+    marking.add_argument("--query", metavar="QUERY", help="the stories the query matches")
+    marking.add_argument("--yes", action="store_true", help="with --query: do not ask")
     how = marking.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
+
+    exporting = commands.add_parser("export", help="write stories as Markdown or JSON")
+    which = exporting.add_mutually_exclusive_group(required=True)
+    which.add_argument("--starred", action="store_true", help="the starred stories")
+    which.add_argument("--read", action="store_true", help="the stories read")
+    which.add_argument("--query", metavar="QUERY", help="the stories the query matches")
+    exporting.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    exporting.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    exporting.add_argument("--all", action="store_true", help="include hidden duplicates")
 
     grouping = commands.add_parser("group", help="show two stories as versions of one story")
     grouping.add_argument("keep", metavar="ID")

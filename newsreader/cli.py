@@ -1,19 +1,21 @@
-"""The commands behind `newsreader import|list|show|mark|group|ungroup|merge|doctor`."""
+"""The commands behind `newsreader import|list|show|mark|group|ungroup|merge|doctor|export`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from newsreader.doctor import doctor_command
+from newsreader.errors import NewsreaderError
 from newsreader.importer import ImportOutcome, import_paths
-from newsreader.library import Library
+from newsreader.library import Library, StoryMeta
 from newsreader.models import Story
 
 READING_WIDTH = 78
@@ -84,9 +86,9 @@ def story_json(story: Story) -> dict[str, Any]:
 
 def list_command(library: Library, args: argparse.Namespace) -> int:
     """Print stories newest first, as text or one JSON object per line."""
-    metas = library.stories if args.all else library.visible()
-    metas = sorted(metas, key=lambda m: m.order)
-    metas.sort(key=lambda m: m.published or "", reverse=True)
+    metas = _newest_first(library.stories if args.all else library.visible())
+    if args.query is not None:
+        metas = _matching(library, args.query, metas)
     out = sys.stdout
     for meta in metas:
         if args.unread and library.is_read(meta.id):
@@ -138,14 +140,70 @@ def show_command(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _newest_first(metas: Sequence[StoryMeta]) -> list[StoryMeta]:
+    ordered = sorted(metas, key=lambda m: m.order)
+    ordered.sort(key=lambda m: m.published or "", reverse=True)
+    return ordered
+
+
+def _matching(library: Library, text: str, metas: Sequence[StoryMeta]) -> list[StoryMeta]:
+    """The stories of `metas` that the query `text` matches, in the order given."""
+    from newsreader.query import parse_query
+
+    wanted = set(library.search(parse_query(text, datetime.now().astimezone())))
+    return [meta for meta in metas if meta.id in wanted]
+
+
+def _confirmed(question: str) -> bool:
+    """Ask `question` on the terminal; only y or yes is a yes."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def mark_command(library: Library, args: argparse.Namespace) -> int:
-    """Mark stories read, unread, starred or unstarred."""
-    ids = [library.resolve(text) for text in args.ids]
+    """Mark stories read, unread, starred or unstarred: those given, or those a query matches."""
+    if bool(args.ids) == (args.query is not None):
+        raise NewsreaderError("mark takes story ids or --query QUERY (one of the two)")
+    if args.query is not None:
+        ids = [meta.id for meta in _matching(library, args.query, library.visible())]
+        print(f"{len(ids)} stories match {args.query!r}")
+        if not ids:
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise NewsreaderError("mark --query needs --yes when there is no terminal to ask")
+            if not _confirmed(f"Mark them {args.how}?"):
+                print("nothing marked")
+                return 0
+    else:
+        ids = [library.resolve(text) for text in args.ids]
     if args.how in ("read", "unread"):
         changed = library.set_read(ids, args.how == "read")
     else:
         changed = library.set_starred(ids, args.how == "star")
     print(f"{len(changed)} stories marked {args.how}")
+    return 0
+
+
+def export_command(library: Library, args: argparse.Namespace) -> int:
+    """Write stories (starred, read, or matching a query) as Markdown or a JSON array."""
+    from newsreader import export
+
+    text = args.query if args.query is not None else ("starred" if args.starred else "read")
+    metas = _matching(
+        library, text, _newest_first(library.stories if args.all else library.visible())
+    )
+    stories = [library.story(meta.id) for meta in metas]
+    if args.format == "json":
+        data = export.json_array([story_json(story) for story in stories])
+    else:
+        data = export.markdown(stories).encode()
+    export.write(data, args.output)
+    if args.output is not None and str(args.output) != "-":
+        print(f"{len(stories)} stories written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -180,6 +238,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "group": group_command,
     "ungroup": ungroup_command,
     "merge": merge_command,
+    "export": export_command,
 }
 # Commands given the library folder rather than an opened Library: doctor must run on a
 # library too damaged to open.

@@ -14,6 +14,7 @@ class UserAction:
     description: str
     footer: bool = False  # shown in the footer as well as in help and the palette
     key_display: str | None = None
+    label: str | None = None  # a shorter description for the footer, which has 80 columns
     priority: bool = False  # checked before the focused widget's own keys (Tab)
 
 
@@ -26,13 +27,13 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("page_up", "pageup", "Page up"),
     UserAction("next_unread", "n", "Next unread story"),
     UserAction("previous_unread", "p", "Previous unread story"),
-    UserAction("open_story", "enter", "Open story", footer=True),
+    UserAction("open_story", "enter", "Open story", footer=True, label="Open"),
     UserAction("read_on", "space", "Page the story; at its end, open the next unread"),
     UserAction("switch_pane", "tab", "Switch between list and reader", priority=True),
-    UserAction("toggle_read", "r", "Toggle read", footer=True),
-    UserAction("toggle_star", "s", "Toggle star", footer=True),
-    UserAction("undo", "u,ctrl+z", "Undo", footer=True, key_display="u"),
-    UserAction("search", "slash", "Search", footer=True, key_display="/"),
+    UserAction("toggle_read", "r", "Toggle read", footer=True, label="Read"),
+    UserAction("toggle_star", "s", "Toggle star", footer=True, label="Star"),
+    UserAction("undo", "u,ctrl+z", "Undo", footer=True),
+    UserAction("search", "slash", "Search", footer=True),
     UserAction("show_all", "1", "Show all stories"),
     UserAction("show_unread", "2", "Show unread stories"),
     UserAction("show_starred", "3", "Show starred stories"),

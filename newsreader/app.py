@@ -36,7 +36,7 @@ def _bindings() -> list[BindingType]:
         Binding(
             action.keys,
             action.name,
-            action.description,
+            action.label or action.description,
             show=action.footer,
             key_display=action.key_display,
             priority=action.priority,

@@ -1,0 +1,68 @@
+"""What differs between two versions of a story: headline words and whole sentences."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# A sentence ends at . ! or ? (and any closing quotes or brackets) before a space and a capital,
+# a digit or an opening quote.
+_BREAK = re.compile(r"[.!?]['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9])")
+# Full stops that do not end a sentence: titles, initials, "U.S."
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|St|Jr|Sr|No|Inc|Corp|Co|Ltd"
+    r"|vs|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Headline words and sentences that one version of a story has and the other has not."""
+
+    title_removed: tuple[str, ...]
+    title_added: tuple[str, ...]
+    sentences_removed: tuple[str, ...]
+    sentences_added: tuple[str, ...]
+
+
+def sentences(paragraphs: Sequence[str]) -> list[str]:
+    """The sentences of `paragraphs` in order, whitespace folded."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.split())
+        start = 0
+        for match in _BREAK.finditer(text):
+            if not _ABBREVIATION.search(text, start, match.end()):
+                out.append(text[start : match.end()])
+                start = match.end() + 1
+        if start < len(text):
+            out.append(text[start:])
+    return out
+
+
+def _key(sentence: str) -> str:
+    return " ".join(sentence.casefold().split())
+
+
+def difference(
+    a_title: str, a_paragraphs: Sequence[str], b_title: str, b_paragraphs: Sequence[str]
+) -> Difference:
+    """What version b changed from version a: headline words and sentences removed and added."""
+    a_words, b_words = a_title.split(), b_title.split()
+    removed: list[str] = []
+    added: list[str] = []
+    matcher = difflib.SequenceMatcher(a=a_words, b=b_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            removed += a_words[i1:i2]
+        if tag in ("replace", "insert"):
+            added += b_words[j1:j2]
+    a_sentences, b_sentences = sentences(a_paragraphs), sentences(b_paragraphs)
+    a_keys = {_key(s) for s in a_sentences}
+    b_keys = {_key(s) for s in b_sentences}
+    # A sentence only moved to another place is not a change worth showing.
+    gone = {_key(s): s for s in a_sentences if _key(s) not in b_keys}
+    new = {_key(s): s for s in b_sentences if _key(s) not in a_keys}
+    return Difference(tuple(removed), tuple(added), tuple(gone.values()), tuple(new.values()))

@@ -1,0 +1,366 @@
+"""Near-duplicate detection: MinHash sketches of word 5-shingles and LSH band keys in numpy."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zlib import crc32
+
+import numpy as np
+import numpy.typing as npt
+
+from newsreader.difference import sentences
+from newsreader.errors import LibraryError
+
+FORMAT_VERSION = 1
+SHINGLE = 5  # words per shingle
+PERMUTATIONS = 128
+ROWS = 4  # sketch values per LSH band: four uint16 values make one uint64 band key
+BANDS = PERMUTATIONS // ROWS
+THRESHOLD = 0.5  # estimated Jaccard a candidate needs to count as the same story
+MIN_WORDS = 50  # shorter bodies match exactly or not at all
+NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
+MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
+MIN_NUMBER_SHARE = 0.2  # Jaccard of the number sets below which templated stories differ
+FILE_NAME = "dedup.npz"
+
+U64 = npt.NDArray[np.uint64]
+_NONE = np.zeros(0, dtype=np.int64)
+_rng = np.random.default_rng(0x6E657773)
+# Multiply-add-shift hashing (odd multipliers, high 32 bits of a 64-bit product) is
+# 2-independent on 32-bit keys and needs no modulo, so a whole sketch is three numpy operations.
+_A = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False) | np.uint64(1)
+_B = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Furniture that aggregators and wire services add to unrelated stories: left in, it would make
+# short stories look alike.
+_BOILERPLATE = re.compile(
+    r"^[(\[]?(?:this article was generated from an automated news agency feed"
+    r"|with (?:additional )?(?:assistance|reporting) (?:from|by)\b"
+    r"|write to \S.* at \S+@"
+    r"|(?:additional )?(?:reporting|writing|editing) by\b"
+    r"|(?:also read|read more|catch all the|download the|subscribe to|sign up for|follow us)\b"
+    r"|copyright\b|©)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Features:
+    """What the index keeps of one story."""
+
+    exact: int  # 0 when the story has no text at all
+    sketch: npt.NDArray[np.uint16] | None  # None for a text too short to compare by similarity
+    numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
+    number_count: int  # how many distinct numbers it has
+
+
+def _body(paragraphs: Sequence[str]) -> str:
+    """The story's text without the boilerplate sentences."""
+    return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
+
+
+def _shingle_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """32-bit hashes (in uint64) of the word 5-shingles; one shingle of all words if fewer."""
+    w = np.fromiter((crc32(t.encode()) for t in words), dtype=np.uint64, count=len(words))
+    span = min(SHINGLE, len(words))
+    count = len(words) - span + 1
+    h = w[:count].copy()
+    for k in range(1, span):
+        h = h * _MIX + w[k : k + count]
+    h ^= h >> np.uint64(31)
+    h *= _MIX2
+    return h >> np.uint64(32)
+
+
+def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
+    """Low 16 bits of each of the 128 minimum hashes (a b-bit MinHash, b = 16)."""
+    smallest: U64 = (shingles[:, None] * _A + _B).min(axis=0)
+    return ((smallest >> np.uint64(32)) & np.uint64(0xFFFF)).astype(np.uint16)
+
+
+def _numbers(text: str) -> tuple[npt.NDArray[np.uint32], int]:
+    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    hashes = sorted(crc32(n.encode()) for n in found)[:NUMBERS_KEPT]
+    return np.array(hashes, dtype=np.uint32), len(found)
+
+
+def _features(title: str, paragraphs: Sequence[str]) -> _Features:
+    body = _body(paragraphs)
+    words = _WORD.findall(body.casefold())
+    title_words = _WORD.findall(title.casefold())
+    exact = 0
+    if words or title_words:
+        key = (" ".join(title_words) + "\n" + " ".join(words)).encode()
+        exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
+    sketch = _minhash(_shingle_hashes(words)) if len(words) >= MIN_WORDS else None
+    numbers, count = _numbers(body)
+    return _Features(exact, sketch, numbers, count)
+
+
+def _number_share(a: npt.NDArray[np.uint32], na: int, b: npt.NDArray[np.uint32], nb: int) -> float:
+    """Jaccard of two number sets, exact up to NUMBERS_KEPT numbers and estimated beyond."""
+    if na <= NUMBERS_KEPT and nb <= NUMBERS_KEPT:
+        shared = len(np.intersect1d(a, b, assume_unique=True))
+        return shared / (na + nb - shared)
+    smallest = np.union1d(a, b)[: min(len(a), len(b))]
+    both = np.isin(smallest, a, assume_unique=True) & np.isin(smallest, b, assume_unique=True)
+    return float(both.mean())
+
+
+def similarity(a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]) -> float:
+    """Exact Jaccard similarity of the two texts' word 5-shingles, boilerplate left out."""
+    a_words = _WORD.findall(_body(a_paragraphs).casefold())
+    b_words = _WORD.findall(_body(b_paragraphs).casefold())
+    if not a_words or not b_words:
+        return 0.0
+    a = set(_shingle_hashes(a_words).tolist())
+    b = set(_shingle_hashes(b_words).tolist())
+    return len(a & b) / len(a | b)
+
+
+def _grown(a: npt.NDArray[Any], extra: int) -> npt.NDArray[Any]:
+    """`a` with `extra` more zero rows: in place if `a` owns its memory, else a copy."""
+    shape = (len(a) + extra, *a.shape[1:])
+    if a.flags.owndata:
+        # In place (realloc) there is never a second copy of the sketches in memory. No view of
+        # these arrays outlives a call, so the reference check can be skipped.
+        a.resize(shape, refcheck=False)
+        return a
+    bigger = np.zeros(shape, dtype=a.dtype)
+    bigger[: len(a)] = a
+    return bigger
+
+
+class DuplicateIndex:
+    """Incremental near-duplicate index: MinHash sketches + LSH band keys held in numpy arrays."""
+
+    def __init__(self, *, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._sketch = np.zeros((0, PERMUTATIONS), dtype=np.uint16)
+        self._exact = np.zeros(0, dtype=np.uint64)
+        # The number hashes of all rows end to end; row r's end where `_number_end[r]` says.
+        self._numbers = np.zeros(0, dtype=np.uint32)
+        self._number_end = np.zeros(0, dtype=np.int64)
+        self._number_count = np.zeros(0, dtype=np.uint16)
+        self._long = np.zeros(0, dtype=bool)
+        # Per band, the long rows below `_sorted` ordered by band key; rows from `_sorted` on
+        # are searched one by one until there are enough of them to be worth a re-sort.
+        self._order = np.zeros((BANDS, 0), dtype=np.uint32)
+        self._sorted = 0
+        self._last: tuple[tuple[str, tuple[str, ...]], _Features] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._rows
+
+    # ---- queries ---------------------------------------------------------------------------
+
+    def find(self, story_id: str, title: str, paragraphs: Sequence[str]) -> list[str]:
+        """Ids of indexed stories this one duplicates, best first; [] if none. Adds nothing."""
+        f = self._features_of(title, paragraphs)
+        n = len(self._ids)
+        own = self._rows.get(story_id, -1)
+        exact = np.flatnonzero(self._exact[:n] == np.uint64(f.exact)) if f.exact else _NONE
+        found = [int(r) for r in exact if r != own]
+        if f.sketch is not None:
+            rows = self._candidates(f.sketch)
+            rows = rows[(rows != own) & ~np.isin(rows, exact)]
+            scores = (self._sketch[rows] == f.sketch).mean(axis=1)
+            keep = scores >= self.threshold
+            near = sorted(zip(-scores[keep], rows[keep].tolist(), strict=True))
+            found += [r for _, r in near if not self._vetoed(f, r)]
+        return [self._ids[r] for r in found]
+
+    def _vetoed(self, f: _Features, row: int) -> bool:
+        """Templated stories (market wraps, results) differ in their numbers and little else."""
+        count = int(self._number_count[row])
+        if min(f.number_count, count) < MIN_NUMBERS:
+            return False
+        start = int(self._number_end[row - 1]) if row else 0
+        numbers = self._numbers[start : self._number_end[row]]
+        share = _number_share(f.numbers, f.number_count, numbers, count)
+        return share < MIN_NUMBER_SHARE
+
+    def _candidates(self, sketch: npt.NDArray[np.uint16]) -> npt.NDArray[np.int64]:
+        """Long rows sharing at least one band key with `sketch`."""
+        keys = sketch.view(np.uint64)
+        bands = self._bands()
+        recent = np.arange(self._sorted, len(self._ids))
+        hits = [recent[(bands[self._sorted :] == keys).any(axis=1) & self._long[recent]]]
+        low, high = self._search(keys)
+        hits += [self._order[b, low[b] : high[b]] for b in np.flatnonzero(high > low)]
+        return np.unique(np.concatenate(hits).astype(np.int64))
+
+    def _search(self, keys: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per band, the range of `_order` whose band key equals `keys[band]`."""
+        size = self._order.shape[1]
+        band = np.tile(np.arange(BANDS), 2)
+        target = np.tile(keys, 2)
+        upper = np.repeat([False, True], BANDS)  # first half: lower bounds; second: upper
+        low = np.zeros(2 * BANDS, dtype=np.int64)
+        high = np.full(2 * BANDS, size, dtype=np.int64)
+        if size:
+            bands = self._bands()
+            for _ in range(size.bit_length()):
+                mid = (low + high) >> 1
+                value = bands[self._order[band, np.minimum(mid, size - 1)], band]
+                right = (low < high) & ((value < target) | (upper & (value == target)))
+                left = (low < high) & ~right
+                low = np.where(right, mid + 1, low)
+                high = np.where(left, mid, high)
+        return low[:BANDS], low[BANDS:]
+
+    def _bands(self) -> U64:
+        return self._sketch[: len(self._ids)].view(np.uint64)
+
+    def _features_of(self, title: str, paragraphs: Sequence[str]) -> _Features:
+        # The library calls find then add with the same story: compute its features once.
+        key = (title, tuple(paragraphs))
+        if self._last is None or self._last[0] != key:
+            self._last = (key, _features(title, paragraphs))
+        return self._last[1]
+
+    # ---- changes ---------------------------------------------------------------------------
+
+    def add(self, story_id: str, title: str, paragraphs: Sequence[str]) -> None:
+        """Index a story; adding a known id again changes nothing."""
+        if story_id in self._rows:
+            return
+        f = self._features_of(title, paragraphs)
+        row = len(self._ids)
+        if row == len(self._exact):
+            grow = max(1024, row // 2)
+            self._sketch, self._exact = _grown(self._sketch, grow), _grown(self._exact, grow)
+            self._number_end = _grown(self._number_end, grow)
+            self._number_count, self._long = (
+                _grown(self._number_count, grow),
+                _grown(self._long, grow),
+            )
+        start = int(self._number_end[row - 1]) if row else 0
+        end = start + len(f.numbers)
+        if end > len(self._numbers):
+            self._numbers = _grown(self._numbers, max(4096, end, len(self._numbers) // 2))
+        self._numbers[start:end] = f.numbers
+        self._number_end[row] = end
+        self._number_count[row] = min(f.number_count, 0xFFFF)
+        self._exact[row] = f.exact
+        self._long[row] = f.sketch is not None
+        if f.sketch is not None:
+            self._sketch[row] = f.sketch
+        self._ids.append(story_id)
+        self._rows[story_id] = row
+        if row + 1 - self._sorted >= max(2048, row // 16):
+            self._sort()
+
+    def _sort(self) -> None:
+        # Dropped first so that the old and the new order are never both in memory.
+        self._order, self._sorted = np.zeros((BANDS, 0), dtype=np.uint32), 0
+        rows = np.flatnonzero(self._long[: len(self._ids)]).astype(np.uint32)
+        bands = self._bands()
+        order = np.empty((BANDS, len(rows)), dtype=np.uint32)
+        for b in range(BANDS):
+            order[b] = rows[np.argsort(bands[rows, b], kind="stable")]
+        self._order, self._sorted = order, len(self._ids)
+
+    # ---- files -----------------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder` atomically (temp file, fsync, rename), readable by owner."""
+        n = len(self._ids)
+        arrays: dict[str, Any] = {
+            "version": np.array([FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT], dtype=np.int64),
+            "ids": np.array(self._ids, dtype=np.str_),
+            "sketch": self._sketch[:n],
+            "exact": self._exact[:n],
+            "numbers": self._numbers[: self._number_end[n - 1] if n else 0],
+            "number_end": self._number_end[:n],
+            "number_count": self._number_count[:n],
+            "long": self._long[:n],
+            "order": self._order,
+            "sorted": np.array([self._sorted], dtype=np.int64),
+        }
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / FILE_NAME
+        temp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, **arrays)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    @classmethod
+    def load(cls, folder: Path) -> DuplicateIndex:
+        """The index saved in `folder`, or an empty one; LibraryError if the file is damaged."""
+        index = cls()
+        path = folder / FILE_NAME
+        if not path.exists():
+            return index
+        try:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("not an index archive")
+            with data:
+                arrays = {name: data[name] for name in data.files}
+            index._restore(arrays)
+        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as error:
+            raise LibraryError(f"{path}: damaged duplicate index ({error})") from error
+        return index
+
+    def _restore(self, a: dict[str, npt.NDArray[Any]]) -> None:
+        if a["version"].tolist() != [FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT]:
+            raise ValueError(f"unknown format {a['version'].tolist()}")
+        ids = [str(i) for i in a["ids"].tolist()]
+        n = len(ids)
+        expected = {
+            "sketch": ((n, PERMUTATIONS), np.uint16),
+            "exact": ((n,), np.uint64),
+            "number_end": ((n,), np.int64),
+            "number_count": ((n,), np.uint16),
+            "long": ((n,), np.bool_),
+        }
+        for name, (shape, dtype) in expected.items():
+            if a[name].shape != shape or a[name].dtype != dtype:
+                raise ValueError(f"{name} has shape {a[name].shape} and type {a[name].dtype}")
+        done = int(a["sorted"][0])
+        order = a["order"]
+        long_sorted = int(a["long"][:done].sum()) if 0 <= done <= n else -1
+        if order.dtype != np.uint32 or order.shape != (BANDS, long_sorted):
+            raise ValueError("band order does not fit the sketches")
+        if order.size and int(order.max()) >= done:
+            raise ValueError("band order points past the sketches")
+        ends = a["number_end"]
+        if a["numbers"].dtype != np.uint32 or (n and ends[-1] != len(a["numbers"])):
+            raise ValueError("numbers do not fit their offsets")
+        if n and (ends[0] < 0 or (np.diff(ends) < 0).any()):
+            raise ValueError("number offsets out of order")
+        if len(set(ids)) != n:
+            raise ValueError("an id appears twice")
+        self._ids, self._rows = ids, {sid: row for row, sid in enumerate(ids)}
+        self._sketch, self._exact, self._long = a["sketch"], a["exact"], a["long"]
+        self._numbers, self._number_end = a["numbers"], ends
+        self._number_count = a["number_count"]
+        self._order, self._sorted = order, done

@@ -1,0 +1,195 @@
+"""The duplicate index: what counts as the same story, and its files."""
+
+from __future__ import annotations
+
+import random
+import stat
+from pathlib import Path
+
+import pytest
+
+from newsreader.dedup import FILE_NAME, DuplicateIndex, similarity
+from newsreader.errors import LibraryError
+
+SEED = Path(__file__).parents[1] / "seeds" / "000_e213fecfa28b599e.txt"
+VOCABULARY = [f"{a}{b}" for a in ("ka", "lo", "mi", "ren", "su", "tor") for b in "aeiou"] + [
+    "the", "of", "and", "to", "in", "said", "was", "for", "on", "with", "minister", "market",
+]  # fmt: skip
+
+
+def words(seed: int, count: int) -> str:
+    """`count` random words as sentences of ten."""
+    rng = random.Random(seed)
+    out = [rng.choice(VOCABULARY) for _ in range(count)]
+    sentences = [" ".join(out[i : i + 10]).capitalize() + "." for i in range(0, count, 10)]
+    return " ".join(sentences)
+
+
+def seed_stories() -> dict[str, tuple[str, list[str]]]:
+    """The seed's main story, the JD Vance story and the two Mint stories, parsed crudely."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    end = next(i for i, line in enumerate(lines) if line.startswith("Write to "))
+    stories = {"main": (lines[1], lines[6:end])}
+    at = lines.index("Related Articles") + 2
+    names = iter(["vance1", "mint1", "mint2"])
+    while lines[at] != "DOWNLOAD THE APP":  # title twice, source, age, source, title, body
+        stories[next(names)] = (lines[at], [lines[at + 11]])
+        at += 13
+    return stories
+
+
+def indexed(*stories: tuple[str, str, list[str]]) -> DuplicateIndex:
+    index = DuplicateIndex()
+    for story in stories:
+        index.add(*story)
+    return index
+
+
+def test_exact_repost_is_found_despite_whitespace_case_and_punctuation() -> None:
+    body = words(1, 300)
+    index = indexed(("a", "Talks resume", [body]))
+    assert index.find("b", "TALKS  resume!", [body.upper().replace(".", " ;")]) == ["a"]
+
+
+def test_seed_mint_stories_match_each_other_and_nothing_else() -> None:
+    stories = seed_stories()
+    assert set(stories) == {"main", "vance1", "mint1", "mint2"}
+    index = DuplicateIndex()
+    found = {}
+    for sid, (title, paragraphs) in stories.items():
+        found[sid] = index.find(sid, title, paragraphs)
+        index.add(sid, title, paragraphs)
+    assert found == {"main": [], "vance1": [], "mint1": [], "mint2": ["mint1"]}
+
+
+def test_same_topic_stories_sharing_names_and_a_paragraph_do_not_match() -> None:
+    names = ["Zelensky", "Putin", "Trump", "Kremlin", "Ukraine", "Moscow", "Kyiv", "Witkoff"]
+    background = words(99, 60)
+
+    def story(seed: int) -> list[str]:
+        rng = random.Random(seed)
+        text = words(seed, 400).split(" ")
+        for i in range(0, len(text), 3):
+            text[i] = rng.choice(names)
+        return [" ".join(text[:200]), background, " ".join(text[200:])]
+
+    a, b = story(1), story(2)
+    assert 0.05 < similarity(a, b) < 0.3
+    assert indexed(("a", "Putin and Trump", a)).find("b", "Putin and Trump", b) == []
+
+
+def test_templated_stories_differing_only_in_numbers_are_vetoed() -> None:
+    template = words(5, 300).split(" ")
+
+    def filled(seed: int) -> list[str]:
+        rng = random.Random(seed)
+        text = [f"{rng.randint(1, 99_999):,}" if i % 20 == 0 else w for i, w in enumerate(template)]
+        return [" ".join(text)]
+
+    a, b = filled(1), filled(2)
+    assert similarity(a, b) > 0.5
+    assert indexed(("a", "Sensex closes", a)).find("b", "Sensex closes", b) == []
+
+
+def test_a_copy_of_a_templated_story_is_still_found() -> None:
+    body = " ".join(f"{i * 37 + 11}.{i}% {words(i, 15)}" for i in range(20))
+    copy = body.replace(words(3, 15), words(300, 15))
+    assert indexed(("a", "Sensex closes", [body])).find("b", "Sensex ends", [copy]) == ["a"]
+
+
+def test_short_texts_match_exactly_or_not_at_all() -> None:
+    body = words(7, 40)
+    edited = body.replace(body.split(" ")[3], "changed", 1)
+    index = indexed(("a", "Brief", [body]))
+    assert index.find("b", "Brief", [edited]) == []
+    assert index.find("c", "Brief", [body]) == ["a"]
+
+
+def test_shared_boilerplate_does_not_make_a_match() -> None:
+    boilerplate = [
+        "With assistance from Scott Squires.",
+        "This article was generated from an automated news agency feed without modifications "
+        "to text.",
+        "Write to Alexander Ward at alex.ward@example.com and Alex Leary at al@example.com",
+        *(f"Catch all the {w} news and updates on our site and app today." for w in VOCABULARY),
+    ]
+    a, b = [words(1, 60), *boilerplate], [words(2, 60), *boilerplate]
+    assert indexed(("a", "One", a)).find("b", "Two", b) == []
+
+
+def test_find_orders_exact_copies_first_then_by_similarity() -> None:
+    body = words(11, 300).split(" ")
+    near = [" ".join(body[:260])]
+    nearer = [" ".join(body[:290])]
+    index = indexed(("near", "T", near), ("nearer", "T", nearer), ("exact", "T", [" ".join(body)]))
+    assert index.find("new", "T", [" ".join(body)]) == ["exact", "nearer", "near"]
+
+
+def test_find_does_not_add() -> None:
+    index = DuplicateIndex()
+    assert index.find("a", "T", [words(1, 100)]) == []
+    assert len(index) == 0
+    assert "a" not in index
+
+
+def test_add_is_idempotent_for_a_known_id() -> None:
+    index = indexed(("a", "T", [words(1, 100)]))
+    index.add("a", "Other", [words(2, 100)])
+    assert len(index) == 1
+    assert index.find("b", "T", [words(1, 100)]) == ["a"]
+
+
+def test_find_ignores_the_story_itself() -> None:
+    index = indexed(("a", "T", [words(1, 100)]))
+    assert index.find("a", "T", [words(1, 100)]) == []
+
+
+def test_many_stories_are_found_before_and_after_their_bands_are_sorted() -> None:
+    index = indexed(*((str(i), "T", [words(i, 60)]) for i in range(2500)))
+    for i in (0, 1000, 2047, 2400, 2499):
+        assert index.find("new", "T", [words(i, 60)]) == [str(i)]
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    index = indexed(*((str(i), "T", [words(i, 60 + i % 7)]) for i in range(2100)))
+    index.save(tmp_path)
+    loaded = DuplicateIndex.load(tmp_path)
+    assert len(loaded) == 2100
+    assert "2099" in loaded
+    assert loaded.find("new", "T", [words(5, 65)]) == ["5"]
+    assert loaded.find("new", "T", [words(2098, 60 + 2098 % 7)]) == ["2098"]
+    loaded.add("new", "T", [words(9999, 80)])
+    assert loaded.find("x", "T", [words(9999, 80)]) == ["new"]
+    assert stat.S_IMODE((tmp_path / FILE_NAME).stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]
+
+
+def test_load_from_an_empty_folder_gives_an_empty_index(tmp_path: Path) -> None:
+    assert len(DuplicateIndex.load(tmp_path)) == 0
+
+
+def test_an_empty_index_saves_and_loads(tmp_path: Path) -> None:
+    DuplicateIndex().save(tmp_path)
+    assert len(DuplicateIndex.load(tmp_path)) == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "npy"])
+def test_damaged_file_raises_library_error(tmp_path: Path, damage: str) -> None:
+    indexed(*((str(i), "T", [words(i, 60)]) for i in range(50))).save(tmp_path)
+    path = tmp_path / FILE_NAME
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"not an index at all")
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_bytes(b"\x93NUMPY" + data[6:])
+    with pytest.raises(LibraryError):
+        DuplicateIndex.load(tmp_path)
+
+
+def test_similarity_of_the_seed_mint_pair() -> None:
+    stories = seed_stories()
+    assert similarity(stories["mint1"][1], stories["mint2"][1]) > 0.9
+    assert similarity(stories["main"][1], stories["mint1"][1]) < 0.05
+    assert similarity(["same words here"], ["same words here"]) == 1.0

@@ -1,0 +1,173 @@
+"""How well DuplicateIndex finds the known groups of a synthetic corpus, and how fast.
+
+python -m newsreader.bench.dedup_quality --stories 1000 10000 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsreader.bench.corpus import TRUTH_FILE, generate, read_dump
+from newsreader.dedup import THRESHOLD, DuplicateIndex
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Stories in import order with their true group, topic and template."""
+
+    stories: list[tuple[str, list[str]]]
+    groups: list[str]
+    topics: list[int | None]
+    templates: list[int | None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row of the table."""
+
+    stories: int
+    precision: float
+    recall: float
+    same_topic: int
+    same_topic_pairs: int
+    templated: int
+    templated_pairs: int
+    ms_median: float
+    ms_mean: float
+    peak_mb: float
+
+
+def corpus(folder: Path, stories: int, seed: int) -> Corpus:
+    """Read the corpus in `folder`, writing it first unless one of that size and seed is there."""
+    truth_file = folder / TRUTH_FILE
+    truth = json.loads(truth_file.read_text()) if truth_file.exists() else {}
+    if (truth.get("stories"), truth.get("seed")) != (stories, seed):
+        generate(folder, stories, seed)
+        truth = json.loads(truth_file.read_text())
+    out = Corpus([], [], [], [])
+    for name in sorted(truth["dumps"]):
+        found = read_dump((folder / name).read_text(encoding="utf-8"))
+        for story, label in zip(found, truth["dumps"][name], strict=True):
+            info = truth["groups"][label["group"]]
+            out.stories.append(story)
+            out.groups.append(label["group"])
+            out.topics.append(info["topic"])
+            out.templates.append(info["template"])
+    return out
+
+
+def feed(
+    stories: Sequence[tuple[str, list[str]]], threshold: float
+) -> tuple[list[int], list[float]]:
+    """Find then add each story; its predicted group (a union of what was found), and times."""
+    index = DuplicateIndex(threshold=threshold)
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seconds = []
+    for i, (title, paragraphs) in enumerate(stories):
+        started = time.perf_counter()
+        found = index.find(str(i), title, paragraphs)
+        index.add(str(i), title, paragraphs)
+        seconds.append(time.perf_counter() - started)
+        for other in found:
+            parent[root(int(other))] = root(i)
+    return [root(i) for i in range(len(stories))], seconds
+
+
+def peak_mb(stories: Sequence[tuple[str, list[str]]], threshold: float) -> float:
+    """Peak memory allocated while a fresh index takes in the stories, in MiB."""
+    index = DuplicateIndex(threshold=threshold)
+    ids = [str(i) for i in range(len(stories))]
+    tracemalloc.start()
+    for sid, (title, paragraphs) in zip(ids, stories, strict=True):
+        index.find(sid, title, paragraphs)
+        index.add(sid, title, paragraphs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def _pairs(*labels: Sequence[Hashable]) -> int:
+    """Pairs of stories that agree on every one of `labels`."""
+    return sum(c * (c - 1) // 2 for c in Counter(zip(*labels, strict=True)).values())
+
+
+def _false_merges(pred: list[int], truth: list[str], by: list[int | None]) -> tuple[int, int]:
+    """Pairs merged though of different groups sharing `by`, and how many such pairs exist."""
+    keep = [i for i, value in enumerate(by) if value is not None]
+    p, t, b = ([x[i] for i in keep] for x in (pred, truth, by))
+    return _pairs(p, b) - _pairs(p, t), _pairs(b) - _pairs(t)
+
+
+def measure(c: Corpus, threshold: float, memory: bool = True) -> Result:
+    """Feed the corpus to a fresh index and score its groups against the truth."""
+    pred, seconds = feed(c.stories, threshold)
+    # A second pass, because tracing allocations slows the first one down.
+    peak = peak_mb(c.stories, threshold) if memory else 0.0
+    both = _pairs(pred, c.groups)
+    predicted, true = _pairs(pred), _pairs(c.groups)
+    topic = _false_merges(pred, c.groups, c.topics)
+    template = _false_merges(pred, c.groups, c.templates)
+    ms = [s * 1000 for s in seconds]
+    return Result(
+        len(c.stories),
+        both / predicted if predicted else 1.0,
+        both / true if true else 1.0,
+        *topic,
+        *template,
+        statistics.median(ms),
+        statistics.fmean(ms),
+        peak,
+    )
+
+
+def table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table."""
+    rows = [
+        "| stories | precision | recall | same-topic merges | templated merges "
+        "| ms/story median | ms/story mean | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.stories:,} | {r.precision:.4f} | {r.recall:.4f} "
+            f"| {r.same_topic} of {r.same_topic_pairs:,} | {r.templated} of {r.templated_pairs:,} "
+            f"| {r.ms_median:.2f} | {r.ms_mean:.2f} | {r.peak_mb:.1f} |"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: measure each corpus size and print one table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threshold", type=float, default=THRESHOLD)
+    parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced second pass")
+    args = parser.parse_args(argv)
+    results = []
+    for size in args.stories:
+        folder = args.corpora / f"newsreader-corpus-{size}-{args.seed}"
+        results.append(measure(corpus(folder, size, args.seed), args.threshold, not args.no_memory))
+        print(f"{size} stories measured", flush=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

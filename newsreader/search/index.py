@@ -166,7 +166,8 @@ class SearchIndex:
             for name in self.source_names
         ]
         table = np.array([*allowed, False], dtype=bool)  # -1, a story not indexed: last entry
-        return candidates[table[self.source[candidates]]]
+        kept: Positions = candidates[table[self.source[candidates]]]
+        return kept
 
 
 def _dates_pass(

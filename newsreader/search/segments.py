@@ -118,7 +118,8 @@ class Segment:
 
     def postings(self) -> tuple[U64, Docs]:
         """Every (word key, local number) pair, for merging."""
-        lengths = np.diff(np.asarray(self.offsets).astype(np.int64))
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        lengths = offsets[1:] - offsets[:-1]
         terms = [np.repeat(np.asarray(self.terms), lengths)]
         docs = [np.asarray(self.docs).astype(np.int64)]
         for at in np.flatnonzero(np.asarray(self.rows) >= 0).tolist():
@@ -267,17 +268,21 @@ def open_segment(library_folder: Path, name: str) -> Segment | None:
     try:
         table = np.load(folder / f"{name}.stories.npy", allow_pickle=False)
         names = np.load(folder / f"{name}.sources.npy", allow_pickle=False)
-        arrays = [
+        terms, offsets, docs, rows, bitmaps = (
             np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False)
             for part in _PARTS[:5]
-        ]
+        )
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
         raise LibraryError(f"{folder / name}: damaged search index ({error})") from error
     return Segment(
         name,
-        *arrays,
+        terms,
+        offsets,
+        docs,
+        rows,
+        bitmaps,
         ids=[sid.decode() for sid in table["id"].tolist()],
         published=np.asarray(table["published"], dtype=np.float64),
         source=np.asarray(table["source"], dtype=np.int32),
@@ -293,7 +298,10 @@ def _remove(folder: Path, name: str) -> None:
 
 def _merge(library_folder: Path, segments: Sequence[Segment], keep: dict[str, list[bool]]) -> None:
     """Replace `segments` with one segment of the stories `keep` marks."""
-    parts, ids, published, source = [], [], [], []
+    parts: list[U64] = []
+    ids: list[str] = []
+    published: list[npt.NDArray[np.float64]] = []
+    source: list[npt.NDArray[np.int64]] = []
     codes: dict[str, int] = {}
     for segment in segments:
         kept = np.array(keep[segment.name], dtype=bool)

@@ -1,0 +1,211 @@
+"""The search benchmark: time per query of each kind, index size and memory at N stories.
+
+`python -m newsreader.bench.search --stories 100000 [--work DIR]` generates a corpus (kept in
+the work folder for the next run), imports it into a fresh library timing the indexing, then,
+in a fresh process, runs every query of QUERIES several times and reports milliseconds per
+query (the first run apart), the index's size on disk and the process's resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from newsreader.bench.corpus import TRUTH_FILE, generate
+from newsreader.query import parse_published, parse_query
+
+RUNS = 5  # timed runs of each query after its first (cold) run
+BOUNDED = 0.08  # seconds given to search_for in the bounded runs of phrase queries
+
+# {rare} is a word of one story's title, {pair} two words in a row of one story's body.
+QUERIES = (
+    ("word", "minister"),
+    ("word", "the"),
+    ("word", "{rare}"),
+    ("words", "police court"),
+    ("words", "{rare} minister"),
+    ("phrase", '"{pair}"'),
+    ("phrase", '"the court"'),
+    ("phrase", '"said the court"'),
+    ("phrase", 'minister "{pair}"'),
+    ("source", "source:mint"),
+    ("source", 'source:"the hindu"'),
+    ("flag", "unread"),
+    ("flag", "starred"),
+    ("date", "@3-hours-ago"),
+    ("date", "@{day}"),
+    ("mixed", "minister source:reuters unread"),
+    ("mixed", "trade deal @12-hours-ago -starred"),
+    ("exclude", "minister -police"),
+    ("exclude", "-the"),
+    ("none", "xyzzyq"),
+)
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(resident now, peak resident) of this process in MB."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def _on_disk(folder: Path) -> int:
+    return sum(
+        os.stat(os.path.join(root, name)).st_blocks * 512
+        for root, _dirs, files in os.walk(folder)
+        for name in files
+    )
+
+
+def build(work: Path, stories: int) -> tuple[Path, dict[str, Any]]:
+    """Generate the corpus (unless there) and import it into a fresh library, timed."""
+    from newsreader.importer import import_paths
+    from newsreader.library import Library
+    from newsreader.search import index as search_index
+
+    corpus = work / f"corpus-{stories}"
+    if not (corpus / f".{TRUTH_FILE}").exists():
+        generate(corpus, stories, seed=1)
+        (corpus / TRUTH_FILE).rename(corpus / f".{TRUTH_FILE}")  # hidden: import skips it
+    library_folder = work / f"search-library-{stories}"
+    subprocess.run(["rm", "-rf", str(library_folder)], check=True)
+    spent = [0.0]
+    add_stories = search_index.add_stories
+
+    def timed(*args: Any) -> None:
+        start = time.perf_counter()
+        add_stories(*args)
+        spent[0] += time.perf_counter() - start
+
+    search_index.add_stories = timed  # type: ignore[assignment]
+    library = Library(library_folder)
+    start = time.perf_counter()
+    outcome = import_paths(library, [corpus])
+    seconds = time.perf_counter() - start
+    search_index.add_stories = add_stories
+    added = outcome.report.stories_added
+    library.close()
+    return library_folder, {
+        "stories": added,
+        "import_seconds": round(seconds, 1),
+        "import_rate": round(added / seconds),
+        "indexing_us_per_story": round(spent[0] / max(added, 1) * 1e6),
+    }
+
+
+def measure(library_folder: Path) -> dict[str, Any]:
+    """Run every query against the library in this (fresh) process."""
+    from newsreader.library import Library
+    from newsreader.search.index import ensure_indexed, search, search_for
+    from newsreader.search.tokens import words
+
+    before = _rss_mb()[0]
+    library = Library(library_folder)
+    opened = _rss_mb()[0]
+    ensure_indexed(library)
+    stories = library.stories
+    library.set_starred([s.id for s in stories[::50]])
+    library.set_read([s.id for s in stories[::3]])
+    sample = stories[len(stories) // 3]
+    body = words(" ".join(library.story(sample.id).paragraphs))
+    times = [t for s in stories if (t := parse_published(s.published)) is not None]
+    now = max(times) + timedelta(hours=1)
+    fill = {
+        "rare": max(words(sample.title), key=len),
+        "pair": " ".join(body[10:12]),
+        "day": (now - timedelta(hours=12)).strftime("%Y-%m-%d"),
+    }
+    rows = []
+    for kind, template in QUERIES:
+        text = template.format(**fill)
+        query = parse_query(text, now)
+        start = time.perf_counter()
+        found = search(library, query)
+        cold = (time.perf_counter() - start) * 1000
+        warm = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            search(library, query)
+            warm.append((time.perf_counter() - start) * 1000)
+        median = round(statistics.median(warm), 1)
+        row: dict[str, Any] = {"kind": kind, "query": text, "hits": len(found)}
+        row.update(cold_ms=round(cold, 1), median_ms=median, max_ms=round(max(warm), 1))
+        if query.include.phrases or query.exclude.phrases:
+            start = time.perf_counter()
+            bounded = search_for(library, query, BOUNDED)
+            row["bounded_ms"] = round((time.perf_counter() - start) * 1000, 1)
+            row["bounded_hits"] = len(bounded.ids)
+            row["bounded_complete"] = bounded.complete
+        rows.append(row)
+    medians: list[float] = sorted(row["median_ms"] for row in rows)
+    rss, peak = _rss_mb()
+    index_bytes = _on_disk(library_folder / "search")
+    library_bytes = _on_disk(library_folder)
+    return {
+        "queries": rows,
+        "median_ms_all": round(statistics.median(medians), 1),
+        "p95_ms_all": round(medians[int(0.95 * (len(medians) - 1))], 1),
+        "index_mb": round(index_bytes / 2**20, 1),
+        "index_bytes_per_story": round(index_bytes / len(stories)),
+        "library_mb": round(library_bytes / 2**20, 1),
+        "rss_mb_before_open": round(before, 1),
+        "rss_mb_library_open": round(opened, 1),
+        "rss_mb_after_queries": round(rss, 1),
+        "rss_mb_peak": round(peak, 1),
+    }
+
+
+def report(built: dict[str, Any], measured: dict[str, Any]) -> str:
+    """The figures as a Markdown table and a few lines."""
+    lines = [
+        "| kind | query | hits | cold ms | median ms | max ms | bounded ms (hits, complete) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in measured["queries"]:
+        bounded = (
+            f"{row['bounded_ms']} ({row['bounded_hits']}, {row['bounded_complete']})"
+            if "bounded_ms" in row
+            else ""
+        )
+        query = row["query"].replace("|", "\\|")
+        lines.append(
+            f"| {row['kind']} | `{query}` | {row['hits']} | {row['cold_ms']} | "
+            f"{row['median_ms']} | {row['max_ms']} | {bounded} |"
+        )
+    lines.append("")
+    for key, value in {**built, **{k: v for k, v in measured.items() if k != "queries"}}.items():
+        lines.append(f"- {key}: {value}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: build, then measure in a fresh process, then print the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nr-bench")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the fresh process
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    library_folder, built = build(args.work, args.stories)
+    command = [sys.executable, "-m", "newsreader.bench.search", "--measure", str(library_folder)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    print(report(built, json.loads(done.stdout)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""The search index on real libraries in tmp_path: every kind of term, against a slow oracle."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsreader.bench.corpus import TRUTH_FILE, generate
+from newsreader.importer import import_paths
+from newsreader.library import Library
+from newsreader.library.catalog import Catalog
+from newsreader.models import ParsedDump, ParsedStory
+from newsreader.query import parse_query
+from newsreader.search import segments
+from newsreader.search.index import ensure_indexed, search, search_for
+from newsreader.search.tokens import PhraseMatcher, has_phrase, words
+
+from .conftest import CAPTURED, SEEDS
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def dump(name: str, *stories: ParsedStory) -> ParsedDump:
+    digest = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+    return ParsedDump(name, stories, "2026-11-20T12:00:00Z", digest)
+
+
+def story(title: str, *paragraphs: str, source: str = "Mint", published: str = "") -> ParsedStory:
+    return ParsedStory(
+        title, source, "1 hour ago", published or "2026-11-20T11:00:00Z", (), paragraphs
+    )
+
+
+HAND_MADE = [
+    dump(
+        "a.txt",
+        story("Café owners meet the Prime Minister", "A talk about naïve pricing.", source="Mint"),
+        story("Court rules on trade", "The court said the trade deal stands.", source="The Hindu"),
+    ),
+    dump(
+        "b.txt",
+        story(
+            "Markets fall",
+            "Prices of tea and coffee rose.",
+            "The prime minister spoke later.",
+            source="Times of India",
+            published="2026-11-18T09:00:00Z",
+        ),
+    ),
+]
+
+
+def titles(library: Library, text: str) -> list[str]:
+    return [library.meta(sid).title for sid in search(library, parse_query(text, NOW))]
+
+
+def oracle(library: Library, text: str) -> list[str]:
+    """What the query matches, found the slow way: every story read and checked."""
+    query = parse_query(text, NOW)
+    found = []
+    for meta in library.stories:
+        full = library.story(meta.id)
+        if query.matches_text(full.title, full.paragraphs) and query.matches_meta(
+            meta, library.is_read(meta.id), library.is_starred(meta.id)
+        ):
+            found.append(meta.id)
+    return found
+
+
+@pytest.fixture
+def made(library_path: Path) -> Iterator[Library]:
+    library = Library(library_path)
+    library.import_dumps(HAND_MADE)
+    yield library
+    library.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = generate(tmp_path_factory.mktemp("corpus"), 300, seed=3)
+    (folder / TRUTH_FILE).unlink()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    folder = tmp_path_factory.mktemp("big") / "library"
+    library = Library(folder)
+    import_paths(library, [SEEDS, corpus], CAPTURED)
+    library.close()
+    return folder
+
+
+@pytest.fixture
+def big(big_folder: Path, tmp_path: Path) -> Iterator[Library]:
+    """The seeds and 300 generated stories, in a copy of their own."""
+    library = Library(Path(shutil.copytree(big_folder, tmp_path / "big")))
+    yield library
+    library.close()
+
+
+def test_words_match_title_and_body(made: Library) -> None:
+    assert titles(made, "court") == ["Court rules on trade"]
+    assert titles(made, "coffee") == ["Markets fall"]
+
+
+def test_words_ignore_case_and_accents(made: Library) -> None:
+    assert titles(made, "CAFE") == ["Café owners meet the Prime Minister"]
+    assert titles(made, "naive") == titles(made, "naïve") == titles(made, "CAFE")
+
+
+def test_every_word_is_needed(made: Library) -> None:
+    assert titles(made, "prime coffee") == ["Markets fall"]
+    assert titles(made, "prime xyzzy") == []
+
+
+def test_phrase(made: Library) -> None:
+    assert titles(made, '"prime minister"') == [
+        "Café owners meet the Prime Minister",
+        "Markets fall",
+    ]
+    assert titles(made, '"minister prime"') == []
+    assert titles(made, '"the court said"') == ["Court rules on trade"]
+
+
+def test_excluded_word_and_phrase(made: Library) -> None:
+    assert titles(made, "prime -coffee") == ["Café owners meet the Prime Minister"]
+    assert titles(made, '-"prime minister"') == ["Court rules on trade"]
+    assert titles(made, '-"minister prime"') == [s.title for s in made.stories]
+
+
+def test_source(made: Library) -> None:
+    assert titles(made, "source:hindu") == ["Court rules on trade"]
+    assert titles(made, 'source:"times of india"') == ["Markets fall"]
+    assert titles(made, "-source:mint") == ["Court rules on trade", "Markets fall"]
+
+
+def test_dates(made: Library) -> None:
+    assert titles(made, "@2026-11-18") == ["Markets fall"]
+    assert titles(made, "@1-day-ago") == [
+        "Café owners meet the Prime Minister",
+        "Court rules on trade",
+    ]
+    assert titles(made, "@2026-11-17--2026-11-18 prime") == ["Markets fall"]
+
+
+def test_flags(made: Library) -> None:
+    court = search(made, parse_query("court", NOW))
+    made.set_read(court)
+    made.set_starred(court)
+    assert titles(made, "read") == ["Court rules on trade"]
+    assert titles(made, "unread") == ["Café owners meet the Prime Minister", "Markets fall"]
+    assert titles(made, "starred -source:hindu") == []
+    assert titles(made, "-starred prime") == titles(made, "prime")
+
+
+def test_empty_query_is_every_story_in_library_order(made: Library) -> None:
+    assert search(made, parse_query("", NOW)) == [s.id for s in made.stories]
+
+
+QUERIES = [
+    "trump",
+    "the",
+    '"vladimir putin"',
+    "police court",
+    '"the court"',
+    "minister -police",
+    '-"the court" unread',
+    "source:mint",
+    "-source:reuters minister",
+    "@2026-11-20 -the",
+    "xyzzy",
+    "trade deal -starred",
+]
+
+
+def test_index_agrees_with_reading_every_story(big: Library) -> None:
+    big.set_read([s.id for s in big.stories[::3]])
+    big.set_starred([s.id for s in big.stories[::7]])
+    for text in QUERIES:
+        assert search(big, parse_query(text, NOW)) == oracle(big, text), text
+
+
+def test_hidden_duplicates_are_found_too(big: Library) -> None:
+    hidden = next(s for s in big.stories if big.duplicate_of(s.id))
+    assert hidden.id in search(big, parse_query(f'"{hidden.title}"', NOW))
+
+
+def test_importing_again_changes_nothing(big: Library, corpus: Path) -> None:
+    before = sorted((big.folder / "search").iterdir())
+    found = search(big, parse_query("minister", NOW))
+    import_paths(big, [corpus], CAPTURED)
+    assert search(big, parse_query("minister", NOW)) == found
+    assert sorted((big.folder / "search").iterdir()) == before
+
+
+def test_an_import_that_never_committed_is_not_found(
+    made: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = dump("c.txt", story("Zebras escape", "The zoo is empty."))
+
+    def crash(self: Catalog, dumps: object) -> None:
+        raise OSError("power cut")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Catalog, "commit", crash)
+        with pytest.raises(OSError):
+            made.import_dumps([extra])
+    assert len(segments.segment_names(made.folder)) == 2  # the stray segment is on disk
+    assert titles(made, "zebras") == []
+    made.import_dumps([extra])
+    assert titles(made, "zebras") == ["Zebras escape"]
+    assert len(segments.segment_names(made.folder)) == 2  # the stray one tidied away
+
+
+def test_small_segments_merge(library_path: Path) -> None:
+    library = Library(library_path)
+    for number in range(9):
+        library.import_dumps([dump(f"{number}.txt", story(f"Story {number}", f"word{number}"))])
+    assert len(segments.segment_names(library.folder)) < 9
+    assert titles(library, "word3") == ["Story 3"]
+    assert len(search(library, parse_query("story", NOW))) == 9
+    library.close()
+
+
+def test_a_library_without_an_index_gets_one(made: Library) -> None:
+    for path in (made.folder / "search").iterdir():
+        path.unlink()
+    assert titles(made, "coffee") == ["Markets fall"]
+    assert ensure_indexed(made) == 0
+
+
+def test_index_files_are_plain_numpy(big: Library) -> None:
+    for path in (big.folder / "search").iterdir():
+        assert path.suffix == ".npy"
+        np.load(path, allow_pickle=False)
+
+
+def test_a_deadline_cuts_phrase_checking_short(big: Library) -> None:
+    query = parse_query('"the court"', NOW)
+    cut = search_for(big, query, seconds=0)
+    assert not cut.complete
+    assert set(cut.ids) <= set(search(big, query))
+    assert search_for(big, parse_query("court", NOW), seconds=0).complete
+
+
+def test_search_is_on_the_library_too(made: Library) -> None:
+    assert made.search(parse_query("coffee", NOW)) == search(made, parse_query("coffee", NOW))
+
+
+TEXT = st.text(alphabet=st.sampled_from("ab cé-’.É_1ÅﬁẞΣ\n"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(0, 10), st.integers(1, 3))
+def test_phrase_matcher_agrees_with_splitting(text: str, start: int, length: int) -> None:
+    found = words(text)
+    phrase = found[start : start + length] or ["ab"]
+    assert PhraseMatcher(phrase)(text) == has_phrase(found, phrase)

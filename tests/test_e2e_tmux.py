@@ -113,3 +113,40 @@ def test_markup_in_a_dump_stays_text(terminal: Terminal, tmp_path: Path) -> None
     terminal.keys("Enter")
     screen = terminal.wait_for("[@click=app.quit]")
     assert "[bold]a long[/bold]" in screen
+
+
+def test_slash_searches_as_you_type_and_m_marks_the_matches_read(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("/", "latin")
+    screen = terminal.wait_for("matching “latin” (1 of 3)")
+    assert "How Trump and Putin" not in screen
+    terminal.keys("Enter", "M")
+    terminal.wait_for("Mark 1 unread story matching “latin” read?")
+    terminal.keys("y")
+    terminal.wait_for("2 unread")
+    terminal.keys("Escape")
+    terminal.wait_for("All stories (3)")
+    terminal.keys("q")
+    read = {s["title"]: s["read"] for s in listed(tmp_path / "library") if s["role"] == "related"}
+    assert [title for title, is_read in read.items() if is_read] == [
+        next(title for title in read if "Latin" in str(title))
+    ]
+
+
+def test_u_undoes_marks_in_the_real_command(terminal: Terminal, tmp_path: Path) -> None:
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    terminal.wait_for("2 unread")
+    terminal.keys("Escape", "j", "s")
+    terminal.wait_for("1 starred")
+    terminal.keys("u")
+    terminal.wait_for("0 starred")
+    terminal.keys("u")
+    terminal.wait_for("3 unread")
+    terminal.keys("q")
+    stories = listed(tmp_path / "library")
+    assert not any(s["read"] or s["starred"] for s in stories)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -53,7 +52,7 @@ def test_help(snap_compare: Snap, seeded: Library) -> None:
     assert snap_compare(app_with(seeded), press=["question_mark"], run_before=steady)
 
 
-def test_stats(snap_compare: Snap, seeded: Library, library_path: Path) -> None:
+def test_stats(snap_compare: Snap, seeded: Library) -> None:
     async def open_stats(pilot: Pilot[None]) -> None:
         await pilot.app.push_screen(StatsScreen(seeded, now=STATS_NOW))
         await steady(pilot)

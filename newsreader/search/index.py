@@ -21,11 +21,11 @@ import numpy as np
 import numpy.typing as npt
 
 from newsreader.query import DateRange, Query
+from newsreader.search.columns import StoryText
 from newsreader.search.phrases import PhraseCheck
 from newsreader.search.segments import (
     FOLDER,
     Segment,
-    StoryText,
     open_segment,
     segment_names,
     tidy,
@@ -70,11 +70,13 @@ class SearchIndex:
         self._maps: list[tuple[Segment, Positions]] = []
         self._key: tuple[int, int] | None = None
         self._stories: Sequence[Any] | None = None
+        self._where: Mapping[str, int] = {}
         self.ids: list[str | None] = []
         self.covered = np.zeros(0, dtype=bool)
         self.published = np.zeros(0, dtype=np.float64)
         self.source = np.zeros(0, dtype=np.int32)
         self.source_names: list[str] = []
+        self.body = np.zeros(0, dtype=np.int32)  # codes of body files: only their sameness counts
 
     def _folder_stamp(self) -> int:
         try:
@@ -96,22 +98,26 @@ class SearchIndex:
         self.covered = np.zeros(count, dtype=bool)
         self.published = np.full(count, np.nan, dtype=np.float64)
         self.source = np.full(count, -1, dtype=np.int32)
-        codes: dict[str, int] = {}
+        self.body = np.full(count, -1, dtype=np.int32)
+        sources: dict[str, int] = {}
+        bodies: dict[str, int] = {}
         self._maps = []
         for segment in self._segments.values():  # oldest first: a newer copy overwrites
-            get = where.get
-            positions = np.fromiter((get(sid, -1) for sid in segment.ids), np.int64)
+            columns, get = segment.columns, where.get
+            positions = np.fromiter((get(sid, -1) for sid in columns.ids), np.int64)
             self._maps.append((segment, positions))
             known = positions >= 0
             at = positions[known]
             self.covered[at] = True
-            self.published[at] = segment.published[known]
-            recode = np.array([codes.setdefault(n, len(codes)) for n in segment.source_names])
-            self.source[at] = recode[segment.source[known]]
+            self.published[at] = columns.published[known]
+            recode = [sources.setdefault(n, len(sources)) for n in columns.source_names]
+            self.source[at] = np.array(recode, dtype=np.int32)[columns.source[known]]
+            recode = [bodies.setdefault(n, len(bodies)) for n in columns.body_names]
+            self.body[at] = np.array(recode, dtype=np.int32)[columns.body[known]]
             for position, local in zip(at.tolist(), np.flatnonzero(known).tolist(), strict=True):
-                self.ids[position] = segment.ids[local]
-        self.source_names = list(codes)
-        self._key, self._stories = key, stories
+                self.ids[position] = columns.ids[local]
+        self.source_names = list(sources)
+        self._key, self._stories, self._where = key, stories, where
 
     def missing(self) -> list[int]:
         """Positions of the stories no segment holds (libraries made before the index)."""
@@ -141,20 +147,28 @@ class SearchIndex:
         candidates = candidates[
             _dates_pass(self.published[candidates], include.dates, exclude.dates)
         ]
+        for field, wanted in (("read", query.read), ("starred", query.starred)):
+            if wanted is not None:
+                candidates = candidates[self._marked(library, field)[candidates] == wanted]
         ids = [self.ids[p] or "" for p in candidates.tolist()]
-        if query.read is not None or query.starred is not None:
-            keep = [_flags_pass(library, query, sid) for sid in ids]
-            candidates, ids = candidates[keep], [sid for sid, k in zip(ids, keep, strict=True) if k]
         if not (include.phrases or exclude.phrases):
             return Found(ids, True)
         unwanted = [
             (phrase, set(self.holding([word_key(w) for w in set(phrase)]).tolist()))
             for phrase in exclude.phrases
         ]
-        check = PhraseCheck(library, include.phrases, unwanted)
+        check = PhraseCheck(library, include.phrases, unwanted, self.body)
         verdicts = check.run(candidates.tolist(), deadline)
         found = [sid for sid, verdict in zip(ids, verdicts, strict=True) if verdict]
         return Found(found, None not in verdicts)
+
+    def _marked(self, library: Library, field: str) -> npt.NDArray[np.bool_]:
+        """Which stories, by position, have the mark `field` set."""
+        # From the marks, which are few next to the stories, rather than story by story.
+        marked = np.zeros(len(self.ids), dtype=bool)
+        where = self._where
+        marked[[where[sid] for sid, on in library.marks.items(field) if on and sid in where]] = True
+        return marked
 
     def _by_source(
         self, candidates: Positions, include: Sequence[str], exclude: Sequence[str]
@@ -183,12 +197,6 @@ def _dates_pass(
             inside &= published < span.end.timestamp()
         keep &= inside if wanted else ~inside
     return keep
-
-
-def _flags_pass(library: Library, query: Query, story_id: str) -> bool:
-    if query.read is not None and library.is_read(story_id) != query.read:
-        return False
-    return query.starred is None or library.is_starred(story_id) == query.starred
 
 
 _indexes: weakref.WeakKeyDictionary[Library, SearchIndex] = weakref.WeakKeyDictionary()
@@ -240,6 +248,7 @@ def ensure_indexed(library: Library) -> int:
                 tuple(library.catalog.body(meta).get("paragraphs", ())),  # file by file
                 meta.source,
                 meta.published,
+                meta.segment,
             )
             for meta in metas
         ]
@@ -264,7 +273,7 @@ def add_stories(
     """
     tidy(folder, committed)
     texts = [
-        StoryText(m["id"], m["title"], b["paragraphs"], m["source"], m["published"])
+        StoryText(m["id"], m["title"], b["paragraphs"], m["source"], m["published"], m["segment"])
         for m, b in zip(metas, bodies, strict=True)
     ]
     if texts:

@@ -12,6 +12,9 @@ import time
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+
 from newsreader.search.tokens import PhraseMatcher
 
 if TYPE_CHECKING:
@@ -26,9 +29,12 @@ class PhraseCheck:
         library: Library,
         wanted: Sequence[tuple[str, ...]],
         unwanted: Sequence[tuple[tuple[str, ...], Container[int]]],
+        body_files: npt.NDArray[np.int32],
     ) -> None:
-        """`unwanted` pairs each excluded phrase with the positions holding all its words."""
+        # `unwanted` pairs each excluded phrase with the positions holding all its words;
+        # `body_files` numbers each story's body file, by position.
         self.library = library
+        self.body_files = body_files
         self.wanted = [PhraseMatcher(phrase) for phrase in wanted]
         self.unwanted = [(PhraseMatcher(phrase), suspects) for phrase, suspects in unwanted]
 
@@ -45,10 +51,10 @@ class PhraseCheck:
 
     def run(self, positions: Sequence[int], deadline: float | None) -> list[bool | None]:
         """The verdict on each candidate (newest first), None for those `deadline` cut off."""
-        stories = self.library.catalog.stories
-        by_file: dict[str, list[int]] = {}
-        for i, position in enumerate(positions):  # dicts keep the newest candidates' files first
-            by_file.setdefault(stories[position].segment, []).append(i)
+        by_file: dict[int, list[int]] = {}
+        files = self.body_files[list(positions)].tolist()
+        for i, file in enumerate(files):  # dicts keep the newest candidates' files first
+            by_file.setdefault(file, []).append(i)
         verdicts: list[bool | None] = [None] * len(positions)
         for members in by_file.values():
             if deadline is not None and time.monotonic() > deadline:

@@ -1,15 +1,14 @@
 """Index segments: one inverted index of words per import commit, numpy files read via mmap.
 
-A segment named N is seven files in the library's `search/` folder, each written atomically:
+A segment named N is eight files in the library's `search/` folder, each written atomically:
 - `N.terms.npy`   uint64, sorted: the 48-bit keys of the words in its stories;
 - `N.offsets.npy` uint32: a rare word's stories are `docs[offsets[i]:offsets[i + 1]]`;
 - `N.docs.npy`    uint16: local story numbers, ascending within each word;
 - `N.rows.npy`    int32: for a common word (in more than 1/16 of the stories), its row in
   `N.bitmaps.npy` (one bit per story: smaller than a list then, and ANDed in one step), else -1;
-- `N.sources.npy` the folded source names the stories use;
-- `N.stories.npy` per local number: story id, published time (epoch seconds, NaN if unknown)
-  and source (an index into `sources`) — so that a query never needs the catalog's metadata.
-  Written last: a segment without it is incomplete and never read.
+- `N.sources.npy`, `N.bodies.npy` the source names and body file names the stories use;
+- `N.stories.npy` per local number: story id, published time, source and body file (see
+  columns.py). Written last: a segment without it is incomplete and never read.
 Segments are written before the import that made them commits, so one may hold stories that
 never reached the library; readers skip every story the library does not list, and merges
 drop them. Names sort by the time they were written: the newest copy of a story wins.
@@ -25,22 +24,13 @@ from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from newsreader.errors import LibraryError
-from newsreader.query import parse_published
-from newsreader.search.tokens import (
-    DOC_BITS,
-    KEY_MASK,
-    U64,
-    fold,
-    fold_token,
-    raw_tokens,
-    word_hashes,
-)
+from newsreader.search.columns import StoryColumns, StoryText
+from newsreader.search.tokens import DOC_BITS, KEY_MASK, U64, fold_token, raw_tokens, word_hashes
 from newsreader.storage import make_private_folder, write_atomic
 
 FOLDER = "search"
@@ -48,21 +38,11 @@ MAX_STORIES = 1 << DOC_BITS  # local story numbers are uint16
 MERGE_FACTOR = 4  # this many segments of one size class (1-3, 4-15, 16-63 … stories) merge
 MERGE_BELOW = 1024  # segments of this many stories or more are never merged again
 DENSE = 16  # a word in more than 1/DENSE of the stories is kept as a bitmap
-_PARTS = ("terms", "offsets", "docs", "rows", "bitmaps", "sources", "stories")
+_PARTS = ("terms", "offsets", "docs", "rows", "bitmaps", "sources", "bodies", "stories")
 _DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 Docs = npt.NDArray[np.int64]
-
-
-class StoryText(NamedTuple):
-    """What the index keeps of a story."""
-
-    id: str
-    title: str
-    paragraphs: Sequence[str]
-    source: str
-    published: str | None
 
 
 @dataclass
@@ -75,10 +55,12 @@ class Segment:
     docs: npt.NDArray[np.uint16]
     rows: npt.NDArray[np.int32]
     bitmaps: npt.NDArray[np.uint8]
-    ids: list[str]
-    published: npt.NDArray[np.float64]
-    source: npt.NDArray[np.int32]
-    source_names: list[str]
+    columns: StoryColumns
+
+    @property
+    def ids(self) -> list[str]:
+        """The story id of each local number."""
+        return self.columns.ids
 
     def _find(self, key: int) -> int:
         at = int(np.searchsorted(self.terms, np.uint64(key)))
@@ -197,38 +179,14 @@ def _save(folder: Path, name: str, part: str, array: npt.NDArray[np.generic]) ->
     write_atomic(folder / f"{name}.{part}.npy", buffer.getvalue())
 
 
-def _story_table(
-    ids: Sequence[str], published: npt.NDArray[np.float64], source: npt.NDArray[np.int32]
-) -> npt.NDArray[np.void]:
-    width = max((len(sid.encode()) for sid in ids), default=1)
-    table = np.zeros(len(ids), dtype=[("id", f"S{width}"), ("published", "<f8"), ("source", "<i4")])
-    table["id"] = [sid.encode() for sid in ids]
-    table["published"] = published
-    table["source"] = source
-    return table
-
-
-def _write(
-    folder: Path,
-    keys: U64,
-    ids: Sequence[str],
-    published: npt.NDArray[np.float64],
-    source: npt.NDArray[np.int32],
-    source_names: Sequence[str],
-) -> str:
+def _write(folder: Path, keys: U64, columns: StoryColumns) -> str:
     """Write one segment; return its name."""
     make_private_folder(folder)
     name = f"{time.time_ns():016x}-{os.getpid()}"
-    for part, array in _arrays(keys, len(ids)).items():
-        _save(folder, name, part, array)
-    _save(folder, name, "sources", np.array(list(source_names) or [""], dtype=np.str_))
-    _save(folder, name, "stories", _story_table(ids, published, source))
+    parts = {**_arrays(keys, len(columns)), **columns.arrays()}
+    for part in _PARTS:  # in this order: `stories` last
+        _save(folder, name, part, parts[part])
     return name
-
-
-def _timestamp(published: str | None) -> float:
-    when = parse_published(published)
-    return np.nan if when is None else when.timestamp()
 
 
 def write_segments(library_folder: Path, stories: Sequence[StoryText]) -> list[str]:
@@ -236,18 +194,7 @@ def write_segments(library_folder: Path, stories: Sequence[StoryText]) -> list[s
     names = []
     for start in range(0, len(stories), MAX_STORIES):
         chunk = stories[start : start + MAX_STORIES]
-        codes: dict[str, int] = {}
-        source = [codes.setdefault(fold(story.source), len(codes)) for story in chunk]
-        names.append(
-            _write(
-                library_folder / FOLDER,
-                _sort_keys(chunk),
-                [story.id for story in chunk],
-                np.array([_timestamp(story.published) for story in chunk], dtype=np.float64),
-                np.array(source, dtype=np.int32),
-                list(codes),
-            )
-        )
+        names.append(_write(library_folder / FOLDER, _sort_keys(chunk), StoryColumns.of(chunk)))
     return names
 
 
@@ -266,8 +213,10 @@ def open_segment(library_folder: Path, name: str) -> Segment | None:
     """Open segment `name`, or None when a merge removed it meanwhile."""
     folder = library_folder / FOLDER
     try:
-        table = np.load(folder / f"{name}.stories.npy", allow_pickle=False)
-        names = np.load(folder / f"{name}.sources.npy", allow_pickle=False)
+        table, sources, bodies = (
+            np.load(folder / f"{name}.{part}.npy", allow_pickle=False)
+            for part in ("stories", "sources", "bodies")
+        )
         terms, offsets, docs, rows, bitmaps = (
             np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False)
             for part in _PARTS[:5]
@@ -276,18 +225,8 @@ def open_segment(library_folder: Path, name: str) -> Segment | None:
         return None
     except (OSError, ValueError) as error:
         raise LibraryError(f"{folder / name}: damaged search index ({error})") from error
-    return Segment(
-        name,
-        terms,
-        offsets,
-        docs,
-        rows,
-        bitmaps,
-        ids=[sid.decode() for sid in table["id"].tolist()],
-        published=np.asarray(table["published"], dtype=np.float64),
-        source=np.asarray(table["source"], dtype=np.int32),
-        source_names=[str(n) for n in names.tolist()],
-    )
+    columns = StoryColumns.from_arrays(table, sources, bodies)
+    return Segment(name, terms, offsets, docs, rows, bitmaps, columns)
 
 
 def _remove(folder: Path, name: str) -> None:
@@ -299,32 +238,21 @@ def _remove(folder: Path, name: str) -> None:
 def _merge(library_folder: Path, segments: Sequence[Segment], keep: dict[str, list[bool]]) -> None:
     """Replace `segments` with one segment of the stories `keep` marks."""
     parts: list[U64] = []
-    ids: list[str] = []
-    published: list[npt.NDArray[np.float64]] = []
-    source: list[npt.NDArray[np.int64]] = []
-    codes: dict[str, int] = {}
+    columns: list[StoryColumns] = []
+    base = 0
     for segment in segments:
         kept = np.array(keep[segment.name], dtype=bool)
         local = np.full(len(kept), -1, dtype=np.int64)
-        local[kept] = np.arange(len(ids), len(ids) + int(kept.sum()))
-        ids.extend(sid for sid, k in zip(segment.ids, kept, strict=True) if k)
-        published.append(segment.published[kept])
-        recode = np.array([codes.setdefault(n, len(codes)) for n in segment.source_names])
-        source.append(recode[segment.source[kept]])
+        local[kept] = np.arange(base, base + int(kept.sum()))
+        base += int(kept.sum())
+        columns.append(segment.columns.kept(kept))
         terms, docs = segment.postings()
         docs = local[docs]
         parts.append((terms[docs >= 0] << np.uint64(DOC_BITS)) | docs[docs >= 0].astype(np.uint64))
     keys = np.concatenate(parts)
     keys.sort()
-    if ids:
-        _write(
-            library_folder / FOLDER,
-            keys,
-            ids,
-            np.concatenate(published),
-            np.concatenate(source).astype(np.int32),
-            list(codes),
-        )
+    if base:
+        _write(library_folder / FOLDER, keys, StoryColumns.joined(columns))
     for segment in segments:
         _remove(library_folder / FOLDER, segment.name)
 

@@ -19,6 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from newsreader.errors import DamagedLibrary, LibraryError, UnknownStory
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
@@ -69,7 +72,7 @@ class Library:
     # ---- reading -------------------------------------------------------------------------
 
     @property
-    def stories(self) -> list[StoryMeta]:
+    def stories(self) -> Sequence[StoryMeta]:
         """Every story, duplicates included, in library order."""
         return self.catalog.stories
 
@@ -112,7 +115,14 @@ class Library:
 
     def visible(self) -> list[StoryMeta]:
         """The stories a reader sees: one per group, in library order."""
-        return [s for s in self.catalog.stories if self._groups.duplicate_of(s.id) is None]
+        stories = self.catalog.stories
+        return [stories[number] for number in self.visible_positions().tolist()]
+
+    def visible_positions(self) -> npt.NDArray[np.int64]:
+        """Where the stories a reader sees are in `stories`, in order; no StoryMeta is made."""
+        if self._groups.stories is not self.catalog.stories:
+            self._regroup()  # the catalog was read again since the groups were made
+        return self._groups.shown_positions()
 
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""
@@ -140,10 +150,16 @@ class Library:
 
     def counts(self) -> tuple[int, int]:
         """(unread, starred) among the stories a reader sees."""
-        visible = self.visible()
-        unread = sum(1 for s in visible if not self.is_read(s.id))
-        starred = sum(1 for s in self.catalog.stories if self.is_starred(s.id))
-        return unread, starred
+        # Counted from the marks, which are few next to the stories in a big library.
+        shown = len(self.visible_positions())
+        known = self.catalog.by_id
+        read = sum(
+            1
+            for sid, value in self.marks.items("read")
+            if value and sid in known and self._groups.duplicate_of(sid) is None
+        )
+        starred = sum(1 for sid, value in self.marks.items("starred") if value and sid in known)
+        return shown - read, starred
 
     def refresh(self) -> bool:
         """Pick up imports and marks made by other processes; True when anything changed."""

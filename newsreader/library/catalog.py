@@ -11,58 +11,22 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
 from newsreader.errors import DamagedLibrary, LibraryError
+from newsreader.library import columns
+from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.storage import AtomicJSONStorage, make_private_folder
+
+__all__ = ["SCHEMA_VERSION", "Catalog", "StoryMeta", "open_catalog"]
 
 SCHEMA_VERSION = 1
 SEGMENT_STORIES = 400
 _CACHED_SEGMENTS = 4
-
-
-@dataclass(slots=True)
-class StoryMeta:
-    """What the list shows of a story; its body stays on disk until it is opened."""
-
-    id: str
-    title: str
-    source: str
-    age: str
-    published: str | None
-    authors: tuple[str, ...]
-    role: str
-    main_id: str | None
-    dump: str
-    url: str | None
-    words: int
-    match: str | None  # the story this one was found to repeat when it was imported
-    segment: str
-    order: int  # position in the library: dumps newest first, each main before its related
-
-
-def _meta_from(doc: dict[str, Any], dump: str, order: int) -> StoryMeta:
-    return StoryMeta(
-        id=doc["id"],
-        title=doc.get("title", ""),
-        source=doc.get("source", ""),
-        age=doc.get("age", ""),
-        published=doc.get("published"),
-        authors=tuple(doc.get("authors", ())),
-        role=doc.get("role", "main"),
-        main_id=doc.get("main_id"),
-        dump=dump,
-        url=doc.get("url"),
-        words=int(doc.get("words", 0)),
-        match=doc.get("match"),
-        segment=doc.get("segment", ""),
-        order=order,
-    )
 
 
 class Catalog:
@@ -74,9 +38,10 @@ class Catalog:
         self._storage_path = folder / "library.json"
         self._db = TinyDB(self._storage_path, storage=AtomicJSONStorage)
         self._stamp: tuple[int, int, int] | None = None
-        self.stories: list[StoryMeta] = []
-        self.by_id: dict[str, StoryMeta] = {}
+        self.stories: StoryTable = columns.build({}, None).table
+        self.by_id: Mapping[str, StoryMeta] = StoryIndex(self.stories)
         self.digests: set[str] = set()
+        self.schema_version: int = 0  # of library.json as last read: 0 when it has none
         self._segments: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
         self.reload()
 
@@ -87,9 +52,7 @@ class Catalog:
         assert isinstance(storage, AtomicJSONStorage)
         return storage
 
-    def _check_schema(self) -> None:
-        meta = self._db.table("_meta").all()
-        version = meta[0].get("schema") if meta else None
+    def _check_schema(self, version: Any) -> None:
         if version is None:
             return
         if not isinstance(version, int) or version > SCHEMA_VERSION:
@@ -99,23 +62,27 @@ class Catalog:
             )
 
     def reload(self) -> None:
-        """Read library.json again (cheap when nothing changed on disk)."""
+        """Read library.json again (cheap when nothing changed on disk, or the cache matches)."""
         stamp = self.storage.stamp()
         if stamp == self._stamp and stamp is not None:
             return
-        self._check_schema()
-        dumps = self._db.table("dumps").all()
-        # Newest dump first; dumps saved at the same moment in file-name order.
-        dumps.sort(key=lambda dump: dump.get("file", ""))
-        dumps.sort(key=_dump_time, reverse=True)
-        stories: list[StoryMeta] = []
-        for dump in dumps:
-            name = dump.get("file", "")
-            for doc in dump.get("stories", ()):
-                stories.append(_meta_from(doc, name, len(stories)))
-        self.stories = stories
-        self.by_id = {story.id: story for story in stories}
-        self.digests = {dump.get("digest", "") for dump in dumps}
+        found = columns.load(self.folder, stamp) if stamp is not None else None
+        if found is None:
+            raw = columns.read_raw(self._storage_path)
+            data = self.storage.read() or {}
+            self._check_schema(columns.schema_of(data))
+            read_stamp = self.storage.read_stamp
+            # The cache may point into the file only if the bytes are those just parsed.
+            same = raw is not None and raw[1] == read_stamp
+            found = columns.build(data, raw[0] if same and raw else None)
+            if read_stamp is not None:
+                columns.save(self.folder, read_stamp, found)
+        self._check_schema(found.schema)
+        self.stories = found.table
+        self.by_id = StoryIndex(found.table)
+        self.digests = set(found.digests)
+        schema = found.schema
+        self.schema_version = schema if type(schema) is int else 0  # bool is no version
         # The identity from before the read: one taken now could belong to a newer commit
         # than the data just read, and that commit would never be picked up.
         self._stamp = stamp
@@ -167,11 +134,6 @@ class Catalog:
     def close(self) -> None:
         """Release the TinyDB handle."""
         self._db.close()
-
-
-def _dump_time(dump: dict[str, Any]) -> str:
-    stories = dump.get("stories") or [{}]
-    return str(stories[0].get("published") or dump.get("captured_at") or "")
 
 
 def open_catalog(folder: Path) -> Catalog:

@@ -1,74 +1,169 @@
-"""Which stories are versions of one another, and which version is shown."""
+"""Which stories are versions of one another, and which version is shown.
+
+Groups are computed for the whole library each time it is opened, so they are computed with
+arrays: a Python loop over 100,000 stories would cost more than the rest of start-up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
 
-from newsreader.library.catalog import StoryMeta
+import numpy as np
+import numpy.typing as npt
+
+from newsreader.library.columns import StoryMeta, StoryTable, shown_first
+
+__all__ = ["SOLO_PREFIX", "Groups", "compute_groups", "shown_first"]
 
 SOLO_PREFIX = "solo:"
+_JUMPS = 64  # halving steps allowed to find the roots; match chains are acyclic and short
+
+Ints = npt.NDArray[np.int64]
 
 
-@dataclass
 class Groups:
-    """Stories keyed by group; `shown` maps each group to the version the list shows."""
+    """Stories keyed by group; each group shows one version, the first by `shown_first`."""
 
-    key_of: dict[str, str] = field(default_factory=dict)
-    members: dict[str, list[str]] = field(default_factory=dict)
-    shown: dict[str, str] = field(default_factory=dict)
+    def __init__(
+        self,
+        stories: Sequence[StoryMeta] = (),
+        ids: Sequence[str] = (),
+        key: Ints | None = None,
+        rank: Ints | None = None,
+        names: Sequence[str] = (),
+        positions: Mapping[str, int] | None = None,  # of each id in `ids`, if known
+    ) -> None:
+        self.stories = stories  # what the groups were computed from
+        self._ids = ids
+        self._positions = positions or {story_id: number for number, story_id in enumerate(ids)}
+        n = len(self._ids)
+        self._key = np.zeros(0, np.int64) if key is None else key
+        self._names = list(names)  # group keys that are no story's id, numbered from n
+        rank = np.zeros(0, np.int64) if rank is None else rank
+        # Members of a group lie together in `_order`, in library order; `_start`, `_size` and
+        # `_shown` (the shown story's position) are per group, `_group` per story.
+        self._order = np.argsort(self._key, kind="stable")
+        keys = self._key[self._order]
+        first = np.ones(n, dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        self._start = np.flatnonzero(first)
+        self._size = np.diff(np.append(self._start, n))
+        self._group = np.empty(n, dtype=np.int64)
+        self._group[self._order] = np.cumsum(first) - 1
+        by_rank = np.empty(n, dtype=np.int64)
+        by_rank[rank] = np.arange(n)
+        lowest = np.minimum.reduceat(rank[self._order], self._start) if n else rank
+        self._shown = by_rank[lowest]
+
+    @property
+    def key_of(self) -> Mapping[str, str]:
+        """The group key of each story."""
+        return _Keys(self)
+
+    def _key_name(self, key: int) -> str:
+        n = len(self._ids)
+        return self._ids[key] if key < n else self._names[key - n]
 
     def duplicate_of(self, story_id: str) -> str | None:
         """The shown version of the story's group when it is not that version itself."""
-        key = self.key_of.get(story_id)
-        if key is None:
+        number = self._positions.get(story_id)
+        if number is None:
             return None
-        shown = self.shown[key]
-        return None if shown == story_id else shown
+        shown = int(self._shown[self._group[number]])
+        return None if shown == number else self._ids[shown]
 
     def versions(self, story_id: str) -> list[str]:
         """Every story in the group of `story_id`, the shown version first."""
-        key = self.key_of.get(story_id)
-        if key is None:
+        number = self._positions.get(story_id)
+        if number is None:
             return [story_id]
-        shown = self.shown[key]
-        return [shown, *(other for other in self.members[key] if other != shown)]
+        group = self._group[number]
+        start = int(self._start[group])
+        shown = int(self._shown[group])
+        members = self._order[start : start + int(self._size[group])].tolist()
+        return [self._ids[shown], *(self._ids[m] for m in members if m != shown)]
+
+    def shown_positions(self) -> Ints:
+        """Positions (in the stories grouped) of the shown versions, in library order."""
+        return np.flatnonzero(self._shown[self._group] == np.arange(len(self._ids)))
+
+    def version_counts(self) -> Ints:
+        """How many stories each story's group holds, per position."""
+        return self._size[self._group]
 
 
-def shown_first(story: StoryMeta) -> tuple[int, str, str]:
-    """Sort key, smallest first, for the version shown: most words, then earliest published.
+class _Keys(Mapping[str, str]):
+    """The group key of each story, as names: a story id, or a key set by the user."""
 
-    The most complete version is the one a reader loses least by reading; among equals the
-    first published is the original. The id breaks the last ties so every run agrees.
-    """
-    return (-story.words, story.published or "9999", story.id)
+    def __init__(self, groups: Groups) -> None:
+        self._groups = groups
+
+    def __getitem__(self, story_id: str) -> str:
+        groups = self._groups
+        return groups._key_name(int(groups._key[groups._positions[story_id]]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups._positions)
+
+    def __len__(self) -> int:
+        return len(self._groups._positions)
+
+
+def _roots(match: Ints) -> Ints:
+    """Each story's first ancestor along `match` links (-1 = none): the story it repeats, the
+    one that repeats, and so on. Found by pointer halving; None-like -1 when links loop."""
+    parent = np.where(match >= 0, match, np.arange(len(match)))
+    for _ in range(_JUMPS):
+        grand = parent[parent]
+        if np.array_equal(grand, parent):
+            return parent
+        parent = grand
+    return np.full(len(match), -1, dtype=np.int64)
+
+
+def _roots_walking(match: Sequence[int]) -> list[int]:
+    """`_roots` by walking each chain, for links that loop (which imports never make)."""
+    root: dict[int, int] = {}
+    for number in range(len(match)):
+        path: list[int] = []
+        current = number
+        while current not in root:
+            path.append(current)
+            link = match[current]
+            if link < 0 or link in path:
+                root[current] = current
+                break
+            current = link
+        for step in path:
+            root[step] = root[current]
+    return [root[number] for number in range(len(match))]
 
 
 def compute_groups(stories: Sequence[StoryMeta], overrides: Mapping[str, str]) -> Groups:
     """Group stories by their import-time matches, then apply the user's split/join decisions."""
-    by_id = {story.id: story for story in stories}
-    root: dict[str, str] = {}
-
-    def auto_root(story_id: str) -> str:
-        path = []
-        current = story_id
-        while current not in root:
-            path.append(current)
-            match = by_id[current].match
-            if match is None or match not in by_id or match in path:
-                root[current] = current
-                break
-            current = match
-        found = root[current]
-        for step in path:
-            root[step] = found
-        return found
-
-    groups = Groups()
-    for story in stories:
-        key = overrides.get(story.id) or auto_root(story.id)
-        groups.key_of[story.id] = key
-        groups.members.setdefault(key, []).append(story.id)
-    for key, ids in groups.members.items():
-        groups.shown[key] = min(ids, key=lambda i: shown_first(by_id[i]))
-    return groups
+    if isinstance(stories, StoryTable):
+        ids: Sequence[str] = stories.ids
+        positions: Mapping[str, int] = stories.positions
+        match = stories.match.astype(np.int64)
+        rank = stories.rank.astype(np.int64)
+    else:
+        ids = [story.id for story in stories]
+        positions = {story_id: number for number, story_id in enumerate(ids)}
+        match = np.array(
+            [positions.get(s.match, -1) if s.match else -1 for s in stories], dtype=np.int64
+        )
+        rank = np.empty(len(ids), dtype=np.int64)
+        order = sorted(range(len(ids)), key=lambda number: shown_first(stories[number]))
+        rank[order] = np.arange(len(ids))
+    key = _roots(match)
+    if len(key) and key[0] < 0:
+        key = np.array(_roots_walking(match.tolist()), dtype=np.int64)
+    names: dict[str, int] = {}
+    for story_id, name in overrides.items():
+        number = positions.get(story_id)
+        if number is None or not name:
+            continue
+        # A key that is a story's id is the group that story heads, as when no one chose.
+        known = positions.get(name)
+        key[number] = known if known is not None else names.setdefault(name, len(ids) + len(names))
+    return Groups(stories, ids, key, rank, list(names), positions)

@@ -53,6 +53,8 @@ def upgrade(
     catalog: Catalog, folder: Path, migrations: dict[int, Callable[[Data], Data]] = MIGRATIONS
 ) -> int | None:
     """Migrate the catalog's library.json to the current layout; return the old version if so."""
+    if catalog.schema_version >= SCHEMA_VERSION:
+        return None  # known without parsing library.json, which takes long in a big library
     data = catalog.storage.read()
     if data is None or schema_version(data) >= SCHEMA_VERSION:
         return None

@@ -25,7 +25,7 @@ from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
-from newsreader.widgets.story_list import ListRow, StoryList
+from newsreader.widgets.story_list import StoryList, StoryRows
 from newsreader.workers import DumpsArrived, notify_arrivals, start_watching
 
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
@@ -116,23 +116,16 @@ class NewsReader(Triage):
     # ---- data down ------------------------------------------------------------------------
 
     def _load_rows(self, keep: str | None = None) -> None:
-        rows: list[ListRow] = []
         stories, self.total = select(self.library, self.view)
-        for story in stories:
-            depth = 1 if story.role == "related" else 0
-            versions = self.library.versions(story.id)
-            rows.append(ListRow(story, depth=depth, hidden_versions=len(versions) - 1))
-            if story.id in self.expanded:
-                rows.extend(
-                    ListRow(self.library.meta(other), depth=depth + 1, version_of=story.id)
-                    for other in versions[1:]
-                )
+        # Rows are made as they are drawn: a big library costs no more to show than a small.
+        library = self.library
+        rows = StoryRows(stories, library.versions, library.meta, self.expanded)
         self.story_list.set_rows(rows, keep=keep)
         self.unread, self.starred = self.library.counts()
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = sum(1 for row in self.story_list.rows if row.version_of is None)
+        shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
         self.query_one("#status", Static).update(
             Text(f"{title}  ·  {self.unread} unread  ·  {self.starred} starred")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ class View:
         return f"{label} ({shown} of {total})"
 
 
-def select(library: Library, view: View) -> tuple[list[StoryMeta], int]:
+def select(library: Library, view: View) -> tuple[Sequence[StoryMeta], int]:
     """The visible stories that `view` shows, in library order, and how many are visible."""
     stories = library.visible()
     total = len(stories)

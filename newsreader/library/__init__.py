@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary, LibraryError, UnknownStory
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
+from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import MarkState
 from newsreader.library.schema import upgrade
@@ -113,10 +114,9 @@ class Library:
         """Every version of the story, the shown one first."""
         return self._groups.versions(story_id)
 
-    def visible(self) -> list[StoryMeta]:
-        """The stories a reader sees: one per group, in library order."""
-        stories = self.catalog.stories
-        return [stories[number] for number in self.visible_positions().tolist()]
+    def visible(self) -> Sequence[StoryMeta]:
+        """The stories a reader sees: one per group, in library order (made when read)."""
+        return StorySelection(self.catalog.stories, self.visible_positions())
 
     def visible_positions(self) -> npt.NDArray[np.int64]:
         """Where the stories a reader sees are in `stories`, in order; no StoryMeta is made."""

@@ -141,6 +141,47 @@ class StoryTable(Sequence[StoryMeta]):
             yield self[number]
 
 
+class StorySelection(Sequence[StoryMeta]):
+    """Some stories of a StoryTable, in library order, made as they are asked for."""
+
+    def __init__(self, table: StoryTable, positions: npt.NDArray[np.int64]) -> None:
+        self._table = table
+        self._positions = positions  # ascending positions in the table
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> StoryMeta: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[StoryMeta]: ...
+    def __getitem__(self, index: int | slice) -> StoryMeta | list[StoryMeta]:
+        if isinstance(index, slice):
+            return [self._table[number] for number in self._positions[index].tolist()]
+        return self._table[int(self._positions[index])]
+
+    def __iter__(self) -> Iterator[StoryMeta]:
+        for number in self._positions.tolist():
+            yield self._table[number]
+
+    def __eq__(self, other: object) -> bool:
+        # Compares like the list it stands for.
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def index_of(self, story_id: str) -> int | None:
+        """Where the story is in this selection, if it is in it (no story is made)."""
+        number = self._table.positions.get(story_id)
+        if number is None:
+            return None
+        at = int(np.searchsorted(self._positions, number))
+        found = at < len(self._positions) and int(self._positions[at]) == number
+        return at if found else None
+
+
 class StoryIndex(Mapping[str, StoryMeta]):
     """The stories of a StoryTable by id."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import bisect
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.segment import Segment
 from textual import events
@@ -25,6 +26,100 @@ class ListRow:
     depth: int
     hidden_versions: int = 0
     version_of: str | None = None  # set on a folded version shown in place under its story
+
+
+class StoryRows(Sequence[ListRow]):
+    """The rows of `stories`, each made when it is first drawn, with the other versions of
+    each story in `expanded` placed under it.
+
+    At 100,000 stories, making every row up front would cost more than the rest of start-up.
+    """
+
+    def __init__(
+        self,
+        stories: Sequence[StoryMeta],
+        versions: Callable[[str], list[str]],
+        meta: Callable[[str], StoryMeta],
+        expanded: Collection[str] = (),
+    ) -> None:
+        self.stories = stories
+        self._versions = versions
+        self._made: dict[int, ListRow] = {}
+        self._where: dict[str, int] | None = None  # story id -> index in `stories`, if needed
+        # Versions shown in place: the row number each block starts at, and its rows.
+        placed = sorted((at, sid) for sid in expanded if (at := self._index_of(sid)) is not None)
+        self._after: list[int] = []  # the index in `stories` of the story each block is under
+        self._starts: list[int] = []
+        self._blocks: list[list[ListRow]] = []
+        for at, sid in placed:
+            depth = self._row(at).depth + 1
+            block = [ListRow(meta(other), depth, version_of=sid) for other in versions(sid)[1:]]
+            self._after.append(at)
+            self._starts.append(at + 1 + sum(len(b) for b in self._blocks))
+            self._blocks.append(block)
+
+    def _index_of(self, story_id: str) -> int | None:
+        index_of = getattr(self.stories, "index_of", None)
+        if index_of is not None:
+            found: int | None = index_of(story_id)
+            return found
+        if self._where is None:
+            self._where = {story.id: number for number, story in enumerate(self.stories)}
+        return self._where.get(story_id)
+
+    def _row(self, index: int) -> ListRow:
+        row = self._made.get(index)
+        if row is None:
+            story = self.stories[index]
+            depth = 1 if story.role == "related" else 0
+            hidden = len(self._versions(story.id)) - 1
+            row = self._made[index] = ListRow(story, depth, hidden)
+        return row
+
+    def __len__(self) -> int:
+        return len(self.stories) + sum(len(block) for block in self._blocks)
+
+    @overload
+    def __getitem__(self, number: int) -> ListRow: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[ListRow]: ...
+    def __getitem__(self, number: int | slice) -> ListRow | list[ListRow]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        if not 0 <= number < len(self):
+            raise IndexError(number)
+        block = bisect.bisect_right(self._starts, number) - 1
+        before = sum(len(b) for b in self._blocks[: block + 1])
+        if block >= 0 and number < self._starts[block] + len(self._blocks[block]):
+            return self._blocks[block][number - self._starts[block]]
+        return self._row(number - before)
+
+    def __iter__(self) -> Iterator[ListRow]:
+        for number in range(len(self)):
+            yield self[number]
+
+    def __eq__(self, other: object) -> bool:
+        # Compares like the list it stands for.
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def position_of(self, story_id: str) -> int | None:
+        """The row number of a story, if it is in the rows."""
+        for start, block in zip(self._starts, self._blocks, strict=True):
+            for offset, row in enumerate(block):
+                if row.story.id == story_id:
+                    return start + offset
+        index = self._index_of(story_id)
+        if index is None:
+            return None
+        return index + sum(
+            len(b) for a, b in zip(self._after, self._blocks, strict=True) if a < index
+        )
 
 
 class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -69,17 +164,24 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self._is_read = is_read
         self._is_starred = is_starred
-        self.rows: list[ListRow] = []
-        self._positions: dict[str, int] = {}
+        self.rows: Sequence[ListRow] = []
+        self._positions: dict[str, int] | None = None  # made when first needed
 
     def set_rows(self, rows: Sequence[ListRow], keep: str | None = None) -> None:
         """Show `rows`; keep the cursor on story `keep` when it is still there."""
-        self.rows = list(rows)
-        self._positions = {row.story.id: number for number, row in enumerate(self.rows)}
+        self.rows = rows if isinstance(rows, StoryRows) else list(rows)
+        self._positions = None
         self.virtual_size = Size(self.size.width, len(self.rows))
-        target = self._positions.get(keep, 0) if keep else 0
+        target = (self.position_of(keep) or 0) if keep else 0
         self.cursor = min(target, max(len(self.rows) - 1, 0))
         self.refresh()
+
+    @property
+    def story_count(self) -> int:
+        """How many rows are stories in their own right, not versions shown under another."""
+        if isinstance(self.rows, StoryRows):
+            return len(self.rows.stories)
+        return sum(1 for row in self.rows if row.version_of is None)
 
     @property
     def current(self) -> StoryMeta | None:
@@ -97,11 +199,15 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def position_of(self, story_id: str) -> int | None:
         """The row number of a story, if it is in the list."""
+        if isinstance(self.rows, StoryRows):
+            return self.rows.position_of(story_id)
+        if self._positions is None:
+            self._positions = {row.story.id: number for number, row in enumerate(self.rows)}
         return self._positions.get(story_id)
 
     def refresh_story(self, story_id: str) -> None:
         """Draw one story's row again (after its marks changed)."""
-        position = self._positions.get(story_id)
+        position = self.position_of(story_id)
         if position is not None:
             self.refresh_line(position)
 

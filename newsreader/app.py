@@ -18,6 +18,7 @@ from newsreader import undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import difference
+from newsreader.errors import NewsreaderError
 from newsreader.filters import select
 from newsreader.library import Library
 from newsreader.screens.help import HelpScreen, current_keys
@@ -52,6 +53,7 @@ class NewsReader(Triage):
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
+    library_error: NewsreaderError | None = None  # what ended the app, for run_app to report
 
     def __init__(
         self,
@@ -70,6 +72,16 @@ class NewsReader(Triage):
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A library file found damaged while the app runs (a body segment, say) ends it
+        # like any command: one line naming the file, exit status 2, never a traceback.
+        if isinstance(error, NewsreaderError):
+            self.library_error = error
+            self._return_code = 2
+            self.panic()  # ends the app at once, as any unhandled error does
+            return
+        super()._handle_exception(error)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -281,9 +293,12 @@ def run_app(folder: Path, watch: Path | None = None) -> int:
             if seeds is not None:
                 import_paths(library, [seeds])
         config_path = config_folder() / "config.toml"
-        NewsReader(library, load_config(config_path), config_path, watch=watch).run()
+        app = NewsReader(library, load_config(config_path), config_path, watch=watch)
+        app.run()
     finally:
         library.close()
+    if app.library_error is not None:
+        raise app.library_error
     return 0
 
 

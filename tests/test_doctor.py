@@ -6,7 +6,11 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -20,7 +24,7 @@ from newsreader.library import Library
 from newsreader.library.catalog import SCHEMA_VERSION, open_catalog
 from newsreader.library.schema import upgrade
 
-from .conftest import CAPTURED, SEEDS
+from .conftest import CAPTURED, ROOT, SEEDS
 
 ASIDE = re.compile(r"\.damaged-\d{8}T\d{6}(-\d+)?$")
 
@@ -96,7 +100,9 @@ def test_damaged_library_json(
     # Importing again brings the stories back, and their marks with them.
     starred = seeded.stories[0].id
     seeded.marks.set_many("starred", {starred: True})
-    assert run(capsys, folder, "import", "--captured-at", "2026-11-20T12:00:00Z", str(SEEDS))[0] == 0
+    assert (
+        run(capsys, folder, "import", "--captured-at", "2026-11-20T12:00:00Z", str(SEEDS))[0] == 0
+    )
     assert Library(folder).is_starred(starred)
 
 
@@ -322,3 +328,51 @@ def test_a_fresh_library_opens_after_repair(
     code, out, _ = run(capsys, folder, "doctor", "--repair")
     assert code == 0, out
     assert run(capsys, folder, "list")[0] == 0
+
+
+# ---- the app meets a damaged file -------------------------------------------------------
+
+
+async def test_app_ends_with_the_error_when_a_body_file_is_gone(seeded: Library) -> None:
+    from newsreader.app import NewsReader
+    from newsreader.config import Config
+
+    segment_of(seeded).unlink()
+    app = NewsReader(seeded, Config())
+    async with app.run_test(size=(120, 30)):  # wide: the reader shows the first story at once
+        pass
+    assert isinstance(app.library_error, DamagedLibrary)
+    assert app.return_code == 2
+    assert str(app.library_error).endswith("body file missing — run `newsreader doctor`")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_the_app_in_a_terminal_reports_damage_in_one_line(seeded: Library) -> None:
+    segment_of(seeded).unlink()
+    session = f"newsreader-doctor-{os.getpid()}"
+    command = (
+        f"env -u COLUMNS -u LINES {sys.executable} -m newsreader --db {seeded.folder}; "
+        "echo exit status $?; sleep 30"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", "-c", str(ROOT),
+         command],
+        check=True,
+    )  # fmt: skip
+    try:
+        deadline, screen = time.monotonic() + 30, ""
+        while "exit status" not in screen and time.monotonic() < deadline:
+            time.sleep(0.2)
+            if "Open" in screen:  # shown narrow after all: open the story
+                subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+        assert "Traceback" not in screen
+        message, _, status = screen.rpartition("exit status ")
+        assert status.strip() == "2", screen
+        message = "".join(message.splitlines()).strip()  # a long path wraps on the screen
+        assert message.startswith("newsreader: ") and str(seeded.folder) in message
+        assert message.endswith("body file missing — run `newsreader doctor`")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

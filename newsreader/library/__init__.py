@@ -204,6 +204,18 @@ class Library:
         self.marks.set_many("group", {other_id: self._groups.key_of[keep_id]})
         self._regroup()
 
+    def marks_of(self, field: str, ids: Sequence[str]) -> dict[str, Any]:
+        """The value of one mark ("read", "starred" or "group") of each story; None if unset."""
+        return {sid: self.marks.get(sid, field) for sid in ids}
+
+    def restore_marks(self, field: str, values: dict[str, Any]) -> None:
+        """Set one mark of each story back to an earlier value, exactly (for undo)."""
+        for sid in values:
+            self.meta(sid)
+        self.marks.set_many(field, values)
+        if field == "group":
+            self._regroup()
+
     def merge_marks_from(self, other: Path) -> int:
         """Take another copy's marks where they are newer than ours; return how many."""
         if not any((Path(other) / name).is_file() for name in ("marks.json", "marks.log")):
@@ -220,18 +232,6 @@ class Library:
         for sid in ids:
             self.meta(sid)
             result.update(dict.fromkeys(self._groups.versions(sid)))
-    def marks_of(self, field: str, ids: Sequence[str]) -> dict[str, Any]:
-        """The value of one mark ("read", "starred" or "group") of each story; None if unset."""
-        return {sid: self.marks.get(sid, field) for sid in ids}
-
-    def restore_marks(self, field: str, values: dict[str, Any]) -> None:
-        """Set one mark of each story back to an earlier value, exactly (for undo)."""
-        for sid in values:
-            self.meta(sid)
-        self.marks.set_many(field, values)
-        if field == "group":
-            self._regroup()
-
         return list(result)
 
     def _regroup(self) -> None:

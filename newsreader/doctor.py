@@ -32,7 +32,14 @@ from newsreader.library.marks import (
     snapshot_records,
 )
 from newsreader.library.schema import MIGRATIONS, migrate, schema_version
-from newsreader.storage import FILE_MODE, FOLDER_MODE, check_tables, read_json, write_atomic
+from newsreader.storage import (
+    FILE_MODE,
+    FOLDER_MODE,
+    AppendLog,
+    check_tables,
+    read_json,
+    write_atomic,
+)
 
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
@@ -325,10 +332,10 @@ class _Checkup:
             )
 
     def _rebuild_marks(self, snapshot: Path, salvaged: list[dict[str, Any]]) -> str:
+        if salvaged:  # into the log first: a crash after the move must not lose them
+            AppendLog(self.folder / "marks.log").append(salvaged)
         kept = move_aside(snapshot)
-        marks = MarkState(self.folder)
-        marks.merge_records(salvaged)
-        marks.compact()
+        MarkState(self.folder).compact()
         return (
             f"moved aside to {kept.name}; rebuilt from marks.log"
             + (f" and {len(salvaged)} mark(s) salvaged from the damaged copy" if salvaged else "")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, overload
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.geometry import Size
@@ -16,6 +17,18 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.library import StoryMeta
+
+_SOURCE_CELLS = 16
+_MIN_TITLE_CELLS = 24
+_AGE_UNITS = {
+    "second": "s",
+    "minute": "m",
+    "hour": "h",
+    "day": "d",
+    "week": "w",
+    "month": "mo",
+    "year": "y",
+}
 
 
 @dataclass(slots=True)
@@ -270,18 +283,26 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         star_style = style + self.get_component_rich_style("story-list--starred", partial=True)
         meta_style = style + self.get_component_rich_style("story-list--meta", partial=True)
         badge_style = style + self.get_component_rich_style("story-list--badge", partial=True)
+        prefix = " " + "  " * row.depth + _branch(row)
+        badge = f" +{row.hidden_versions}" if row.hidden_versions else ""
+        source = set_cell_size(_fit(story.source, _SOURCE_CELLS), _SOURCE_CELLS)
+        suffix = f"  {source} {short_age(story.age):>3} "
+        room = width - 3 - cell_len(prefix) - cell_len(badge) - cell_len(suffix)
+        if room < _MIN_TITLE_CELLS:  # a narrow list: the title matters more than the source
+            suffix = ""
+            room = width - 3 - cell_len(prefix) - cell_len(badge)
+        title = _fit(story.title, room)
         segments = [
             Segment(" ", style),
             Segment("•" if not read else " ", style),
             Segment("★" if self._is_starred(story.id) else " ", star_style),
-            Segment(" " + "  " * row.depth + _branch(row), meta_style),
-            Segment(story.title, style),
+            Segment(prefix, meta_style),
+            Segment(title, style),
+            Segment(badge, badge_style),
+            # Sources line up on the right, so the eye can scan them down the list.
+            Segment(" " * max(0, room - cell_len(title)), style),
+            Segment(suffix, meta_style),
         ]
-        if row.hidden_versions:
-            segments.append(Segment(f" +{row.hidden_versions}", badge_style))
-        segments.append(Segment(f"  {story.source}", meta_style))
-        if story.age:
-            segments.append(Segment(f" · {story.age}", meta_style))
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
 
 
@@ -290,3 +311,21 @@ def _branch(row: ListRow) -> str:
     if row.version_of is not None:
         return "≡ "
     return "└ " if row.depth else ""
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells, with an ellipsis when it was cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)) + "…" if cells > 0 else ""
+
+
+def short_age(age: str) -> str:
+    """'10 hours ago' as '10h', 'a day ago' as '1d': ages in a column at a glance."""
+    words = age.split()
+    if len(words) == 3 and words[2] == "ago":
+        count = "1" if words[0] in ("a", "an") else words[0]
+        unit = _AGE_UNITS.get(words[1].rstrip("s"))
+        if unit:
+            return count + unit
+    return "now" if age == "just now" else age[:4]

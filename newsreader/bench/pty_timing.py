@@ -1,0 +1,143 @@
+"""Time a program in a real pseudo-terminal: first paint, resident memory, key-to-disk latency."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+HELLO_TEXT = "Hello from a bare Textual app"
+HELLO_APP = f"""
+from textual.app import App
+from textual.widgets import Static
+
+
+class Hello(App):
+    def compose(self):
+        yield Static({HELLO_TEXT!r})
+
+
+Hello().run()
+"""
+
+
+class PtyProgram:
+    """A program running on its own pseudo-terminal, its output drained by a thread."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        watch_for: str,
+        size: tuple[int, int] = (120, 40),
+    ) -> None:
+        master, slave = os.openpty()
+        columns, lines = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        self._pattern = watch_for.encode()
+        self._output = bytearray()
+        self._seen = threading.Event()
+        self.seen_at: float | None = None
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=dict(env),
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        # Keep reading whatever the program writes, so that it never blocks on a full pty.
+        searched = 0
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            now = time.perf_counter()
+            self._output += chunk
+            if self.seen_at is None:
+                if self._pattern in self._output[max(0, searched - len(self._pattern)) :]:
+                    self.seen_at = now
+                    self._seen.set()
+                searched = len(self._output)
+
+    def wait_seen(self, timeout: float) -> float:
+        """Seconds from spawn until the watched text appeared; TimeoutError if it never did."""
+        if not self._seen.wait(timeout) or self.seen_at is None:
+            tail = bytes(self._output[-400:]).decode(errors="replace")
+            raise TimeoutError(f"{self._pattern.decode()!r} not seen in {timeout} s: {tail!r}")
+        return self.seen_at - self.started
+
+    def rss_mb(self) -> float:
+        """Resident memory of the program now (VmRSS), in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS line")
+
+    def send(self, keys: bytes) -> None:
+        """Type `keys` into the terminal."""
+        os.write(self.master, keys)
+
+    def kill(self) -> None:
+        """End the program at once (SIGKILL: no chance to flush anything)."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        os.close(self.master)
+        self._reader.join(timeout=2)
+
+
+def _changed(path: Path) -> Callable[[], bool]:
+    def stamp() -> tuple[int, int, int] | None:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    before = stamp()
+    return lambda: stamp() != before
+
+
+def key_to_disk_ms(program: PtyProgram, key: bytes, path: Path, timeout: float = 2.0) -> float:
+    """Milliseconds from typing `key` until `path` changes on disk, polled from outside."""
+    changed = _changed(path)
+    start = time.perf_counter()
+    program.send(key)
+    while not changed():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"{path.name} did not change within {timeout} s of {key!r}")
+        time.sleep(0.0001)
+    return (time.perf_counter() - start) * 1000
+
+
+def first_paint(
+    argv: Sequence[str], env: Mapping[str, str], text: str, timeout: float = 120.0
+) -> tuple[float, float]:
+    """Seconds until `text` is on screen and the resident MB one second later; then kill it."""
+    program = PtyProgram(argv, env, text)
+    try:
+        seconds = program.wait_seen(timeout)
+        time.sleep(1.0)
+        return seconds, program.rss_mb()
+    finally:
+        program.kill()

@@ -1,0 +1,371 @@
+"""The scale benchmark: newsreader's targets at 1k, 10k and 100k stories, as one table.
+
+`python -m newsreader.bench.scale --stories 1000 10000 100000 [--work DIR]` generates each
+corpus (kept in the work folder for the next run), imports it into a fresh library with the
+real `newsreader` command, then times the app in a pseudo-terminal and under Pilot. The method
+of each row is in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from newsreader.bench import pilot_timing, pty_timing
+from newsreader.bench.corpus import TRUTH_FILE, generate
+from newsreader.library import Library
+
+MARK_KEYS = 10  # alternately r and s, typed into the pty after first paint
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measure: its label, target, and whether smaller or larger is better."""
+
+    key: str
+    label: str
+    target: float | None
+    smaller_is_better: bool = True
+    growth_of_cost: bool = False  # a rate: judge growth by the total time it implies
+
+
+ROWS = (
+    Row("paint", "first paint of the story list, s (median)", None),
+    Row("hello", "first paint of a bare Textual app, s (median)", None),
+    Row("paint_ratio", "first paint ÷ bare Textual app", 1.5),
+    Row("fsync", "disk: append a line and fsync it, ms (median)", None),
+    Row("mark_work", "r / s key: work in the app, fsync included, ms (median)", 5.0),
+    Row("mark_disk", "r / s key to marks.log changed on disk, ms (max)", 20.0),
+    Row("mark_kill", "marks present after kill -9 (1 = yes)", 1.0, smaller_is_better=False),
+    Row("cursor", "cursor move (j): work per key, ms (p95)", 16.0),
+    Row("page", "page down: work per key, ms (p95)", 16.0),
+    Row("open", "open a story (enter): work per key, ms (p95)", 16.0),
+    Row("import_rate", "import, stories per second", 2000.0, False, True),
+    Row("search", "search titles and bodies, ms per query (slowest kind)", 100.0),
+    Row("rss", "resident memory after first paint, MB (max)", 250.0),
+    Row("disk_ratio", "library on disk ÷ text it holds", 1.5),
+)
+
+
+@dataclass
+class SizeResult:
+    """Every figure measured at one corpus size, with the raw samples behind them."""
+
+    stories: int
+    values: dict[str, float | None] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def corpus(work: Path, stories: int) -> Path:
+    """The corpus of `stories` stories in `work`, generated unless an earlier run left it."""
+    folder = work / f"corpus-{stories}"
+    # The truth file is hidden inside the folder so that `newsreader import` skips it.
+    if (folder / f".{TRUTH_FILE}").exists():
+        return folder
+    scratch = work / f"corpus-{stories}.partial"
+    shutil.rmtree(scratch, ignore_errors=True)
+    generate(scratch, stories)
+    (scratch / TRUTH_FILE).rename(scratch / f".{TRUTH_FILE}")
+    shutil.rmtree(folder, ignore_errors=True)
+    scratch.rename(folder)
+    return folder
+
+
+def _env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(TERM="xterm-256color", COLORTERM="truecolor")
+    env["NEWSREADER_CONFIG_DIR"] = str(work / "config")
+    env.pop("NEWSREADER_DB", None)
+    return env
+
+
+def import_corpus(folder: Path, library: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Import `folder` into a fresh `library` with the newsreader command; time it."""
+    shutil.rmtree(library, ignore_errors=True)
+    command = [sys.executable, "-m", "newsreader", "--db", str(library), "import", str(folder)]
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    found = re.search(r"(\d+) stories added", done.stdout)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"import failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    added = int(found.group(1))
+    return {"seconds": seconds, "added": added, "rate": added / seconds}
+
+
+def disk_figures(library: Path) -> dict[str, float]:
+    """Bytes the library takes on disk (as du counts them) and bytes of story text in it."""
+    on_disk = 0
+    for root, _folders, files in os.walk(library):
+        for name in files:
+            on_disk += os.stat(os.path.join(root, name)).st_blocks * 512
+    lib = Library(library)
+    try:
+        text = 0
+        # In segment order, so that each body file is read once.
+        for meta in sorted(lib.stories, key=lambda story: story.segment):
+            text += len(meta.title.encode())
+            body = lib.catalog.body(meta)
+            text += sum(len(p.encode()) for p in body.get("paragraphs", ()))
+    finally:
+        lib.close()
+    return {"on_disk": on_disk, "text": text, "ratio": on_disk / max(text, 1)}
+
+
+def _first_title(library: Path) -> str:
+    lib = Library(library)
+    try:
+        return lib.visible()[0].title[:24]
+    finally:
+        lib.close()
+
+
+def _flags(library: Path) -> tuple[str, bool, bool]:
+    lib = Library(library)
+    try:
+        first = lib.visible()[0].id
+        return first, lib.is_read(first), lib.is_starred(first)
+    finally:
+        lib.close()
+
+
+def pty_figures(library: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
+    """First paint (newsreader and a bare Textual app), memory, and key-to-disk latency."""
+    title = _first_title(library)
+    app = [sys.executable, "-m", "newsreader", "--db", str(library)]
+    hello = [sys.executable, "-c", pty_timing.HELLO_APP]
+    paints, hellos, rss = [], [], []
+    for _ in range(runs):
+        seconds, _mb = pty_timing.first_paint(hello, env, pty_timing.HELLO_TEXT)
+        hellos.append(seconds)
+        seconds, mb = pty_timing.first_paint(app, env, title)
+        paints.append(seconds)
+        rss.append(mb)
+
+    story, was_read, was_starred = _flags(library)
+    program = pty_timing.PtyProgram(app, env, title)
+    latencies = []
+    try:
+        program.wait_seen(120)
+        time.sleep(1.0)
+        for number in range(MARK_KEYS):
+            key = b"r" if number % 2 == 0 else b"s"
+            latencies.append(pty_timing.key_to_disk_ms(program, key, library / "marks.log"))
+            time.sleep(0.1)
+    finally:
+        program.kill()
+    _, is_read, is_starred = _flags(library)
+    flips = MARK_KEYS // 2 % 2 == 1
+    survived = is_read == (was_read ^ flips) and is_starred == (was_starred ^ flips)
+    return {
+        "paint": paints,
+        "hello": hellos,
+        "rss": rss,
+        "mark_disk": latencies,
+        "mark_kill": survived,
+        "story": story,
+    }
+
+
+def pilot_figures(library: Path, env: dict[str, str], samples: int) -> dict[str, Any]:
+    """Per-key work, measured in a process of its own (see pilot_timing.py)."""
+    command = [sys.executable, "-m", "newsreader.bench.pilot_timing", str(library)]
+    command += ["--samples", str(samples)]
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pilot timing failed: {done.stderr.decode()[-800:]}")
+    figures: dict[str, Any] = orjson.loads(done.stdout)
+    return figures
+
+
+_SEARCH = """
+import sys
+from pathlib import Path
+
+import orjson
+
+from newsreader.bench.search import measure
+
+sys.stdout.buffer.write(orjson.dumps(measure(Path(sys.argv[1]))))
+"""
+
+
+def search_figures(library: Path, env: dict[str, str]) -> dict[str, Any] | None:
+    """The search benchmark's queries run on this library (it marks some stories read and
+    starred, so it runs last); None while newsreader has no search."""
+    if importlib.util.find_spec("newsreader.bench.search") is None:
+        return None
+    command = [sys.executable, "-c", _SEARCH, str(library)]
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.decode(errors="replace")[-800:]}
+    figures: dict[str, Any] = orjson.loads(done.stdout)
+    return figures
+
+
+def fsync_ms(folder: Path, times: int = 50) -> list[float]:
+    """Milliseconds to append one line to a file in `folder` and fsync it, `times` times."""
+    path = folder / ".bench-fsync"
+    samples = []
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        for _ in range(times):
+            start = time.perf_counter()
+            os.write(fd, b'{"id":"0123456789ab","f":"read","v":true}\n')
+            os.fsync(fd)
+            samples.append((time.perf_counter() - start) * 1000)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return samples
+
+
+def measure_size(
+    work: Path, stories: int, runs: int, pty: bool, samples: int = pilot_timing.SAMPLES
+) -> SizeResult:
+    """Every measure at one corpus size."""
+    env = _env(work)
+    result = SizeResult(stories)
+    folder = corpus(work, stories)
+    library = work / f"library-{stories}"
+    imported = import_corpus(folder, library, env)
+    result.raw["import"] = imported
+    result.values["import_rate"] = imported["rate"]
+    disk = disk_figures(library)
+    result.raw["disk"] = disk
+    result.values["disk_ratio"] = disk["ratio"]
+    keys = pilot_figures(library, env, samples)
+    result.raw["pilot"] = keys
+    result.values["cursor"] = keys["cursor"]["p95"]
+    result.values["page"] = keys["page"]["p95"]
+    result.values["open"] = keys["open"]["p95"]
+    result.values["mark_work"] = keys["mark"]["median"]
+    result.raw["fsync"] = fsync_ms(library)
+    result.values["fsync"] = statistics.median(result.raw["fsync"])
+    if pty:
+        screen = pty_figures(library, env, runs)
+        result.raw["pty"] = screen
+        paint, hello = statistics.median(screen["paint"]), statistics.median(screen["hello"])
+        result.values.update(paint=paint, hello=hello, paint_ratio=paint / hello)
+        result.values["rss"] = max(screen["rss"])
+        result.values["mark_disk"] = max(screen["mark_disk"])
+        result.values["mark_kill"] = 1.0 if screen["mark_kill"] else 0.0
+    found = search_figures(library, env)
+    result.raw["search"] = found
+    if found is not None and "queries" in found:
+        result.values["search"] = max(query["median_ms"] for query in found["queries"])
+    elif found is not None:
+        result.values["search"] = math.nan
+    return result
+
+
+def _cell(row: Row, value: float | None) -> str:
+    if value is None:
+        return "n/a (search not built yet)" if row.key == "search" else "—"
+    if math.isnan(value):
+        return "failed (see results.json)"
+    if row.key == "mark_kill":
+        return "yes" if value else "NO"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def _verdict(row: Row, values: Sequence[float | None]) -> str:
+    if row.target is None:
+        return ""
+    known = [v for v in values if v is not None and not math.isnan(v)]
+    if not known:
+        return "n/a"
+    ok = all(v <= row.target if row.smaller_is_better else v >= row.target for v in known)
+    return "pass" if ok else "FAIL"
+
+
+def _growth(row: Row, sizes: Sequence[int], values: Sequence[float | None]) -> str:
+    """How the cost grows from one size to the next (×factor), and what that makes it."""
+    points = [(n, v) for n, v in zip(sizes, values, strict=True) if v is not None and v > 0]
+    points = [(n, v) for n, v in points if not math.isnan(v)]
+    if len(points) < 2:
+        return ""
+    if row.growth_of_cost:
+        points = [(n, n / v) for n, v in points]
+    steps = [b / a for (_, a), (_, b) in itertools.pairwise(points)]
+    (n0, v0), (n1, v1) = points[-2], points[-1]
+    exponent = math.log(v1 / v0) / math.log(n1 / n0)
+    kind = "flat" if exponent < 0.3 else "linear" if exponent < 1.3 else "SUPERLINEAR"
+    return " ".join(f"×{s:.1f}" for s in steps) + f" ({kind})"
+
+
+def table(results: Sequence[SizeResult]) -> str:
+    """The results as one Markdown table: rows are measures, columns are sizes."""
+    sizes = [r.stories for r in results]
+    head = ["measure", *(f"{n:,}" for n in sizes), "target", "result", "growth"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in ROWS:
+        values = [r.values.get(row.key) for r in results]
+        target = "" if row.target is None else ("≤ " if row.smaller_is_better else "≥ ")
+        if row.target is not None:
+            target += "yes" if row.key == "mark_kill" else f"{row.target:g}"
+        cells = [
+            row.label,
+            *(_cell(row, v) for v in values),
+            target,
+            _verdict(row, values),
+            _growth(row, sizes, values),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(
+    sizes: Sequence[int],
+    work: Path,
+    runs: int = 5,
+    pty: bool = True,
+    samples: int = pilot_timing.SAMPLES,
+) -> str:
+    """Measure every size, save the raw figures in `work`/results.json; return the table."""
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for stories in sizes:
+        print(f"measuring {stories:,} stories …", file=sys.stderr, flush=True)
+        results.append(measure_size(work, stories, runs, pty, samples))
+    raw = [{"stories": r.stories, "values": r.values, "raw": r.raw} for r in results]
+    (work / "results.json").write_bytes(orjson.dumps(raw, option=orjson.OPT_INDENT_2))
+    return table(results)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "newsreader-bench",
+        help="where corpora (kept between runs), libraries and results.json go",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="first-paint runs per size")
+    parser.add_argument("--no-pty", action="store_true", help="skip the pseudo-terminal rows")
+    args = parser.parse_args(argv)
+    print(run(args.stories, args.work, args.runs, not args.no_pty))
+
+
+if __name__ == "__main__":
+    main()

@@ -72,8 +72,8 @@ class Reader(VerticalScroll, can_focus=True):
         parts = [p for p in (story.source, story.age) if p]
         if story.authors:
             parts.append("By " + ", ".join(story.authors))
-        marks = ("★ starred" if story.starred else "", "" if story.read else "unread")
-        byline.update(Text(" · ".join(parts + [m for m in marks if m])))
+        # Read and starred show in the list, which every mark redraws; here they would go stale.
+        byline.update(Text(" · ".join(parts)))
         versions.display = bool(others)
         sources = ", ".join(dict.fromkeys(other.source for other in others))
         versions.update(Text(f"Also reported by: {sources}"))

@@ -15,7 +15,7 @@ from textual.app import App
 
 from newsreader import undo
 from newsreader.errors import QueryError
-from newsreader.filters import SHOWS, View
+from newsreader.filters import SHOWS, View, select
 from newsreader.query import parse_query
 from newsreader.screens.confirm import ConfirmScreen
 from newsreader.undo import Change, UndoStack
@@ -117,9 +117,7 @@ class Triage(App[None]):
         self.set_view(replace(self.view, query=None))
 
     def action_mark_matching_read(self) -> None:
-        rows = self.story_list.rows
-        is_read = self.library.is_read
-        targets = [r.story.id for r in rows if r.version_of is None and not is_read(r.story.id)]
+        targets = select(self.library, self.view, unread_only=True)[0].ids()
         if not targets:
             self.notify("No unread stories in this list.")
             return

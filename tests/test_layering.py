@@ -20,6 +20,8 @@ CORE = [
     "newsreader.actions",
     "newsreader.stats",
     "newsreader.watch",
+    "newsreader.undo",
+    "newsreader.filters",
 ]
 
 

@@ -124,6 +124,29 @@ class Library:
             self._regroup()  # the catalog was read again since the groups were made
         return self._groups.shown_positions()
 
+    def visible_subset(
+        self, among: Iterable[str] | None = None, without: Iterable[str] = ()
+    ) -> StorySelection:
+        """The visible stories whose ids are in `among` (None: any) and not in `without`."""
+        table = self.catalog.stories
+        shown = self.visible_positions()
+
+        def positions(ids: Iterable[str]) -> npt.NDArray[np.int64]:
+            found = (table.positions.get(sid) for sid in ids)
+            return np.fromiter((p for p in found if p is not None), np.int64)
+
+        if among is not None:
+            shown = shown[np.isin(shown, positions(among))]
+        excluded = positions(without)
+        if excluded.size:
+            shown = shown[~np.isin(shown, excluded)]
+        return StorySelection(table, shown)
+
+    def marked(self, field: str) -> list[str]:
+        """Ids of the stories whose `field` mark ("read" or "starred") is set."""
+        known = self.catalog.by_id
+        return [sid for sid, value in self.marks.items(field) if value and sid in known]
+
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""
         meta = self.meta(story_id)

@@ -172,6 +172,11 @@ class StorySelection(Sequence[StoryMeta]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def ids(self) -> list[str]:
+        """The ids of the stories, in order (no story is made)."""
+        table_ids = self._table.ids
+        return [table_ids[number] for number in self._positions.tolist()]
+
     def index_of(self, story_id: str) -> int | None:
         """Where the story is in this selection, if it is in it (no story is made)."""
         number = self._table.positions.get(story_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,3 +267,14 @@ def test_phrase_matcher_agrees_with_splitting(text: str, start: int, length: int
     found = words(text)
     phrase = found[start : start + length] or ["ab"]
     assert PhraseMatcher(phrase)(text) == has_phrase(found, phrase)
+
+
+def test_search_query_and_export_never_import_textual() -> None:
+    code = (
+        "import sys, newsreader.query, newsreader.search.index, newsreader.export\n"
+        "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

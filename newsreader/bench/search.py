@@ -147,6 +147,7 @@ def measure(library_folder: Path) -> dict[str, Any]:
         "day": (now - timedelta(hours=12)).strftime("%Y-%m-%d"),
     }
     queries = [(kind, template.format(**fill)) for kind, template in QUERIES]
+    ready = _rss_mb()[0]
     rows = []
     for kind, text in queries:  # as the app would search as one types: with a time limit
         query = parse_query(text, now)
@@ -174,6 +175,7 @@ def measure(library_folder: Path) -> dict[str, Any]:
         "library_mb": round(library_bytes / 2**20, 1),
         "rss_mb_before_open": round(before, 1),
         "rss_mb_library_open": round(opened, 1),
+        "rss_mb_marked_and_indexed": round(ready, 1),
         "rss_mb_after_interactive_queries": round(interactive_rss, 1),
         "rss_mb_after_unlimited_phrases": round(rss, 1),
         "rss_mb_peak": round(peak, 1),

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.errors import LibraryError
+from newsreader.errors import DamagedLibrary
 from newsreader.search.columns import StoryColumns, StoryText
 from newsreader.search.tokens import DOC_BITS, KEY_MASK, U64, fold_token, raw_tokens, word_hashes
 from newsreader.storage import make_private_folder, write_atomic
@@ -224,7 +224,7 @@ def open_segment(library_folder: Path, name: str) -> Segment | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
-        raise LibraryError(f"{folder / name}: damaged search index ({error})") from error
+        raise DamagedLibrary(folder / name, f"damaged search index ({error})") from error
     columns = StoryColumns.from_arrays(table, sources, bodies)
     return Segment(name, terms, offsets, docs, rows, bitmaps, columns)
 

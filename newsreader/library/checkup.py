@@ -130,6 +130,7 @@ class Checkup:
         self._body_segments()
         self._marks()
         self._dedup_index()
+        self._search_index()
         self._other_files()
 
     def _temp_files(self) -> None:
@@ -323,6 +324,26 @@ class Checkup:
         library.close()
         aside = f"moved aside to {kept.name}; " if kept else ""
         return f"{aside}rebuilt from the bodies of {len(index)} stories"
+
+    def _search_index(self) -> None:
+        try:
+            from newsreader.search.segments import open_segment, segment_names
+        except ImportError:
+            return
+        names = segment_names(self.folder)
+        for name in names:
+            try:
+                open_segment(self.folder, name)
+            except LibraryError as error:
+                self.report.problem(_said(error), functools.partial(self._set_aside_search, name))
+        self.report.facts.append(f"search: {len(names)} index segment(s)")
+
+    def _set_aside_search(self, name: str) -> str:
+        parts = sorted((self.folder / "search").glob(f"{name}.*.npy"))
+        # The `stories` part first: without it the segment no longer counts.
+        for part in sorted(parts, key=lambda p: not p.name.endswith(".stories.npy")):
+            move_aside(part)
+        return "moved aside; its stories are indexed again at the next search"
 
     def _other_files(self) -> None:
         for path in sorted(self.folder.iterdir()):

@@ -24,7 +24,7 @@ from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
 
 FIELDS = ("read", "starred", "group")
 COMPACT_AT_BYTES = 512 * 1024
-_ORIGIN = f"{socket.gethostname()}:{os.getpid()}"
+_HOST = socket.gethostname()
 # One document of marks.json as compact JSON writes it: enough to find the whole ones in a
 # file cut short or partly overwritten.
 _SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*",[^\[\]{}]*\])+\}')
@@ -111,8 +111,10 @@ class MarkState:
             return
         when = max(time.time_ns(), self._last_time + 1)
         self._last_time = when
+        # The pid is read now, not at import: processes forked from one parent differ.
+        origin = f"{_HOST}:{os.getpid()}"
         records = [
-            {"id": s, "f": field, "v": v, "t": when, "o": _ORIGIN} for s, v in changes.items()
+            {"id": s, "f": field, "v": v, "t": when, "o": origin} for s, v in changes.items()
         ]
         self.log.append(records)
         for record in records:

@@ -19,7 +19,6 @@ from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import difference
 from newsreader.errors import NewsreaderError
-from newsreader.filters import select
 from newsreader.library import Library
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
@@ -128,7 +127,7 @@ class NewsReader(Triage):
     # ---- data down ------------------------------------------------------------------------
 
     def _load_rows(self, keep: str | None = None) -> None:
-        stories, self.total = select(self.library, self.view)
+        stories, self.total = self.select_view()
         # Rows are made as they are drawn: a big library costs no more to show than a small.
         library = self.library
         rows = StoryRows(stories, library.versions, library.meta, self.expanded)

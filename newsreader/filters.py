@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ class View:
 
     show: str = "all"
     query: Query | None = None
+    complete: bool = True  # False while a search as you type has not checked every story
 
     @property
     def searching(self) -> bool:
@@ -40,12 +41,20 @@ class View:
             label += f" matching “{self.query.text.strip()}”"
         if self.is_everything:
             return f"{label} ({total})"
+        if not self.complete:
+            return f"{label} ({shown}+ of {total}, searching…)"
         return f"{label} ({shown} of {total})"
 
 
-def select(library: Library, view: View, unread_only: bool = False) -> tuple[StorySelection, int]:
+def select(
+    library: Library,
+    view: View,
+    unread_only: bool = False,
+    found: Collection[str] | None = None,
+) -> tuple[StorySelection, int]:
     """The visible stories that `view` shows (only the unread ones if asked), in library order,
-    and how many stories are visible in all.
+    and how many stories are visible in all. `found` stands for the search's answer when the
+    caller has it already (a search as you type cut short).
 
     Stories are picked by id and made only when drawn: at 100,000 stories a filter costs
     a few set lookups per story, not a story's metadata each.
@@ -60,8 +69,8 @@ def select(library: Library, view: View, unread_only: bool = False) -> tuple[Sto
         among = _shown(library, library.marked("starred"))
     if view.searching:
         assert view.query is not None
-        found = _shown(library, library.search(view.query))
-        among = found if among is None else among & found
+        matches = _shown(library, library.search(view.query) if found is None else found)
+        among = matches if among is None else among & matches
     return library.visible_subset(among, without), total
 
 

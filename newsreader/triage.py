@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 from textual.actions import SkipAction
 from textual.app import App
+from textual.timer import Timer
 
 from newsreader import undo
 from newsreader.errors import QueryError
 from newsreader.filters import SHOWS, View, select
-from newsreader.query import parse_query
+from newsreader.library.columns import StorySelection
+from newsreader.query import Query, parse_query
 from newsreader.screens.confirm import ConfirmScreen
+from newsreader.search.index import search_for
 from newsreader.undo import Change, UndoStack
 from newsreader.widgets.search_bar import SearchBar
 
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
 # The built-in themes in the order `t` goes through them; the user's own come after.
 THEME_ORDER = ("newsreader-dark", "newsreader-light", "newsreader-high-contrast", "newsreader-ansi")
 _REFRESH_ALL_ABOVE = 64  # changes to more rows than this redraw the list rather than each row
+# Phrases are checked on the stories' text, which can take seconds in a big library: a key
+# typed gets what this much time finds, and the whole answer comes once typing pauses.
+_TYPING_SECONDS = 0.08
+_FINISH_AFTER_SECONDS = 0.4
 
 
 def short(title: str, width: int = 48) -> str:
@@ -62,6 +69,8 @@ class Triage(App[None]):
         self.total = 0  # stories a reader sees, filtered or not: the 340 of "12 of 340"
         self.undo_stack = UndoStack()
         self.own_themes: list[str] = []  # names of the themes loaded from theme files
+        self._partial: list[str] | None = None  # ids found so far while `view` is not complete
+        self._finish: Timer | None = None
 
     @property
     def search_bar(self) -> SearchBar:
@@ -69,6 +78,11 @@ class Triage(App[None]):
         return self.query_one(SearchBar)
 
     # ---- what the list shows --------------------------------------------------------------
+
+    def select_view(self) -> tuple[StorySelection, int]:
+        """The stories the view shows, and how many are visible in all."""
+        found = None if self.view.complete else self._partial
+        return select(self.library, self.view, found=found)
 
     def set_view(self, view: View) -> None:
         """Show what `view` selects, keeping the cursor on the same story when it is still there."""
@@ -101,11 +115,29 @@ class Triage(App[None]):
             self.search_bar.show_error(str(error))
             return
         self.search_bar.show_error(None)
-        self.set_view(replace(self.view, query=query))
+        if self._finish is not None:
+            self._finish.stop()
+        complete = True
+        if query is not None and _has_phrases(query):
+            found = search_for(self.library, query, seconds=_TYPING_SECONDS)
+            if not found.complete:
+                complete, self._partial = False, found.ids
+                self._finish = self.set_timer(_FINISH_AFTER_SECONDS, self.finish_search)
+        self.set_view(replace(self.view, query=query, complete=complete))
+
+    def finish_search(self) -> None:
+        """Show every match of a search that typing cut short."""
+        if self._finish is not None:
+            self._finish.stop()
+        if not self.view.complete:
+            self.set_view(replace(self.view, complete=True))
+        self._partial = None
 
     def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
-        if not message.keep:
-            self.set_view(replace(self.view, query=None))
+        if message.keep:
+            self.finish_search()
+        else:
+            self._drop_search()
         self.search_bar.close()
         self._focus_pane(self.story_list)
 
@@ -114,7 +146,13 @@ class Triage(App[None]):
         self.search_bar.input.value = ""
         self.search_bar.show_error(None)
         self.search_bar.close()
-        self.set_view(replace(self.view, query=None))
+        self._drop_search()
+
+    def _drop_search(self) -> None:
+        if self._finish is not None:
+            self._finish.stop()
+        self._partial = None
+        self.set_view(replace(self.view, query=None, complete=True))
 
     def action_mark_matching_read(self) -> None:
         targets = select(self.library, self.view, unread_only=True)[0].ids()
@@ -273,3 +311,8 @@ class Triage(App[None]):
         byline = " · ".join(p for p in (story.source, story.age, ", ".join(story.authors)) if p)
         self.copy_to_clipboard("\n\n".join((story.title, byline, *story.paragraphs)) + "\n")
         self.notify(f"Copied “{short(story.title)}” to the clipboard.")
+
+
+def _has_phrases(query: Query) -> bool:
+    """Whether the query has phrases, the terms checked on the stories' text."""
+    return bool(query.include.phrases or query.exclude.phrases)

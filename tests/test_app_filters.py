@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 from newsreader.app import NewsReader
 from newsreader.library import Library
 from newsreader.screens.confirm import ConfirmScreen
+from newsreader.search.index import Found
 from tests.app_library import build_library, make_app
 
 SIZE = (80, 24)
@@ -158,3 +159,34 @@ async def test_m_is_in_the_palette(many: Library) -> None:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Mark every story listed read" in commands
         assert "(M)" in commands["Mark every story listed read"].help
+
+
+def cut_short(monkeypatch: pytest.MonkeyPatch, library: Library) -> None:
+    """Make every search as you type stop after finding the first story, as a slow one would."""
+    first = library.visible()[1].id
+    monkeypatch.setattr("newsreader.triage.search_for", lambda *a, **k: Found([first], False))
+
+
+async def test_a_phrase_search_cut_short_says_so_then_finishes(
+    many: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cut_short(monkeypatch, many)
+    app = make_app(many)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *'"about rain"')
+        assert len(app.story_list.rows) == 1
+        assert "(1+ of 40, searching…)" in status(app)
+        await pilot.pause(0.6)  # typing paused: the whole answer comes
+        assert len(app.story_list.rows) == 20
+        assert 'matching “"about rain"” (20 of 40)' in status(app)
+
+
+async def test_enter_finishes_a_search_cut_short(
+    many: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cut_short(monkeypatch, many)
+    app = make_app(many)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *'"about sun"', "enter")
+        assert len(app.story_list.rows) == 20
+        assert "searching" not in status(app)

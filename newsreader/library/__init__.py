@@ -391,9 +391,10 @@ class _Batch:
     def commit(self) -> None:
         """Write bodies, then the duplicate index, then the dumps (the commit point)."""
         if self.dumps:
-            segments = self.catalog.write_bodies(self.bodies)
-            for doc, segment in zip(self.metas, segments, strict=True):
+            placed = self.catalog.place_bodies(self.bodies)
+            for doc, (segment, start, end) in zip(self.metas, placed, strict=True):
                 doc["segment"] = segment
+                doc["body_at"] = [start, end]  # to read the story without its segment
             from newsreader.search.index import add_stories
 
             # Indexed before the commit point: readers skip stories the catalog does not list.

@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.library import columns
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
-from newsreader.storage import AtomicJSONStorage, make_private_folder
+from newsreader.storage import AtomicJSONStorage, make_private_folder, write_atomic
 
 __all__ = ["SCHEMA_VERSION", "Catalog", "StoryMeta", "open_catalog"]
 
@@ -93,16 +94,30 @@ class Catalog:
 
     def write_bodies(self, bodies: Sequence[dict[str, Any]]) -> list[str]:
         """Store bodies in new segment files; return each body's segment name, in order."""
+        return [name for name, _start, _end in self.place_bodies(bodies)]
+
+    def place_bodies(self, bodies: Sequence[dict[str, Any]]) -> list[tuple[str, int, int]]:
+        """Store bodies in new segment files; return where each one lies: (segment, start, end).
+
+        A segment is the TinyDB file `TinyDB.insert_multiple` would write, byte for byte,
+        written here so that the byte range of each body is known: a story is then read
+        alone rather than with the few hundred others of its segment.
+        """
         make_private_folder(self.bodies_folder)
-        names: list[str] = []
-        for start in range(0, len(bodies), SEGMENT_STORIES):
-            chunk = bodies[start : start + SEGMENT_STORIES]
-            name = f"{time.time_ns():x}-{os.getpid()}-{start // SEGMENT_STORIES}"
-            segment = TinyDB(self.bodies_folder / f"{name}.json", storage=AtomicJSONStorage)
-            segment.table("bodies").insert_multiple(chunk)
-            segment.close()
-            names.extend([name] * len(chunk))
-        return names
+        placed: list[tuple[str, int, int]] = []
+        for first in range(0, len(bodies), SEGMENT_STORIES):
+            name = f"{time.time_ns():x}-{os.getpid()}-{first // SEGMENT_STORIES}"
+            parts = [b'{"bodies":{']
+            at = len(parts[0])
+            for number, body in enumerate(bodies[first : first + SEGMENT_STORIES], start=1):
+                key = b'%s"%d":' % (b"," if number > 1 else b"", number)
+                text = orjson.dumps(dict(body))
+                placed.append((name, at + len(key), at + len(key) + len(text)))
+                parts += [key, text]
+                at += len(key) + len(text)
+            parts.append(b"}}")
+            write_atomic(self.bodies_folder / f"{name}.json", b"".join(parts))
+        return placed
 
     def commit(self, dumps: Sequence[dict[str, Any]]) -> None:
         """Add whole dumps to library.json in one atomic write: the commit point of an import."""
@@ -117,6 +132,10 @@ class Catalog:
     def body(self, story: StoryMeta) -> dict[str, Any]:
         """The paragraphs, captions and notes of `story`, read from its segment file."""
         segment = self._segments.get(story.segment)
+        if segment is None and story.body_at is not None:
+            alone = self._body_alone(story, *story.body_at)
+            if alone is not None:
+                return alone
         if segment is None:
             path = self.bodies_folder / f"{story.segment}.json"
             if not path.exists():
@@ -130,6 +149,19 @@ class Catalog:
         else:
             self._segments.move_to_end(story.segment)
         return segment.get(story.id, {})
+
+    def _body_alone(self, story: StoryMeta, start: int, end: int) -> dict[str, Any] | None:
+        """The body at bytes `start:end` of the story's segment; None unless it is that story's
+        (a segment rewritten since, by a repair say, is then read whole)."""
+        try:
+            with (self.bodies_folder / f"{story.segment}.json").open("rb") as handle:
+                handle.seek(start)
+                body = orjson.loads(handle.read(end - start))
+        except (OSError, ValueError):
+            return None
+        if isinstance(body, dict) and body.get("id") == story.id:
+            return body
+        return None
 
     def close(self) -> None:
         """Release the TinyDB handle."""

@@ -59,6 +59,7 @@ class StoryMeta:
     match: str | None  # the story this one was found to repeat when it was imported
     segment: str
     order: int  # position in the library: dumps newest first, each main before its related
+    body_at: tuple[int, int] | None = None  # the body's bytes in its segment file, if known
 
 
 def meta_from(doc: dict[str, Any], dump: str, order: int) -> StoryMeta:
@@ -78,7 +79,16 @@ def meta_from(doc: dict[str, Any], dump: str, order: int) -> StoryMeta:
         match=doc.get("match"),
         segment=doc.get("segment", ""),
         order=order,
+        body_at=_span(doc.get("body_at")),
     )
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    """A [start, end] byte range as a tuple; None for anything else (older libraries)."""
+    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
+        start, end = value
+        return (start, end) if 0 <= start <= end else None
+    return None
 
 
 def shown_first(story: StoryMeta) -> tuple[int, str, str]:

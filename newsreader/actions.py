@@ -39,6 +39,7 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("show_starred", "3", "Show starred stories"),
     UserAction("mark_matching_read", "M", "Mark every story listed read"),
     UserAction("copy_story", "y", "Copy the story to the clipboard"),
+    UserAction("export_listed", "e", "Export the listed stories as Markdown"),
     UserAction("cycle_theme", "t", "Next theme"),
     UserAction("toggle_versions", "v", "Show or hide other versions"),
     UserAction("split_version", "x", "Split story from its group"),

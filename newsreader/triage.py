@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.actions import SkipAction
 from textual.app import App
 from textual.timer import Timer
 
-from newsreader import undo
-from newsreader.errors import QueryError
+from newsreader import export, undo
+from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
 from newsreader.library.columns import StorySelection
 from newsreader.query import Query, parse_query
@@ -311,6 +312,22 @@ class Triage(App[None]):
         byline = " · ".join(p for p in (story.source, story.age, ", ".join(story.authors)) if p)
         self.copy_to_clipboard("\n\n".join((story.title, byline, *story.paragraphs)) + "\n")
         self.notify(f"Copied “{short(story.title)}” to the clipboard.")
+
+
+    def action_export_listed(self) -> None:
+        """Write the stories listed now to a Markdown file in the current folder."""
+        ids = [row.story.id for row in self.story_list.rows if row.version_of is None]
+        if not ids:
+            self.notify("Nothing is listed to export.")
+            return
+        path = Path.cwd() / f"newsreader-export-{datetime.now():%Y%m%d-%H%M%S}.md"
+        try:
+            text = export.markdown(self.library.story(story_id) for story_id in ids)
+            export.write(text.encode("utf-8"), path)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Export failed", severity="error")
+            return
+        self.notify(f"Exported {len(ids)} stories to {path}", title="Export")
 
 
 def _has_phrases(query: Query) -> bool:

@@ -113,3 +113,17 @@ async def test_no_color_turns_the_app_grey_and_the_cursor_reversed(
         for colour in colours:  # every colour drawn is a grey
             red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
             assert max(red, green, blue) - min(red, green, blue) <= 2, colour
+
+
+async def test_e_exports_the_listed_stories_as_markdown(
+    seeded: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+    [exported] = list(tmp_path.glob("newsreader-export-*.md"))
+    text = exported.read_text(encoding="utf-8")
+    assert text.count("\n## ") + text.startswith("## ") == 3  # the three stories listed
+    assert "## How Trump and Putin Reached a New Make-or-Break Moment on Ukraine" in text

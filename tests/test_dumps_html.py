@@ -378,3 +378,11 @@ def test_reference_pages_keep_their_f1() -> None:
     assert len(pages) >= 10
     report = evaluate(pages, "newsreader", size=4, runs=1)
     assert report.f1 >= REFERENCE_F1_FLOOR, [(p.name, round(p.f1, 3)) for p in report.pages]
+
+
+def test_a_page_with_too_many_elements_is_refused_before_parsing() -> None:
+    from newsreader.dumps.html import MAX_ELEMENTS
+
+    page = "<html><body>" + "<div><p>x</p></div>" * (MAX_ELEMENTS // 2 + 1) + "</body></html>"
+    with pytest.raises(DumpError, match="too complex"):
+        parse_html(page, "huge.html", datetime(2026, 11, 20, tzinfo=UTC))

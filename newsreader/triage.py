@@ -313,7 +313,6 @@ class Triage(App[None]):
         self.copy_to_clipboard("\n\n".join((story.title, byline, *story.paragraphs)) + "\n")
         self.notify(f"Copied “{short(story.title)}” to the clipboard.")
 
-
     def action_export_listed(self) -> None:
         """Write the stories listed now to a Markdown file in the current folder."""
         ids = [row.story.id for row in self.story_list.rows if row.version_of is None]

@@ -44,7 +44,7 @@ def test_storage_sees_a_write_by_another_handle(tmp_path: Path) -> None:
 def test_damaged_file_raises_library_error_naming_it(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "library.json"
     path.write_bytes(content)
-    with pytest.raises(LibraryError, match="library.json"):
+    with pytest.raises(LibraryError, match=r"library\.json"):
         AtomicJSONStorage(path).read()
     assert path.read_bytes() == content  # never overwritten
 

@@ -55,8 +55,8 @@ def test_id_depends_on_content_and_position_only() -> None:
     assert story_id("abc", 0) != story_id("abd", 0)
 
 
+def test_marks_never_rewrite_bodies(seeded: Library, library_path: Path) -> None:
     files = [*sorted((library_path / "bodies").iterdir()), library_path / "library.json"]
-    files = sorted((library_path / "bodies").iterdir()) + [library_path / "library.json"]
     before = {path: path.stat().st_mtime_ns for path in files}
     ids = [s.id for s in seeded.stories]
     seeded.set_read(ids)

@@ -244,7 +244,7 @@ class DuplicateIndex:
         f = self._features_of(title, paragraphs)
         row = len(self._ids)
         if row == len(self._exact):
-            grow = max(1024, row // 2)
+            grow = max(1024, row // 8)
             self._sketch, self._exact = _grown(self._sketch, grow), _grown(self._exact, grow)
             self._number_end = _grown(self._number_end, grow)
             self._number_count, self._long = (

@@ -4,7 +4,8 @@ Work is the CPU time the app spends on a key — the handler, the messages it po
 repaint — less the median CPU time of a key bound to nothing, which is what Textual and Pilot
 cost for any key. A mark's work is the wall time of its action handler, fsync included.
 Keys are timed at 120 columns, where the reader previews the highlighted story beside the
-list, and the cursor again at 80, where the list is alone on the screen. Run as
+list; the cursor again at 80, where the list is alone on the screen; and the keys at 120 with
+the reader's repaint left out, which is what the list and the library cost. Run as
 `python -m newsreader.bench.pilot_timing LIBRARY` to print the figures as JSON.
 """
 
@@ -24,9 +25,10 @@ from typing import Any
 import orjson
 from textual.pilot import Pilot
 
-from newsreader.app import NewsReader
+from newsreader.app import NARROW_BELOW, NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
+from newsreader.widgets.reader import Reader
 from newsreader.widgets.story_list import StoryList
 
 WIDE = (120, 40)  # the reader previews the highlighted story beside the list
@@ -67,7 +69,7 @@ def _wall_timer(target: Any, name: str, into: list[float]) -> None:
 
 
 async def _measure(
-    app: NewsReader, pilot: Pilot[None], narrow: bool, samples: int
+    app: NewsReader, pilot: Pilot[None], full: bool, samples: int
 ) -> dict[str, dict[str, float]]:
     story_list = app.query_one(StoryList)
     rows = len(story_list.rows)
@@ -104,10 +106,12 @@ async def _measure(
     if shows:
         results["cursor: _show, wall"] = _summary(shows)
         results["cursor: catalog.body, wall"] = _summary(bodies)
-    if narrow:
-        return results
+    if app.size.width < NARROW_BELOW:
+        return results  # the list alone: moves only
     results["page"] = await work_of("pagedown", 3, samples)
     results["open"] = await work_of("enter", 2 * samples, 1)
+    if not full:
+        return results
 
     marks: list[float] = []
     _wall_timer(app, "action_toggle_read", marks)
@@ -118,20 +122,34 @@ async def _measure(
     return results
 
 
+# (name suffix, terminal size, whether the reader shows stories, whether to time marks too)
+RUNS = (
+    ("", WIDE, True, True),
+    (" narrow", NARROW, True, False),
+    # What the list and the library cost, the reader's repaint of each story left out.
+    (" without the reader", WIDE, False, False),
+)
+
+
 async def measure(folder: Path, samples: int = SAMPLES) -> dict[str, dict[str, float]]:
-    """Open the library in `folder` in the app under Pilot and time its keys, wide and narrow."""
+    """Open the library in `folder` in the app under Pilot and time its keys, in each of RUNS."""
     results = {}
-    for size, narrow in ((WIDE, False), (NARROW, True)):
+    for suffix, size, reader, full in RUNS:
         library = Library(folder)
         try:
             app = NewsReader(library=library, config=Config())
             async with app.run_test(size=size) as pilot:
-                found = await _measure(app, pilot, narrow, samples)
+                if not reader:
+                    app.query_one(Reader).show_story = _nothing  # type: ignore[method-assign]
+                found = await _measure(app, pilot, full, samples)
         finally:
             library.close()
-        suffix = " narrow" if narrow else ""
         results.update({name + suffix: figures for name, figures in found.items()})
     return results
+
+
+def _nothing(*_args: Any, **_kwargs: Any) -> None:
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

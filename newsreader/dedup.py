@@ -27,7 +27,7 @@ THRESHOLD = 0.5  # estimated Jaccard a candidate needs to count as the same stor
 MIN_WORDS = 50  # shorter bodies match exactly or not at all
 NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
 MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
-MIN_NUMBER_SHARE = 0.2  # Jaccard of the number sets below which templated stories differ
+MIN_NUMBER_SHARE = 0.35  # Jaccard of the number sets below which templated stories differ
 FILE_NAME = "dedup.npz"
 
 U64 = npt.NDArray[np.uint64]

@@ -4,8 +4,9 @@ A library is a folder (0700) of files (0600):
 - `library.json`  — TinyDB: one document per imported dump with its stories' metadata;
 - `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
 - `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
-- `dedup-*.npy`   — the duplicate index's sketches (see dedup.py);
-- `search/*.npy`  — the full-text search index (see newsreader/search/).
+- `dedup.npz`     — the duplicate index's sketches (see dedup.py);
+- `search/*.npy`  — the full-text search index (see newsreader/search/);
+- `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from newsreader import undo
@@ -28,6 +29,7 @@ from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.story_list import StoryList, StoryRows
 from newsreader.workers import DumpsArrived, notify_arrivals, start_watching
 
+PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
 
 
@@ -71,6 +73,7 @@ class NewsReader(Triage):
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
+        self._preview_timer: Timer | None = None
 
     def _handle_exception(self, error: Exception) -> None:
         # A library file found damaged while the app runs (a body segment, say) ends it
@@ -163,9 +166,26 @@ class NewsReader(Triage):
 
     def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
         # Side by side, the reader previews the highlighted story; it is marked read only
-        # when opened. One pane at a time, the reader shows only what was opened.
-        if message.story_id is not None and not self.screen.has_class("narrow"):
-            self._show(message.story_id)
+        # when opened. One pane at a time, the reader shows only what was opened. The preview
+        # waits until the cursor rests: laying out a whole story costs more than a key may.
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        story_id = message.story_id
+        if story_id is None or self.screen.has_class("narrow"):
+            return
+        if self.reader.story_id is None:  # the first story shown: nothing to wait for
+            self._show(story_id)
+        else:
+            self._preview_timer = self.set_timer(
+                PREVIEW_AFTER_SECONDS, lambda: self._preview(story_id)
+            )
+
+    def _preview(self, story_id: str) -> None:
+        self._preview_timer = None
+        current = self.story_list.current
+        if current is not None and current.id == story_id:
+            self._show(story_id)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)

@@ -73,3 +73,20 @@ async def test_q_quits(seeded: Library) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("q")
         assert not app.is_running
+
+
+async def test_preview_follows_the_cursor_once_it_rests(seeded: Library) -> None:
+    import asyncio
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        rows = app.query_one(StoryList).rows
+        assert app.reader.story_id == rows[0].story.id  # the first story at once
+        await pilot.press("j", "j")
+        assert app.reader.story_id == rows[0].story.id  # moving on: the reader waits
+        for _ in range(100):
+            if app.reader.story_id == rows[2].story.id:
+                break
+            await asyncio.sleep(0.02)
+        assert app.reader.story_id == rows[2].story.id
+        assert not seeded.is_read(rows[2].story.id)  # previewed, not read

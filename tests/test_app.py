@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
@@ -83,10 +85,22 @@ async def test_preview_follows_the_cursor_once_it_rests(seeded: Library) -> None
         rows = app.query_one(StoryList).rows
         assert app.reader.story_id == rows[0].story.id  # the first story at once
         await pilot.press("j", "j")
-        assert app.reader.story_id == rows[0].story.id  # moving on: the reader waits
-        for _ in range(100):
+        for _ in range(200):
             if app.reader.story_id == rows[2].story.id:
                 break
             await asyncio.sleep(0.02)
         assert app.reader.story_id == rows[2].story.id
         assert not seeded.is_read(rows[2].story.id)  # previewed, not read
+
+
+async def test_moving_does_not_lay_out_the_reader_on_every_key(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.app
+
+    monkeypatch.setattr(newsreader.app, "PREVIEW_AFTER_SECONDS", 60.0)
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        first = app.query_one(StoryList).rows[0].story.id
+        await pilot.press("j", "j", "k")
+        assert app.reader.story_id == first  # still waiting for the cursor to rest

@@ -1,4 +1,4 @@
-"""The scale benchmark's machinery end to end at a tiny size: every row measured, no timings judged."""
+"""The scale benchmark end to end at a tiny size: every row measured, no timing judged."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ READING_WIDTH = 78
 def _with_progress(library: Library, args: argparse.Namespace) -> ImportOutcome:
     """Import with a progress bar on a terminal, and quietly otherwise."""
     if not sys.stderr.isatty():
-        return import_paths(library, args.paths, args.captured_at)
+        return import_paths(library, args.paths, args.captured_at, workers=_workers())
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -46,7 +47,12 @@ def _with_progress(library: Library, args: argparse.Namespace) -> ImportOutcome:
         progress.update(task, completed=number - 1, total=total)
 
     with progress:
-        return import_paths(library, args.paths, args.captured_at, on_file)
+        return import_paths(library, args.paths, args.captured_at, on_file, workers=_workers())
+
+
+def _workers() -> int:
+    """Processes to read dumps with: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def import_command(library: Library, args: argparse.Namespace) -> int:

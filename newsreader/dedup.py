@@ -95,6 +95,11 @@ def _numbers(text: str) -> tuple[npt.NDArray[np.uint32], int]:
     return np.array(hashes, dtype=np.uint32), len(found)
 
 
+def features(title: str, paragraphs: Sequence[str]) -> _Features:
+    """What the index compares of a story; pure, so it can be worked out in another process."""
+    return _features(title, paragraphs)
+
+
 def _features(title: str, paragraphs: Sequence[str]) -> _Features:
     body = _body(paragraphs)
     words = _WORD.findall(body.casefold())
@@ -170,9 +175,18 @@ class DuplicateIndex:
 
     # ---- queries ---------------------------------------------------------------------------
 
-    def find(self, story_id: str, title: str, paragraphs: Sequence[str]) -> list[str]:
-        """Ids of indexed stories this one duplicates, best first; [] if none. Adds nothing."""
-        f = self._features_of(title, paragraphs)
+    def find(
+        self,
+        story_id: str,
+        title: str,
+        paragraphs: Sequence[str],
+        features: _Features | None = None,
+    ) -> list[str]:
+        """Ids of indexed stories this one duplicates, best first; [] if none. Adds nothing.
+
+        `features`, when given, must be `features(title, paragraphs)` worked out ahead.
+        """
+        f = features or self._features_of(title, paragraphs)
         n = len(self._ids)
         own = self._rows.get(story_id, -1)
         exact = np.flatnonzero(self._exact[:n] == np.uint64(f.exact)) if f.exact else _NONE
@@ -237,11 +251,17 @@ class DuplicateIndex:
 
     # ---- changes ---------------------------------------------------------------------------
 
-    def add(self, story_id: str, title: str, paragraphs: Sequence[str]) -> None:
+    def add(
+        self,
+        story_id: str,
+        title: str,
+        paragraphs: Sequence[str],
+        features: _Features | None = None,
+    ) -> None:
         """Index a story; adding a known id again changes nothing."""
         if story_id in self._rows:
             return
-        f = self._features_of(title, paragraphs)
+        f = features or self._features_of(title, paragraphs)
         row = len(self._ids)
         if row == len(self._exact):
             grow = max(1024, row // 8)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import repeat
 from pathlib import Path
 
 from newsreader.dumps import read_dump
@@ -14,6 +17,9 @@ from newsreader.library import ImportReport, Library
 from newsreader.models import ParsedDump
 
 MAX_FILES = 1_000_000
+# Starting worker processes costs about a second: worth it only for a sizeable import.
+_PARALLEL_FROM_FILES = 200
+_CHUNK_FILES = 16
 
 
 @dataclass
@@ -70,20 +76,53 @@ def import_paths(
     paths: Sequence[Path],
     captured_at: datetime | None = None,
     on_file: Callable[[int, int, Path], None] | None = None,
+    workers: int = 1,
 ) -> ImportOutcome:
-    """Import every dump under `paths`; bad files are rejected with a reason, the rest go in."""
+    """Import every dump under `paths`; bad files are rejected with a reason, the rest go in.
+
+    With `workers` > 1 and enough files, dumps are read and their duplicate-detection features
+    worked out in that many other processes, in file order; the library still takes them one
+    by one, so what is imported and its order are the same as with one worker.
+    """
     files, problems = find_dump_files(paths)
     outcome = ImportOutcome(report=ImportReport(), files=len(files), rejected=list(problems))
 
     def parsed() -> Iterator[ParsedDump]:
-        for number, path in enumerate(files, start=1):
+        for number, (path, result) in enumerate(_prepared(files, captured_at, workers), start=1):
             if on_file is not None:
                 on_file(number, len(files), path)
-            try:
-                yield read_dump(path, captured_at)
-            except DumpError as error:
+            if isinstance(result, ParsedDump):
+                yield result
+            else:
                 # Named by its path: in a folder of folders, the bare file name is not enough.
-                outcome.rejected.append(DumpError(str(path), error.reason))
+                outcome.rejected.append(DumpError(str(path), result))
 
     outcome.report = library.import_dumps(parsed())
     return outcome
+
+
+def prepare(path: Path, captured_at: datetime | None) -> ParsedDump | str:
+    """Read one dump and work out its stories' features; the reason instead when it is bad."""
+    from newsreader.dedup import features
+
+    try:
+        dump = read_dump(path, captured_at)
+    except DumpError as error:
+        return error.reason  # a plain string: DumpError does not survive pickling
+    ahead = tuple(features(story.title, story.paragraphs) for story in dump.stories)
+    return replace(dump, features=ahead)
+
+
+def _prepared(
+    files: Sequence[Path], captured_at: datetime | None, workers: int
+) -> Iterator[tuple[Path, ParsedDump | str]]:
+    """Each file with its prepared dump (or reason), in file order."""
+    if workers <= 1 or len(files) < _PARALLEL_FROM_FILES:
+        for path in files:
+            yield path, prepare(path, captured_at)
+        return
+    # spawn, not fork: the app imports from a thread, and forking a threaded process is unsafe.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(prepare, files, repeat(captured_at), chunksize=_CHUNK_FILES)
+        yield from zip(files, results, strict=True)

@@ -91,3 +91,18 @@ def test_walk_is_sorted_skips_hidden_and_survives_symlink_loops(tmp_path: Path) 
 def test_missing_path_is_named(tmp_path: Path) -> None:
     files, problems = find_dump_files([tmp_path / "nope"])
     assert not files and problems[0].reason == "no such file or folder"
+
+
+def test_parallel_import_gives_the_same_library_as_one_process(tmp_path: Path) -> None:
+    from newsreader.bench.corpus import generate
+
+    corpus = generate(tmp_path / "corpus", 800, seed=3)
+    (corpus / "truth.json").unlink()
+    results = []
+    for workers in (1, 2):
+        library = Library(tmp_path / f"lib{workers}")
+        outcome = import_paths(library, [corpus], CAPTURED, workers=workers)
+        assert outcome.files >= 200 and not outcome.rejected  # enough files to go parallel
+        results.append([(s.id, s.title, library.duplicate_of(s.id)) for s in library.stories])
+    assert results[0] == results[1]
+    assert any(duplicate for _, _, duplicate in results[0])

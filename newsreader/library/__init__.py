@@ -342,11 +342,13 @@ class _Batch:
         docs: list[dict[str, Any]] = []
         hidden = 0
         main_id = story_id(dump.digest, 0)
+        ahead = dump.features if len(dump.features) == len(dump.stories) else None
         for position, story in enumerate(dump.stories):
             sid = story_id(dump.digest, position)
-            found = self.index.find(sid, story.title, story.paragraphs)
+            features = ahead[position] if ahead else None
+            found = self.index.find(sid, story.title, story.paragraphs, features)
             match = next((other for other in found if other in self.known), None)
-            self.index.add(sid, story.title, story.paragraphs)
+            self.index.add(sid, story.title, story.paragraphs, features)
             self.known.add(sid)
             hidden += match is not None
             doc = {

@@ -106,9 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from newsreader import cli
-    from newsreader.library import Library
-
     folder = args.db or default_library_path()
     if args.command is None:
         from newsreader.app import run_app
@@ -118,6 +115,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_app(folder, watch=args.watch)
     if args.watch is not None:
         raise NewsreaderError(f"--watch is for the app, not for `{args.command}`")
+    # Imported only for a command: the app starts faster without the dump parsers.
+    from newsreader import cli
+    from newsreader.library import Library
+
     if args.command in cli.FOLDER_COMMANDS:  # these must work when the library does not open
         return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -27,7 +27,9 @@ from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.story_list import StoryList, StoryRows
-from newsreader.workers import DumpsArrived, notify_arrivals, start_watching
+
+if TYPE_CHECKING:
+    from newsreader.workers import DumpsArrived
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
@@ -119,6 +121,9 @@ class NewsReader(Triage):
         self._layout_for(self.size.width)
         self.story_list.focus()
         if self.watched_folder is not None:
+            # Imported here: the watcher pulls in every dump parser, which start-up can skip.
+            from newsreader.workers import start_watching
+
             start_watching(self, self.watched_folder, self.library.folder)
 
     def watch_theme(self, theme: str) -> None:
@@ -195,6 +200,8 @@ class NewsReader(Triage):
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
+        from newsreader.workers import notify_arrivals
+
         notify_arrivals(self, message.report)
 
     def on_app_focus(self) -> None:
@@ -303,14 +310,14 @@ class NewsReader(Triage):
 def run_app(folder: Path, watch: Path | None = None) -> int:
     """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
     from newsreader.config import load_config
-    from newsreader.importer import import_paths
 
     library = Library(folder)
     try:
-        if library.is_empty():
-            seeds = seed_folder()
-            if seeds is not None:
-                import_paths(library, [seeds])
+        seeds = seed_folder() if library.is_empty() else None
+        if seeds is not None:
+            from newsreader.importer import import_paths
+
+            import_paths(library, [seeds])
         config_path = config_folder() / "config.toml"
         app = NewsReader(library, load_config(config_path), config_path, watch=watch)
         app.run()

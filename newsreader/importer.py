@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import repeat
 from pathlib import Path
 
 from newsreader.dumps import read_dump
@@ -20,6 +20,7 @@ MAX_FILES = 1_000_000
 # Starting worker processes costs about a second: worth it only for a sizeable import.
 _PARALLEL_FROM_FILES = 200
 _CHUNK_FILES = 16
+_CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 
 @dataclass
@@ -123,6 +124,21 @@ def _prepared(
         return
     # spawn, not fork: the app imports from a thread, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
+    chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(prepare, files, repeat(captured_at), chunksize=_CHUNK_FILES)
-        yield from zip(files, results, strict=True)
+        # A bounded window of chunks in flight: the workers can outrun the library, and
+        # what they have read must not pile up in memory while it waits.
+        pending: deque[tuple[Sequence[Path], Future[list[ParsedDump | str]]]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_prepare_many, chunk, captured_at)))
+            if len(pending) >= workers * _CHUNKS_IN_FLIGHT_PER_WORKER:
+                done, future = pending.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
+def _prepare_many(paths: Sequence[Path], captured_at: datetime | None) -> list[ParsedDump | str]:
+    """`prepare` for several files: one round trip to a worker process for all of them."""
+    return [prepare(path, captured_at) for path in paths]

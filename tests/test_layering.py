@@ -22,6 +22,12 @@ CORE = [
     "newsreader.watch",
     "newsreader.undo",
     "newsreader.filters",
+    "newsreader.query",
+    "newsreader.search",
+    "newsreader.search.index",
+    "newsreader.difference",
+    "newsreader.export",
+    "newsreader.doctor",
 ]
 
 

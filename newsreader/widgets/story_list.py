@@ -19,7 +19,8 @@ from textual.strip import Strip
 from newsreader.library import StoryMeta
 
 _SOURCE_CELLS = 16
-_MIN_TITLE_CELLS = 24
+_MIN_TITLE_CELLS = 20
+_INDENT_AND_BADGE_CELLS = 8
 _AGE_UNITS = {
     "second": "s",
     "minute": "m",
@@ -287,10 +288,11 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         badge = f" +{row.hidden_versions}" if row.hidden_versions else ""
         source = set_cell_size(_fit(story.source, _SOURCE_CELLS), _SOURCE_CELLS)
         suffix = f"  {source} {short_age(story.age):>3} "
-        room = width - 3 - cell_len(prefix) - cell_len(badge) - cell_len(suffix)
-        if room < _MIN_TITLE_CELLS:  # a narrow list: the title matters more than the source
+        # Decided by the width alone, so that every row shows its source or none does; the
+        # allowance is for the deepest indent and a badge. A narrow list keeps the titles.
+        if width - 3 - _INDENT_AND_BADGE_CELLS - cell_len(suffix) < _MIN_TITLE_CELLS:
             suffix = ""
-            room = width - 3 - cell_len(prefix) - cell_len(badge)
+        room = width - 3 - cell_len(prefix) - cell_len(badge) - cell_len(suffix)
         title = _fit(story.title, room)
         segments = [
             Segment(" ", style),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
+from newsreader.widgets.reader import DIFF_ADDED, DIFF_REMOVED, VERSIONS, Reader
 from newsreader.widgets.story_list import StoryList
 
 
@@ -62,10 +61,10 @@ async def test_reader_says_who_else_reported_and_what_differs(seeded: Library) -
         for _ in range(mint_row(app)):
             await pilot.press("j")
         await pilot.press("enter")
-        versions = app.query_one("#reader-versions", Static)
-        assert str(versions.content) == "Also reported by: Mint"
-        removed = [str(w.content) for w in app.query(".diff-removed").results(Static)]
-        added = [str(w.content) for w in app.query(".diff-added").results(Static)]
+        reader = app.query_one(Reader)
+        assert reader.text_of(VERSIONS) == ["Also reported by: Mint"]
+        removed = reader.text_of(DIFF_REMOVED)
+        added = reader.text_of(DIFF_ADDED)
         headline = {"− Weighing Using", "+ Exploring Use of"}
         assert headline <= set(removed) | set(added) or {
             "+ Weighing Using",

@@ -1,16 +1,36 @@
-"""The reader pane: one story's title, byline, paragraphs and how its other versions differ."""
+"""The reader pane: one story's title, byline, paragraphs and how its other versions differ.
+
+Drawn with Textual's line API, like the story list: a story is wrapped once for the pane's
+width and only the lines on screen are drawn, so opening one costs the same at any length.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from newsreader.difference import Difference
 from newsreader.models import Story
+
+MEASURE = 84  # the longest line of text: more is hard to read
+# Which component class styles each kind of block.
+TITLE, BYLINE, VERSIONS, BODY = (
+    "reader--title",
+    "reader--byline",
+    "reader--versions",
+    "reader--body",
+)
+DIFF_HEADING, DIFF_VERSION = "reader--diff-heading", "reader--diff-version"
+DIFF_REMOVED, DIFF_ADDED = "reader--diff-removed", "reader--diff-added"
+
+Block = tuple[str, str]  # (component class, plain text): a paragraph before wrapping
 
 
 @dataclass(frozen=True)
@@ -38,68 +58,98 @@ class OtherVersion:
         return f"{self.source}: " + "; ".join(parts)
 
 
-class Reader(VerticalScroll, can_focus=True):
-    """Shows a story. Its text is never parsed as markup: a dump cannot act on the app."""
+class Reader(ScrollView, can_focus=True):
+    """Shows a story as plain text: nothing in a dump is read as markup or escape codes."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        TITLE, BYLINE, VERSIONS, BODY, DIFF_HEADING, DIFF_VERSION, DIFF_REMOVED, DIFF_ADDED,
+    }  # fmt: skip
 
     story_id: str | None = None  # the story shown, if any
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="reader-title")
-        yield Static(id="reader-byline")
-        yield Static(id="reader-versions")
-        yield Static(id="reader-body")
-        yield Vertical(id="reader-differences")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._blocks: list[Block] = []
+        self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
+        self._wrapped_for = 0
 
     def on_mount(self) -> None:
         self.show_story(None)
 
     def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
         """Show `story` (or an empty-state hint) from the top."""
-        title = self.query_one("#reader-title", Static)
-        byline = self.query_one("#reader-byline", Static)
-        versions = self.query_one("#reader-versions", Static)
-        body = self.query_one("#reader-body", Static)
-        differences = self.query_one("#reader-differences", Vertical)
-        differences.remove_children()
         self.story_id = None if story is None else story.id
-        if story is None:
-            title.update(Text("No story open"))
-            byline.update(Text("Move with j/k, open with Enter."))
-            versions.display = False
-            body.update(Text(""))
-            return
-        title.update(Text(story.title))
-        parts = [p for p in (story.source, story.age) if p]
-        if story.authors:
-            parts.append("By " + ", ".join(story.authors))
-        # Read and starred show in the list, which every mark redraws; here they would go stale.
-        byline.update(Text(" · ".join(parts)))
-        versions.display = bool(others)
-        sources = ", ".join(dict.fromkeys(other.source for other in others))
-        versions.update(Text(f"Also reported by: {sources}"))
-        paragraphs = list(story.paragraphs)
-        paragraphs += [f"[photo] {caption}" for caption in story.captions]
-        paragraphs += list(story.notes)
-        body.update(Text("\n\n".join(paragraphs)))
-        if others:
-            differences.mount_all(_difference_widgets(others))
+        self._blocks = _blocks(story, others)
+        self._wrap()
         self.scroll_home(animate=False)
+        self.refresh()
+
+    def text_of(self, kind: str) -> list[str]:
+        """The text of every block of one kind (e.g. DIFF_ADDED), before wrapping."""
+        return [text for block_kind, text in self._blocks if block_kind == kind]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._measure() != self._wrapped_for:
+            self._wrap()
+
+    def _measure(self) -> int:
+        return max(8, min(MEASURE, self.scrollable_content_region.width))
+
+    def _wrap(self) -> None:
+        width = self._measure()
+        console = self.app.console
+        lines: list[Block] = []
+        for kind, text in self._blocks:
+            if not text:
+                lines.append((kind, ""))
+                continue
+            wrapped = Text(text).wrap(console, width, overflow="fold")
+            lines.extend((kind, line.plain.rstrip()) for line in wrapped)
+        self.lines = lines
+        self._wrapped_for = width
+        self.virtual_size = Size(width, len(lines))
+
+    def render_line(self, y: int) -> Strip:
+        """Draw the line of the story shown on screen line `y`."""
+        number = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= number < len(self.lines):
+            return Strip.blank(width, base)
+        kind, text = self.lines[number]
+        style = base + self.get_component_rich_style(kind, partial=True) if kind else base
+        return Strip([Segment(text, style)]).adjust_cell_length(width, base)
+
+
+def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block]:
+    """The story as blocks of text, each styled as a whole, blank blocks between paragraphs."""
+    if story is None:
+        return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
+    parts = [p for p in (story.source, story.age) if p]
+    if story.authors:
+        parts.append("By " + ", ".join(story.authors))
+    # Read and starred show in the list, which every mark redraws; here they would go stale.
+    blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, " · ".join(parts))]
+    if others:
+        sources = ", ".join(dict.fromkeys(other.source for other in others))
+        blocks.append((VERSIONS, f"Also reported by: {sources}"))
+    paragraphs = [*story.paragraphs, *(f"[photo] {c}" for c in story.captions), *story.notes]
+    for paragraph in paragraphs:
+        blocks += [("", ""), (BODY, paragraph)]
+    if others:
+        blocks += [("", ""), ("", ""), (DIFF_HEADING, "What the other versions change")]
+        for other in others:
+            blocks += [("", ""), (DIFF_VERSION, other.summary())]
+            d = other.difference
+            if d.title_removed or d.title_added:
+                blocks.append((DIFF_REMOVED, "− " + " ".join(d.title_removed)))
+                blocks.append((DIFF_ADDED, "+ " + " ".join(d.title_added)))
+            blocks += [(DIFF_REMOVED, f"− {s}") for s in d.sentences_removed]
+            blocks += [(DIFF_ADDED, f"+ {s}") for s in d.sentences_added]
+    blocks.append(("", ""))
+    return blocks
 
 
 def _count(items: tuple[str, ...], noun: str) -> str:
     """'1 sentence', '3 sentences'."""
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
-
-
-def _difference_widgets(others: tuple[OtherVersion, ...]) -> list[Static]:
-    """Headings and changed lines for each other version, styled by CSS class."""
-    widgets = [Static(Text("What the other versions change"), classes="diff-heading")]
-    for other in others:
-        widgets.append(Static(Text(other.summary()), classes="diff-version"))
-        d = other.difference
-        if d.title_removed or d.title_added:
-            widgets.append(Static(Text("− " + " ".join(d.title_removed)), classes="diff-removed"))
-            widgets.append(Static(Text("+ " + " ".join(d.title_added)), classes="diff-added"))
-        widgets.extend(Static(Text(f"− {s}"), classes="diff-removed") for s in d.sentences_removed)
-        widgets.extend(Static(Text(f"+ {s}"), classes="diff-added") for s in d.sentences_added)
-    return widgets

@@ -107,7 +107,13 @@ class Reader(ScrollView, can_focus=True):
             lines.extend((kind, line.plain.rstrip()) for line in wrapped)
         self.lines = lines
         self._wrapped_for = width
-        self.virtual_size = Size(width, len(lines))
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            # Set without the reactive's layout pass: the scrollbar is always shown (the
+            # stylesheet says so), so a new length changes no widget's place, and a layout of
+            # the whole screen would cost more than drawing the story.
+            self.set_reactive(Reader.virtual_size, size)
+            self._scroll_update(size)
 
     def render_line(self, y: int) -> Strip:
         """Draw the line of the story shown on screen line `y`."""

@@ -104,3 +104,15 @@ async def test_moving_does_not_lay_out_the_reader_on_every_key(
         first = app.query_one(StoryList).rows[0].story.id
         await pilot.press("j", "j", "k")
         assert app.reader.story_id == first  # still waiting for the cursor to rest
+
+
+async def test_story_opened_on_a_narrow_screen_is_wrapped_to_the_screen(seeded: Library) -> None:
+    from newsreader.widgets.reader import TITLE
+
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        title = [text for kind, text in app.reader.lines if kind == TITLE]
+        # The reader was hidden when the story was chosen; it must not stay wrapped for that.
+        assert title[0].startswith("How Trump and Putin Reached a New Make-or-Break")

@@ -89,8 +89,17 @@ class Reader(ScrollView, can_focus=True):
         return [text for block_kind, text in self._blocks if block_kind == kind]
 
     def on_resize(self, event: events.Resize) -> None:
+        self._rewrap_if_needed()
+
+    def on_show(self, event: events.Show) -> None:
+        # A reader hidden while a story was opened (one pane at a time) wrapped it for no
+        # width at all: wrap again once it has its size on screen.
+        self.call_after_refresh(self._rewrap_if_needed)
+
+    def _rewrap_if_needed(self) -> None:
         if self._measure() != self._wrapped_for:
             self._wrap()
+            self.refresh()
 
     def _measure(self) -> int:
         return max(8, min(MEASURE, self.scrollable_content_region.width))

@@ -128,6 +128,10 @@ class Reader(ScrollView, can_focus=True):
         """Draw the line of the story shown on screen line `y`."""
         number = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
+        if self._measure() != self._wrapped_for:
+            # Drawn at another width than the story was wrapped for (it was wrapped while the
+            # pane had no size yet): wrap again, then draw again.
+            self.call_later(self._rewrap_if_needed)
         base = self.rich_style
         if not 0 <= number < len(self.lines):
             return Strip.blank(width, base)

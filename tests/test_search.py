@@ -209,7 +209,7 @@ def test_an_import_that_never_committed_is_not_found(
 ) -> None:
     extra = dump("c.txt", story("Zebras escape", "The zoo is empty."))
 
-    def crash(self: Catalog, dumps: object) -> None:
+    def crash(self: Catalog, dumps: object, reload: bool = True) -> None:
         raise OSError("power cut")
 
     with monkeypatch.context() as patch:

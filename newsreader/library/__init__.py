@@ -291,6 +291,9 @@ class Library:
                 if batch.due():
                     batch.commit()
             batch.commit()
+            # Batches commit without rebuilding the catalog's columns (at 100k stories that
+            # was 0.8 s a commit); once is enough, at the end.
+            self.catalog.reload()
         self._regroup()
         return report
 
@@ -331,6 +334,7 @@ class _Batch:
         self.catalog = catalog
         self.index = index
         self.known: set[str] = set(catalog.by_id)
+        self.committed: set[str] = set(catalog.by_id)  # the catalog's, and this import's so far
         self.digests: set[str] = set()
         self.dumps: list[dict[str, Any]] = []
         self.bodies: list[dict[str, Any]] = []
@@ -401,8 +405,11 @@ class _Batch:
             from newsreader.search.index import add_stories
 
             # Indexed before the commit point: readers skip stories the catalog does not list.
-            add_stories(self.catalog.folder, self.metas, self.bodies, self.catalog.by_id)
+            # Not the catalog's ids: it is not read again between batches, and the batches this
+            # import has committed must not be tidied away as if interrupted.
+            add_stories(self.catalog.folder, self.metas, self.bodies, self.committed)
             self.index.save(self.catalog.folder)
-            self.catalog.commit(self.dumps)
+            self.catalog.commit(self.dumps, reload=False)
+            self.committed.update(doc["id"] for doc in self.metas)
         self.dumps, self.bodies, self.metas = [], [], []
         self.started = time.monotonic()

@@ -119,15 +119,20 @@ class Catalog:
             write_atomic(self.bodies_folder / f"{name}.json", b"".join(parts))
         return placed
 
-    def commit(self, dumps: Sequence[dict[str, Any]]) -> None:
-        """Add whole dumps to library.json in one atomic write: the commit point of an import."""
+    def commit(self, dumps: Sequence[dict[str, Any]], reload: bool = True) -> None:
+        """Add whole dumps to library.json in one atomic write: the commit point of an import.
+
+        With `reload=False` the columns are not rebuilt (an import committing batch after
+        batch does that once, at its end); until `reload` the catalog still lists what it did.
+        """
         if not dumps:
             return
         if not self._db.table("_meta").all():
             self._db.table("_meta").insert({"schema": SCHEMA_VERSION})
         self._db.table("dumps").insert_multiple(dumps)
         self._stamp = None
-        self.reload()
+        if reload:
+            self.reload()
 
     def body(self, story: StoryMeta) -> dict[str, Any]:
         """The paragraphs, captions and notes of `story`, read from its segment file."""

@@ -157,3 +157,18 @@ def test_version() -> None:
         [sys.executable, "-m", "newsreader", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("newsreader ")
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import os
+
+    db = tmp_path / "x"
+    assert main(["--db", str(db), "import", str(SEEDS)]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone, as `| head` does once it has its lines
+    closed = io.TextIOWrapper(io.FileIO(write_end, "w"), write_through=True)
+    monkeypatch.setattr(sys, "stdout", closed)
+    assert main(["--db", str(db), "list", "--json", "--all"]) == 0

@@ -116,3 +116,14 @@ async def test_story_opened_on_a_narrow_screen_is_wrapped_to_the_screen(seeded: 
         title = [text for kind, text in app.reader.lines if kind == TITLE]
         # The reader was hidden when the story was chosen; it must not stay wrapped for that.
         assert title[0].startswith("How Trump and Putin Reached a New Make-or-Break")
+
+
+async def test_an_empty_list_says_why(seeded: Library) -> None:
+    from newsreader.widgets.story_list import EMPTY_HINT
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")  # starred: none yet
+        story_list = app.query_one(StoryList)
+        assert len(story_list.rows) == 0
+        assert EMPTY_HINT in story_list.render_line(0).text

@@ -20,6 +20,7 @@ from newsreader.library import StoryMeta
 
 _SOURCE_CELLS = 16
 _MIN_TITLE_CELLS = 20
+EMPTY_HINT = "No stories here. 1 shows all stories; Esc clears a search."
 _INDENT_AND_BADGE_CELLS = 8
 _AGE_UNITS = {
     "second": "s",
@@ -270,6 +271,11 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         """Draw the row shown on screen line `y`."""
         number = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
+        if not self.rows and number == 0:
+            # An empty list says why it is empty rather than looking broken.
+            meta = self.rich_style + self.get_component_rich_style("story-list--meta", partial=True)
+            hint = _fit(f"  {EMPTY_HINT}", width)
+            return Strip([Segment(hint, meta)]).adjust_cell_length(width, self.rich_style)
         if not 0 <= number < len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[number]

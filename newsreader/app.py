@@ -211,18 +211,6 @@ class NewsReader(Triage):
 
     # ---- actions --------------------------------------------------------------------------
 
-    def action_cursor_down(self) -> None:
-        if self.focused is self.reader:
-            self.reader.scroll_down(animate=False)
-        else:
-            self.story_list.move(1)
-
-    def action_cursor_up(self) -> None:
-        if self.focused is self.reader:
-            self.reader.scroll_up(animate=False)
-        else:
-            self.story_list.move(-1)
-
     def action_open_story(self) -> None:
         self.story_list.open_current()
 

@@ -213,6 +213,18 @@ class Triage(App[None]):
 
     # ---- moving ---------------------------------------------------------------------------
 
+    def action_cursor_down(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_down(animate=False)
+        else:
+            self.story_list.move(1)
+
+    def action_cursor_up(self) -> None:
+        if self.focused is self.reader:
+            self.reader.scroll_up(animate=False)
+        else:
+            self.story_list.move(-1)
+
     def action_first(self) -> None:
         if self.focused is self.reader:
             self.reader.scroll_home(animate=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newsreader import bands
 from newsreader.dedup import FILE_NAME, DuplicateIndex, similarity
 from newsreader.errors import LibraryError
 
@@ -144,13 +145,19 @@ def test_find_ignores_the_story_itself() -> None:
     assert index.find("a", "T", [words(1, 100)]) == []
 
 
-def test_many_stories_are_found_before_and_after_their_bands_are_sorted() -> None:
+def test_many_stories_are_found_before_and_after_their_bands_are_merged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 300)
     index = indexed(*((str(i), "T", [words(i, 60)]) for i in range(2500)))
-    for i in (0, 1000, 2047, 2400, 2499):
+    for i in (0, 299, 300, 1000, 2047, 2400, 2499):
         assert index.find("new", "T", [words(i, 60)]) == [str(i)]
 
 
-def test_save_and_load_round_trip(tmp_path: Path) -> None:
+def test_save_and_load_round_trip_with_rows_merged_and_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 1000)
     index = indexed(*((str(i), "T", [words(i, 60 + i % 7)]) for i in range(2100)))
     index.save(tmp_path)
     loaded = DuplicateIndex.load(tmp_path)

@@ -94,12 +94,12 @@ class BandIndex:
     def candidates(self, sketch: npt.NDArray[np.uint16]) -> Rows:
         """The rows sharing at least one band key with `sketch`, ascending, each once."""
         query = band_keys(sketch)
-        hits: list[Rows] = []
+        hits: list[npt.NDArray[np.integer]] = []
         recent = self._recent
         if recent:
             found = [row for key in query.tolist() for row in recent.get(key, ())]
             if found:
-                hits.append(np.array(found, dtype=np.int64))
+                hits.append(np.array(found, dtype=np.uint32))
         if self.keys.size:
             low = np.searchsorted(self.keys, query, side="left")
             high = np.searchsorted(self.keys, query, side="right")

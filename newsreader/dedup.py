@@ -65,14 +65,42 @@ class _Features:
     number_count: int  # how many distinct numbers it has
 
 
+# Words every kind of boilerplate above contains. A text holding none of them has no
+# boilerplate sentence, and its sentences need not be found: a third of a story's features.
+_BOILERPLATE_WORDS = (
+    "this article was generated", "assistance", "reporting", "writing by", "editing by",
+    "write to", "also read", "read more", "catch all the", "download the", "subscribe to",
+    "sign up for", "follow us", "copyright", "©",
+)  # fmt: skip
+_DOTLESS_I = str.maketrans({"ı": "i"})  # casefold keeps it; IGNORECASE matches it with i
+
+
 def _body(paragraphs: Sequence[str]) -> str:
     """The story's text without the boilerplate sentences."""
+    # The sentences joined by spaces are exactly this: each paragraph, whitespace folded.
+    folded = " ".join(" ".join(words) for p in paragraphs if (words := p.split()))
+    lowered = folded.lower() if folded.isascii() else folded.casefold().translate(_DOTLESS_I)
+    if not any(word in lowered for word in _BOILERPLATE_WORDS):
+        return folded
     return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
 
 
-def _shingle_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
+# \w on ASCII text: letters, digits and the underscore; every other byte separates words.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
+_ASCII_WORDS = _ASCII_WORD_BYTES + b" " * 128
+
+
+def _words(folded: str) -> list[bytes]:
+    """The \\w+ runs of casefolded text, UTF-8 encoded."""
+    if folded.isascii():
+        # Several times faster than the regular expression, with the same words.
+        return folded.encode().translate(_ASCII_WORDS).split()
+    return [word.encode() for word in _WORD.findall(folded)]
+
+
+def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:
     """32-bit hashes (in uint64) of the word 5-shingles; one shingle of all words if fewer."""
-    w = np.fromiter((crc32(t.encode()) for t in words), dtype=np.uint64, count=len(words))
+    w = np.fromiter(map(crc32, words), dtype=np.uint64, count=len(words))
     span = min(SHINGLE, len(words))
     count = len(words) - span + 1
     h = w[:count].copy()
@@ -102,11 +130,11 @@ def features(title: str, paragraphs: Sequence[str]) -> _Features:
 
 def _features(title: str, paragraphs: Sequence[str]) -> _Features:
     body = _body(paragraphs)
-    words = _WORD.findall(body.casefold())
-    title_words = _WORD.findall(title.casefold())
+    words = _words(body.casefold())
+    title_words = _words(title.casefold())
     exact = 0
     if words or title_words:
-        key = (" ".join(title_words) + "\n" + " ".join(words)).encode()
+        key = b" ".join(title_words) + b"\n" + b" ".join(words)
         exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
     sketch = _minhash(_shingle_hashes(words)) if len(words) >= MIN_WORDS else None
     numbers, count = _numbers(body)
@@ -125,8 +153,8 @@ def _number_share(a: npt.NDArray[np.uint32], na: int, b: npt.NDArray[np.uint32],
 
 def similarity(a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]) -> float:
     """Exact Jaccard similarity of the two texts' word 5-shingles, boilerplate left out."""
-    a_words = _WORD.findall(_body(a_paragraphs).casefold())
-    b_words = _WORD.findall(_body(b_paragraphs).casefold())
+    a_words = _words(_body(a_paragraphs).casefold())
+    b_words = _words(_body(b_paragraphs).casefold())
     if not a_words or not b_words:
         return 0.0
     a = set(_shingle_hashes(a_words).tolist())

@@ -113,6 +113,13 @@ class Segment:
 
 def _sort_keys(stories: Sequence[StoryText]) -> U64:
     """Sorted unique (word key << 16 | local number) of the words of `stories`."""
+    if stories and all(story.terms is not None for story in stories):
+        ahead = [story.terms for story in stories if story.terms is not None]
+        lengths = np.array([len(terms) for terms in ahead], dtype=np.int64)
+        doc = np.repeat(np.arange(len(stories), dtype=np.uint64), lengths)
+        keys = np.concatenate(ahead) | doc
+        keys.sort()
+        return keys  # each story's terms are distinct already
     vocabulary: defaultdict[bytes, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # each new token gets the next number
     per_story = []

@@ -76,6 +76,34 @@ def word_hashes(folded: Sequence[str]) -> U64:
     )
 
 
+# Raw token -> the masked hashes of its words, kept across the stories of one process: news
+# vocabulary repeats, and folding and hashing a token costs far more than looking it up.
+_TERMS_OF_TOKEN: dict[bytes, tuple[int, ...]] = {}
+_TERMS_CACHED = 500_000
+
+
+def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
+    """The sort keys of a story's distinct words with the local story number left zero, sorted.
+
+    What a segment stores for the story, worked out where the story is read (an import's
+    worker processes) rather than by the process that writes the segment.
+    """
+    raw = set(raw_tokens("\n".join((title, *paragraphs))))
+    cache = _TERMS_OF_TOKEN
+    missing = [token for token in raw if token not in cache]
+    if missing:
+        if len(cache) + len(missing) > _TERMS_CACHED:
+            cache.clear()
+        folded = [fold_token(token) for token in missing]
+        hashes = (word_hashes([w for words in folded for w in words]) & KEY_MASK).tolist()
+        at = 0
+        for token, words in zip(missing, folded, strict=True):
+            cache[token] = tuple(hashes[at : at + len(words)])
+            at += len(words)
+    keys = np.fromiter((key for token in raw for key in cache[token]), dtype=np.uint64)
+    return np.unique(keys)
+
+
 def term_keys(hashes: U64) -> U64:
     """The 48-bit term keys a segment stores for 64-bit hashes."""
     return (hashes & KEY_MASK) >> np.uint64(DOC_BITS)

@@ -72,14 +72,14 @@ _BOILERPLATE_WORDS = (
     "write to", "also read", "read more", "catch all the", "download the", "subscribe to",
     "sign up for", "follow us", "copyright", "©",
 )  # fmt: skip
-_DOTLESS_I = str.maketrans({"ı": "i"})  # casefold keeps it; IGNORECASE matches it with i
 
 
 def _body(paragraphs: Sequence[str]) -> str:
     """The story's text without the boilerplate sentences."""
     # The sentences joined by spaces are exactly this: each paragraph, whitespace folded.
     folded = " ".join(" ".join(words) for p in paragraphs if (words := p.split()))
-    lowered = folded.lower() if folded.isascii() else folded.casefold().translate(_DOTLESS_I)
+    # casefold keeps the dotless ı, which IGNORECASE matches with i.
+    lowered = folded.lower() if folded.isascii() else folded.casefold().replace("ı", "i")
     if not any(word in lowered for word in _BOILERPLATE_WORDS):
         return folded
     return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
@@ -113,7 +113,9 @@ def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:
 
 def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
     """Low 16 bits of each of the 128 minimum hashes (a b-bit MinHash, b = 16)."""
-    smallest: U64 = (shingles[:, None] * _A + _B).min(axis=0)
+    products = np.multiply.outer(shingles, _A)
+    products += _B  # in place: one n×128 array rather than two
+    smallest: U64 = products.min(axis=0)
     return ((smallest >> np.uint64(32)) & np.uint64(0xFFFF)).astype(np.uint16)
 
 

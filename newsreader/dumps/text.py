@@ -52,6 +52,8 @@ _NOTE = re.compile(
     )$""",
     re.VERBOSE,
 )
+# Every note not in brackets holds one of these.
+_NOTE_WORDS = ("assistance from", "generated from")
 _BYLINE = re.compile(r"^Write to (?P<names>.+?)\.?$")
 _NAME_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _EMAIL_TAIL = re.compile(r"\s+at\s+\S+@\S+$")
@@ -285,6 +287,8 @@ def _byline_names(line: str) -> list[str] | None:
 def _split_notes(paragraph: str) -> tuple[str, list[str]]:
     """Split syndication notes off the end of `paragraph`; return what is left and the notes."""
     notes: list[str] = []
+    if "(" not in paragraph and not any(w in paragraph for w in _NOTE_WORDS):
+        return paragraph, notes  # the search below is slow, and most paragraphs have no note
     while (match := _NOTE.search(paragraph)) is not None:
         notes.insert(0, match["note"])
         paragraph = paragraph[: match.start()].rstrip()

@@ -76,10 +76,13 @@ def word_hashes(folded: Sequence[str]) -> U64:
     )
 
 
-# Raw token -> the masked hashes of its words, kept across the stories of one process: news
-# vocabulary repeats, and folding and hashing a token costs far more than looking it up.
-_TERMS_OF_TOKEN: dict[bytes, tuple[int, ...]] = {}
-_TERMS_CACHED = 500_000
+# Raw token -> the masked hash of its word, or of its words, kept across the stories of one
+# process: news vocabulary repeats, and folding and hashing a token costs far more than
+# looking it up. Most tokens are one word, and have a dict of their own that `map` can read.
+_ONE_WORD: dict[bytes, int] = {}
+_OTHER_WORDS: dict[bytes, tuple[int, ...]] = {}
+_CACHED_TOKENS = 500_000
+_KEY_MASK = int(KEY_MASK)
 
 
 def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
@@ -89,19 +92,30 @@ def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
     worker processes) rather than by the process that writes the segment.
     """
     raw = set(raw_tokens("\n".join((title, *paragraphs))))
-    cache = _TERMS_OF_TOKEN
-    missing = [token for token in raw if token not in cache]
-    if missing:
-        if len(cache) + len(missing) > _TERMS_CACHED:
-            cache.clear()
-        folded = [fold_token(token) for token in missing]
-        hashes = (word_hashes([w for words in folded for w in words]) & KEY_MASK).tolist()
-        at = 0
-        for token, words in zip(missing, folded, strict=True):
-            cache[token] = tuple(hashes[at : at + len(words)])
-            at += len(words)
-    keys = np.fromiter((key for token in raw for key in cache[token]), dtype=np.uint64)
-    return np.unique(keys)
+    found = list(map(_ONE_WORD.get, raw))
+    if None in found:
+        found = [key for key in found if key is not None]
+        for token in raw:
+            if token not in _ONE_WORD:
+                keys = _OTHER_WORDS.get(token)
+                found += _learn(token) if keys is None else keys
+    return np.unique(np.array(found, dtype=np.uint64))
+
+
+def _learn(token: bytes) -> tuple[int, ...]:
+    """The keys of a token's words, remembered for the next story."""
+    if len(_ONE_WORD) + len(_OTHER_WORDS) >= _CACHED_TOKENS:
+        _ONE_WORD.clear()
+        _OTHER_WORDS.clear()
+    keys = tuple(
+        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little") & _KEY_MASK
+        for w in fold_token(token)
+    )
+    if len(keys) == 1:
+        _ONE_WORD[token] = keys[0]
+    else:
+        _OTHER_WORDS[token] = keys
+    return keys
 
 
 def term_keys(hashes: U64) -> U64:

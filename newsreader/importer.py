@@ -19,7 +19,7 @@ from newsreader.models import ParsedDump
 MAX_FILES = 1_000_000
 # Starting worker processes costs about a second: worth it only for a sizeable import.
 _PARALLEL_FROM_FILES = 200
-_CHUNK_FILES = 16
+_CHUNK_FILES = 64
 _CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 

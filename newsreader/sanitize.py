@@ -34,6 +34,13 @@ def clean_text(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def is_clean(text: str) -> bool:
+    """Whether `clean_text` would leave `text` as it is (then so would it every part of it)."""
+    if _INVISIBLE.search(text):
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
 def clean_line(text: str) -> str:
     """Clean `text` and fold all whitespace runs (newlines included) into single spaces."""
     return " ".join(clean_text(text).split())

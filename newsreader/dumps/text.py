@@ -10,7 +10,7 @@ from itertools import islice
 from newsreader.dumps.ages import published_from_age, split_source_age, time_line_age
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory, Role
-from newsreader.sanitize import clean_line
+from newsreader.sanitize import clean_line, is_clean
 
 NOT_A_DUMP = (
     "not a newsreader dump: no 'logo' line, nor a title given twice followed by a source and age"
@@ -153,6 +153,8 @@ def _related_stories(
 def _lines(text: str) -> list[str]:
     """The dump's non-blank lines, cleaned, trimmed and with whitespace runs folded."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if is_clean(text):  # one look at the whole text rather than one per line
+        return [folded for line in text.split("\n") if (folded := " ".join(line.split()))]
     return [line for line in map(clean_line, text.split("\n")) if line]
 
 

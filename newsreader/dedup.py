@@ -88,14 +88,24 @@ def _body(paragraphs: Sequence[str]) -> str:
 # \w on ASCII text: letters, digits and the underscore; every other byte separates words.
 _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
 _ASCII_WORDS = _ASCII_WORD_BYTES + b" " * 128
+_UTF8_PIECES = _ASCII_WORD_BYTES + bytes(range(128, 256))  # UTF-8 sequences kept whole
 
 
 def _words(folded: str) -> list[bytes]:
     """The \\w+ runs of casefolded text, UTF-8 encoded."""
+    # Split at ASCII separators by byte table, several times faster than the regular
+    # expression; only the pieces holding other characters (quotes, dashes, letters of other
+    # scripts) are split further by it. No \\w run crosses an ASCII separator.
     if folded.isascii():
-        # Several times faster than the regular expression, with the same words.
         return folded.encode().translate(_ASCII_WORDS).split()
-    return [word.encode() for word in _WORD.findall(folded)]
+    words: list[bytes] = []
+    for piece in folded.encode("utf-8", "surrogatepass").translate(_UTF8_PIECES).split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            text = piece.decode("utf-8", "surrogatepass")
+            words += [word.encode() for word in _WORD.findall(text)]
+    return words
 
 
 def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:

@@ -30,7 +30,15 @@ import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary
 from newsreader.search.columns import StoryColumns, StoryText
-from newsreader.search.tokens import DOC_BITS, KEY_MASK, U64, fold_token, raw_tokens, word_hashes
+from newsreader.search.tokens import (
+    DOC_BITS,
+    KEY_MASK,
+    U64,
+    distinct_sorted,
+    fold_token,
+    raw_tokens,
+    word_hashes,
+)
 from newsreader.storage import make_private_folder, write_atomic
 
 FOLDER = "search"
@@ -145,16 +153,7 @@ def _sort_keys(stories: Sequence[StoryText]) -> U64:
         doc = np.repeat(doc, per_token)
     keys = (hashed & KEY_MASK) | doc
     keys.sort()
-    return _unique_sorted(keys)
-
-
-def _unique_sorted(keys: U64) -> U64:
-    if keys.size < 2:
-        return keys
-    fresh = np.empty(keys.size, dtype=bool)
-    fresh[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
-    return keys[fresh]
+    return distinct_sorted(keys)
 
 
 def _arrays(keys: U64, stories: int) -> dict[str, npt.NDArray[np.generic]]:

@@ -91,15 +91,27 @@ def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
     What a segment stores for the story, worked out where the story is read (an import's
     worker processes) rather than by the process that writes the segment.
     """
-    raw = set(raw_tokens("\n".join((title, *paragraphs))))
+    raw = raw_tokens("\n".join((title, *paragraphs)))
+    # Every token looked up, repeats too: cheaper than making a set of them first.
     found = list(map(_ONE_WORD.get, raw))
     if None in found:
         found = [key for key in found if key is not None]
-        for token in raw:
-            if token not in _ONE_WORD:
-                keys = _OTHER_WORDS.get(token)
-                found += _learn(token) if keys is None else keys
-    return np.unique(np.array(found, dtype=np.uint64))
+        for token in {token for token in raw if token not in _ONE_WORD}:
+            known = _OTHER_WORDS.get(token)
+            found += _learn(token) if known is None else known
+    keys = np.array(found, dtype=np.uint64)
+    keys.sort()
+    return distinct_sorted(keys)
+
+
+def distinct_sorted(keys: U64) -> U64:
+    """`keys`, sorted already, each once (np.unique without its sort)."""
+    if keys.size < 2:
+        return keys
+    fresh = np.empty(keys.size, dtype=bool)
+    fresh[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
+    return keys[fresh]
 
 
 def _learn(token: bytes) -> tuple[int, ...]:

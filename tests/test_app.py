@@ -127,3 +127,12 @@ async def test_an_empty_list_says_why(seeded: Library) -> None:
         story_list = app.query_one(StoryList)
         assert len(story_list.rows) == 0
         assert EMPTY_HINT in story_list.render_line(0).text
+
+
+async def test_what_the_app_holds_is_left_out_of_collections_until_it_ends(seeded: Library) -> None:
+    import gc
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)):
+        assert gc.get_freeze_count() > 0  # a full collection need not walk the library
+    assert gc.get_freeze_count() == 0  # and the next app in this process starts afresh

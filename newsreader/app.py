@@ -170,6 +170,9 @@ class NewsReader(Triage):
     # ---- messages up ----------------------------------------------------------------------
 
     def on_story_list_opened(self, message: StoryList.Opened) -> None:
+        # Opened before the cursor rested: the preview still waiting would show the story a
+        # second time, back at its top.
+        self._cancel_preview()
         self._set_read(message.story_id, True)
         self._show(message.story_id)
         if self.screen.has_class("narrow"):
@@ -179,18 +182,22 @@ class NewsReader(Triage):
         # Side by side, the reader previews the highlighted story; it is marked read only
         # when opened. One pane at a time, the reader shows only what was opened. The preview
         # waits until the cursor rests: laying out a whole story costs more than a key may.
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-            self._preview_timer = None
+        self._cancel_preview()
         story_id = message.story_id
         if story_id is None or self.screen.has_class("narrow"):
             return
         if self.reader.story_id is None:  # the first story shown: nothing to wait for
             self._show(story_id)
         else:
-            self._preview_timer = self.set_timer(
+            # The list's timer, not the app's: it stops with the list when the app quits.
+            self._preview_timer = self.story_list.set_timer(
                 PREVIEW_AFTER_SECONDS, lambda: self._preview(story_id)
             )
+
+    def _cancel_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
 
     def _preview(self, story_id: str) -> None:
         self._preview_timer = None

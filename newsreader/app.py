@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 from newsreader import undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
-from newsreader.difference import difference
+from newsreader.difference import Original
 from newsreader.errors import NewsreaderError
 from newsreader.library import Library
 from newsreader.screens.help import HelpScreen, current_keys
@@ -159,12 +159,15 @@ class NewsReader(Triage):
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)
         others = []
-        for other_id in self.library.versions(story_id):
-            if other_id == story_id:
-                continue
-            other = self.library.story(other_id)
-            change = difference(story.title, story.paragraphs, other.title, other.paragraphs)
-            others.append(OtherVersion(other.id, other.source, other.age, change))
+        other_ids = [
+            other_id for other_id in self.library.versions(story_id) if other_id != story_id
+        ]
+        if other_ids:
+            original = Original(story.title, story.paragraphs)  # split once for all of them
+            for other_id in other_ids:
+                other = self.library.story(other_id)
+                change = original.changed_in(other.title, other.paragraphs)
+                others.append(OtherVersion(other.id, other.source, other.age, change))
         self.reader.show_story(story, tuple(others))
 
     # ---- messages up ----------------------------------------------------------------------

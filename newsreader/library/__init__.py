@@ -37,7 +37,7 @@ __all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
 
 # An import commits whole dumps at least this often, so that a long import interrupted
 # keeps most of its work, without rewriting library.json for every dump.
-_COMMIT_EVERY_STORIES = 5000
+_COMMIT_EVERY_STORIES = 10_000
 _COMMIT_EVERY_SECONDS = 5.0
 
 

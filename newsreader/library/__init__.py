@@ -345,6 +345,7 @@ class _Batch:
         self.bodies: list[dict[str, Any]] = []
         self.metas: list[dict[str, Any]] = []
         self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
+        self.commits = 0
         self.started = time.monotonic()
 
     def add(self, dump: ParsedDump) -> tuple[int, int]:
@@ -417,9 +418,17 @@ class _Batch:
             # Indexed before the commit point: readers skip stories the catalog does not list.
             # Not the catalog's ids: it is not read again between batches, and the batches this
             # import has committed must not be tidied away as if interrupted.
-            add_stories(self.catalog.folder, self.metas, self.bodies, self.committed, self.terms)
+            add_stories(
+                self.catalog.folder,
+                self.metas,
+                self.bodies,
+                self.committed,
+                self.terms,
+                settle=not self.commits,
+            )
             self.index.save(self.catalog.folder)
             self.catalog.commit(self.dumps, reload=False)
             self.committed.update(doc["id"] for doc in self.metas)
+            self.commits += 1
         self.dumps, self.bodies, self.metas, self.terms = [], [], [], []
         self.started = time.monotonic()

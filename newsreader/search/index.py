@@ -266,14 +266,18 @@ def add_stories(
     bodies: Sequence[Mapping[str, Any]],
     committed: Container[str],
     terms: Sequence[Any] | None = None,
+    settle: bool = True,
 ) -> None:
     """Index an import batch before it commits; call with the import lock held.
 
     `metas` and `bodies` are the batch's story documents, in the same order; `committed`
     lists the stories already in the library, against which old segments are tidied first;
     `terms`, when given, each story's `tokens.story_terms` (or None), worked out ahead.
+    Later batches of one import pass `settle=False`: the first settled what earlier imports
+    left, and what this import's batches wrote has all committed.
     """
-    tidy(folder, committed)
+    if settle:
+        tidy(folder, committed)
     ahead = terms if terms is not None else [None] * len(metas)
     texts = [
         StoryText(

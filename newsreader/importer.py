@@ -20,7 +20,9 @@ MAX_FILES = 1_000_000
 # Starting worker processes costs about a second: worth it only for a sizeable import.
 _PARALLEL_FROM_FILES = 200
 _CHUNK_FILES = 64
-_CHUNKS_IN_FLIGHT_PER_WORKER = 4
+# Enough read ahead (about 2 s of work) for the workers to keep going while the library
+# commits a batch, which blocks on fsync.
+_CHUNKS_IN_FLIGHT_PER_WORKER = 12
 
 
 @dataclass

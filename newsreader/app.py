@@ -20,19 +20,27 @@ from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import difference
 from newsreader.errors import NewsreaderError
-from newsreader.library import Library
+from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
-from newsreader.widgets.story_list import StoryList, StoryRows
+from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
+    from newsreader.library import Library
     from newsreader.workers import DumpsArrived
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
+
+
+def _unmarked(story_id: str) -> bool:
+    return False
+
+
+_NO_MARKS = (_unmarked, _unmarked)  # until the first screen's marks or the library's are in
 
 
 def _bindings() -> list[BindingType]:
@@ -60,22 +68,37 @@ class NewsReader(Triage):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | Path,
         config: Config,
         config_path: Path | None = None,
         watch: Path | None = None,
+        first_screen: FirstScreen | None = None,
+        save_first_screen: bool = False,
     ) -> None:
+        """`library` may be a folder, opened once `first_screen` (saved by an earlier run) is
+        painted; with `save_first_screen` the app saves one for the next start."""
         super().__init__()
-        self.library = library
         self.config = config
         self.config_path = config_path
         # --watch wins over the setting, and is not saved to it.
         self.watched_folder = watch or (Path(config.watch).expanduser() if config.watch else None)
-        self.library.mark_group_read = config.mark_group_read
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
         self._preview_timer: Timer | None = None
+        self.first_screen = first_screen
+        self.save_first_screen = save_first_screen
+        self.opened = False  # whether `library` is open: not yet while the first screen shows
+        if isinstance(library, Path):
+            self.folder = library
+        else:
+            self.folder = library.folder
+            self._use(library)
+
+    def _use(self, library: Library) -> None:
+        self.library = library
+        self.library.mark_group_read = self.config.mark_group_read
+        self.opened = True
 
     def _handle_exception(self, error: Exception) -> None:
         # A library file found damaged while the app runs (a body segment, say) ends it
@@ -90,7 +113,8 @@ class NewsReader(Triage):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with Horizontal(id="panes"):
-            yield StoryList(self.library.is_read, self.library.is_starred, id="stories")
+            marks = (self.library.is_read, self.library.is_starred) if self.opened else _NO_MARKS
+            yield StoryList(*marks, id="stories")
             yield Reader(id="reader")
         yield SearchBar(id="search")
         yield Footer()
@@ -117,14 +141,58 @@ class NewsReader(Triage):
         )
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self._load_rows()
+        if self.opened:
+            self._load_rows()
+        elif self.first_screen is not None:
+            self._paint_first_screen(self.first_screen)
         self._layout_for(self.size.width)
         self.story_list.focus()
+        if self.opened:
+            self._started()
+        else:
+            self.call_after_refresh(self.open_library)
+
+    def _paint_first_screen(self, first: FirstScreen) -> None:
+        read = {row.id for row in first.rows if row.read}
+        starred = {row.id for row in first.rows if row.starred}
+        self.story_list.set_marks(read.__contains__, starred.__contains__)
+        # The reader waits for the library: it shows the story once the real rows are in.
+        with self.story_list.prevent(StoryList.Highlighted):
+            self.story_list.set_rows([ListRow(r, r.depth, r.hidden_versions) for r in first.rows])
+        self.query_one("#status", Static).update(Text(first.status))
+
+    def open_library(self) -> None:
+        """Open the library behind the first screen and show its real rows (the same ones)."""
+        if self.opened:
+            return
+        from newsreader.library import Library
+
+        self._use(Library(self.folder))
+        self.story_list.set_marks(self.library.is_read, self.library.is_starred)
+        self._load_rows()
+        self._started()
+
+    def _started(self) -> None:
+        if self.save_first_screen:
+            self.call_after_refresh(self.remember_first_screen, (self.unread, self.starred))
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
 
             start_watching(self, self.watched_folder, self.library.folder)
+
+    def remember_first_screen(self, counts: tuple[int, int] | None = None) -> None:
+        """Save what a fresh start will show first, unless the saved one is still true."""
+        from newsreader.startup import save_first_screen
+
+        save_first_screen(self.library, self.config_path, counts)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or click before the library is open waits for it: it then acts on the real
+        # rows, which are those on screen, and none is lost or taken out of order.
+        if not self.opened and isinstance(event, (events.InputEvent, events.Paste)):
+            self.open_library()
+        await super().on_event(event)
 
     def watch_theme(self, theme: str) -> None:
         if self.config.theme != theme:
@@ -147,7 +215,7 @@ class NewsReader(Triage):
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
         self.query_one("#status", Static).update(
-            Text(f"{title}  ·  {self.unread} unread  ·  {self.starred} starred")
+            Text(status_line(title, self.unread, self.starred))
         )
 
     def _show(self, story_id: str) -> None:
@@ -205,7 +273,7 @@ class NewsReader(Triage):
         notify_arrivals(self, message.report)
 
     def on_app_focus(self) -> None:
-        if self.library.refresh():
+        if self.opened and self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
 
@@ -297,7 +365,30 @@ class NewsReader(Triage):
 
 def run_app(folder: Path, watch: Path | None = None) -> int:
     """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
+    from newsreader import first_screen
     from newsreader.config import load_config
+
+    config_path = config_folder() / "config.toml"
+    config = load_config(config_path)
+    # A first screen still true is painted at once; the library opens right after.
+    first = first_screen.read(folder, config_path)
+    library: Library | Path = folder if first is not None else _open(folder)
+    app = NewsReader(library, config, config_path, watch, first, save_first_screen=True)
+    try:
+        app.run()
+        if app.opened and app.library_error is None and not app.return_code:
+            app.remember_first_screen()
+    finally:
+        if app.opened:
+            app.library.close()
+    if app.library_error is not None:
+        raise app.library_error
+    return 0
+
+
+def _open(folder: Path) -> Library:
+    """The library in `folder`, with the sample dumps imported into it when it is empty."""
+    from newsreader.library import Library
 
     library = Library(folder)
     try:
@@ -306,14 +397,10 @@ def run_app(folder: Path, watch: Path | None = None) -> int:
             from newsreader.importer import import_paths
 
             import_paths(library, [seeds])
-        config_path = config_folder() / "config.toml"
-        app = NewsReader(library, load_config(config_path), config_path, watch=watch)
-        app.run()
-    finally:
+    except BaseException:
         library.close()
-    if app.library_error is not None:
-        raise app.library_error
-    return 0
+        raise
+    return library
 
 
 def seed_folder() -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -41,6 +42,16 @@ def _unmarked(story_id: str) -> bool:
 
 
 _NO_MARKS = (_unmarked, _unmarked)  # until the first screen's marks or the library's are in
+
+
+def _collect_from_now_on() -> None:
+    """Turn the garbage collector back on if start-up turned it off (see __main__)."""
+    if gc.isenabled():
+        return
+    # What start-up made lives as long as the app: frozen, no collection walks it again. Not
+    # collected first: that took 100 ms at 100,000 stories, for 0.3 MB of garbage.
+    gc.freeze()
+    gc.enable()
 
 
 def _bindings() -> list[BindingType]:
@@ -173,6 +184,7 @@ class NewsReader(Triage):
         self._started()
 
     def _started(self) -> None:
+        self.call_after_refresh(_collect_from_now_on)
         if self.save_first_screen:
             self.call_after_refresh(self.remember_first_screen, (self.unread, self.starred))
         if self.watched_folder is not None:

@@ -13,6 +13,7 @@ No Textual and no numpy here: this runs before either is imported.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ FILE_NAME = "first-screen.json"
 ROWS = 200  # a screenful of the tallest terminal likely
 WATCHED = ("library.json", "marks.json", "marks.log")  # library.json: every import's commit
 _FORMAT = 1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Stamp = tuple[int, int, int] | None
 
@@ -96,7 +98,7 @@ def _parse(data: Any, now: dict[str, Stamp]) -> FirstScreen | None:
         return None
     rows = tuple(_row(raw) for raw in data["rows"])
     status = data["status"]
-    if not rows or not isinstance(status, str):
+    if not rows or not isinstance(status, str) or _CONTROL.search(status):
         return None
     return FirstScreen(rows, status)
 
@@ -107,6 +109,10 @@ def _row(raw: Any) -> ScreenRow:
         type(v) is t for v, t in zip(values, _TYPES, strict=True)
     ):
         raise ValueError("not a row")
+    # What is written to the terminal as is must not carry escape sequences: imported text
+    # never does, so a row that does was not written by newsreader.
+    if any(_CONTROL.search(v) for v in values if isinstance(v, str)):
+        raise ValueError("control characters in a row")
     return ScreenRow(*values)
 
 
@@ -123,8 +129,3 @@ def write(folder: Path, screen: FirstScreen, stamped: dict[str, Stamp]) -> None:
         "rows": [astuple(row) for row in screen.rows],
     }
     write_atomic(folder / FILE_NAME, orjson.dumps(data))
-
-
-def saved(folder: Path) -> bool:
-    """Whether a first screen file is there at all (sound or not)."""
-    return (folder / FILE_NAME).is_file()

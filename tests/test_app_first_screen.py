@@ -16,6 +16,7 @@ import newsreader.app
 from newsreader import first_screen
 from newsreader.app import NewsReader
 from newsreader.config import Config
+from newsreader.doctor import examine
 from newsreader.errors import DamagedLibrary
 from newsreader.library import Library
 from newsreader.startup import first_screen_of
@@ -155,6 +156,7 @@ def test_a_first_screen_goes_stale_when_any_file_it_depends_on_changes(tmp_path:
         lambda data: data.replace(b'"status":"', b'"status":7,"x":"'),
         lambda data: data.replace(b",false,false]", b',"no",false]', 1),
         lambda data: data.replace(b",0,0,", b',"0",0,', 1),
+        lambda data: data.replace(b'"Story 00', b'"\\u001b[2JStory 00'),
         lambda data: data.replace(b'"config":null', b'"config":"x"'),
         lambda data: data.replace(b'"stamps":{', b'"stamps":{"other":null,'),
     ],
@@ -165,7 +167,9 @@ def test_a_damaged_first_screen_is_ignored(
     library = build_library(tmp_path / "lib", stories=3)
     saved(library, tmp_path)
     path = library.folder / first_screen.FILE_NAME
-    path.write_bytes(damage(path.read_bytes()))
+    sound = path.read_bytes()
+    assert damage(sound) != sound
+    path.write_bytes(damage(sound))
     assert first_screen.read(library.folder, config_path(tmp_path)) is None
 
 
@@ -217,3 +221,14 @@ def test_the_first_screen_is_painted_without_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_doctor_knows_the_first_screen_file_damaged_or_not(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "lib", stories=3)
+    saved(library, tmp_path)
+    for content in (None, b"\x00 damaged"):
+        if content is not None:
+            (library.folder / first_screen.FILE_NAME).write_bytes(content)
+        report = examine(library.folder)
+        assert report.healthy
+        assert not any(first_screen.FILE_NAME in fact for fact in report.facts)

@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
         # Start-up makes many objects and frees few: collecting garbage meanwhile only slows
         # the first paint (a full collection cost 25 ms of it). The app turns it back on.
         gc.disable()
-        from newsreader.app import run_app
+        from newsreader.startup import run_app
 
         if args.watch is not None and not args.watch.is_dir():
             raise NewsreaderError(f"{args.watch}: no such folder to watch")

@@ -183,6 +183,7 @@ class NewsReader(Triage):
         from newsreader.library import Library
 
         self._use(Library(self.folder))
+        self.first_screen = None
         self.story_list.set_marks(self.library.is_read, self.library.is_starred)
         self._load_rows()
         self._started()

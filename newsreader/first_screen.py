@@ -7,7 +7,7 @@ them. At start, when every identity still matches, the app paints these rows bef
 the library, then swaps in the real ones. Anything wrong with the file — missing, stale,
 damaged, of another version — and the app starts the ordinary way: the file is disposable.
 
-No Textual and no numpy here: this runs before either is imported.
+A core module: no Textual, and no numpy, which the first frame is drawn without.
 """
 
 from __future__ import annotations

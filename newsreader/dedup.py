@@ -15,6 +15,7 @@ from zlib import crc32
 import numpy as np
 import numpy.typing as npt
 
+from newsreader.bands import BANDS, BandIndex
 from newsreader.difference import sentences
 from newsreader.errors import LibraryError
 
@@ -22,7 +23,7 @@ FORMAT_VERSION = 1
 SHINGLE = 5  # words per shingle
 PERMUTATIONS = 128
 ROWS = 4  # sketch values per LSH band: four uint16 values make one uint64 band key
-BANDS = PERMUTATIONS // ROWS
+assert BANDS == PERMUTATIONS // ROWS
 THRESHOLD = 0.5  # estimated Jaccard a candidate needs to count as the same story
 MIN_WORDS = 50  # shorter bodies match exactly or not at all
 NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
@@ -31,7 +32,6 @@ MIN_NUMBER_SHARE = 0.35  # Jaccard of the number sets below which templated stor
 FILE_NAME = "dedup.npz"
 
 U64 = npt.NDArray[np.uint64]
-_NONE = np.zeros(0, dtype=np.int64)
 _rng = np.random.default_rng(0x6E657773)
 # Multiply-add-shift hashing (odd multipliers, high 32 bits of a 64-bit product) is
 # 2-independent on 32-bit keys and needs no modulo, so a whole sketch is three numpy operations.
@@ -39,8 +39,6 @@ _A = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False) | np
 _B = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
-_DROPPED = np.uint64(5)  # bits of a band key given up for the band number (2**5 = BANDS)
-_BAND_PREFIX = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -67,14 +65,52 @@ class _Features:
     number_count: int  # how many distinct numbers it has
 
 
+# Words every kind of boilerplate above contains. A text holding none of them has no
+# boilerplate sentence, and its sentences need not be found: a third of a story's features.
+_BOILERPLATE_WORDS = (
+    "this article was generated", "assistance", "reporting", "writing by", "editing by",
+    "write to", "also read", "read more", "catch all the", "download the", "subscribe to",
+    "sign up for", "follow us", "copyright", "©",
+)  # fmt: skip
+
+
 def _body(paragraphs: Sequence[str]) -> str:
     """The story's text without the boilerplate sentences."""
+    # The sentences joined by spaces are exactly this: each paragraph, whitespace folded.
+    folded = " ".join(" ".join(words) for p in paragraphs if (words := p.split()))
+    # casefold keeps the dotless ı, which IGNORECASE matches with i.
+    lowered = folded.lower() if folded.isascii() else folded.casefold().replace("ı", "i")
+    if not any(word in lowered for word in _BOILERPLATE_WORDS):
+        return folded
     return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
 
 
-def _shingle_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
+# \w on ASCII text: letters, digits and the underscore; every other byte separates words.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
+_ASCII_WORDS = _ASCII_WORD_BYTES + b" " * 128
+_UTF8_PIECES = _ASCII_WORD_BYTES + bytes(range(128, 256))  # UTF-8 sequences kept whole
+
+
+def _words(folded: str) -> list[bytes]:
+    """The \\w+ runs of casefolded text, UTF-8 encoded."""
+    # Split at ASCII separators by byte table, several times faster than the regular
+    # expression; only the pieces holding other characters (quotes, dashes, letters of other
+    # scripts) are split further by it. No \\w run crosses an ASCII separator.
+    if folded.isascii():
+        return folded.encode().translate(_ASCII_WORDS).split()
+    words: list[bytes] = []
+    for piece in folded.encode("utf-8", "surrogatepass").translate(_UTF8_PIECES).split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            text = piece.decode("utf-8", "surrogatepass")
+            words += [word.encode() for word in _WORD.findall(text)]
+    return words
+
+
+def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:
     """32-bit hashes (in uint64) of the word 5-shingles; one shingle of all words if fewer."""
-    w = np.fromiter((crc32(t.encode()) for t in words), dtype=np.uint64, count=len(words))
+    w = np.fromiter(map(crc32, words), dtype=np.uint64, count=len(words))
     span = min(SHINGLE, len(words))
     count = len(words) - span + 1
     h = w[:count].copy()
@@ -87,7 +123,9 @@ def _shingle_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
 
 def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
     """Low 16 bits of each of the 128 minimum hashes (a b-bit MinHash, b = 16)."""
-    smallest: U64 = (shingles[:, None] * _A + _B).min(axis=0)
+    products = np.multiply.outer(shingles, _A)
+    products += _B  # in place: one n×128 array rather than two
+    smallest: U64 = products.min(axis=0)
     return ((smallest >> np.uint64(32)) & np.uint64(0xFFFF)).astype(np.uint16)
 
 
@@ -104,11 +142,11 @@ def features(title: str, paragraphs: Sequence[str]) -> _Features:
 
 def _features(title: str, paragraphs: Sequence[str]) -> _Features:
     body = _body(paragraphs)
-    words = _WORD.findall(body.casefold())
-    title_words = _WORD.findall(title.casefold())
+    words = _words(body.casefold())
+    title_words = _words(title.casefold())
     exact = 0
     if words or title_words:
-        key = (" ".join(title_words) + "\n" + " ".join(words)).encode()
+        key = b" ".join(title_words) + b"\n" + b" ".join(words)
         exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
     sketch = _minhash(_shingle_hashes(words)) if len(words) >= MIN_WORDS else None
     numbers, count = _numbers(body)
@@ -118,7 +156,7 @@ def _features(title: str, paragraphs: Sequence[str]) -> _Features:
 def _number_share(a: npt.NDArray[np.uint32], na: int, b: npt.NDArray[np.uint32], nb: int) -> float:
     """Jaccard of two number sets, exact up to NUMBERS_KEPT numbers and estimated beyond."""
     if na <= NUMBERS_KEPT and nb <= NUMBERS_KEPT:
-        shared = len(np.intersect1d(a, b, assume_unique=True))
+        shared = len(set(a.tolist()).intersection(b.tolist()))  # sets: few numbers, quicker
         return shared / (na + nb - shared)
     smallest = np.union1d(a, b)[: min(len(a), len(b))]
     both = np.isin(smallest, a, assume_unique=True) & np.isin(smallest, b, assume_unique=True)
@@ -127,8 +165,8 @@ def _number_share(a: npt.NDArray[np.uint32], na: int, b: npt.NDArray[np.uint32],
 
 def similarity(a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]) -> float:
     """Exact Jaccard similarity of the two texts' word 5-shingles, boilerplate left out."""
-    a_words = _WORD.findall(_body(a_paragraphs).casefold())
-    b_words = _WORD.findall(_body(b_paragraphs).casefold())
+    a_words = _words(_body(a_paragraphs).casefold())
+    b_words = _words(_body(b_paragraphs).casefold())
     if not a_words or not b_words:
         return 0.0
     a = set(_shingle_hashes(a_words).tolist())
@@ -163,11 +201,8 @@ class DuplicateIndex:
         self._number_end = np.zeros(0, dtype=np.int64)
         self._number_count = np.zeros(0, dtype=np.uint16)
         self._long = np.zeros(0, dtype=bool)
-        # Per band, the long rows below `_sorted` ordered by band key; rows from `_sorted` on
-        # are searched one by one until there are enough of them to be worth a re-sort.
-        self._order = np.zeros((BANDS, 0), dtype=np.uint32)
-        self._sorted = 0
-        self._flat: U64 | None = None  # derived from _order for _search; rebuilt when it changes
+        self._bands = BandIndex()
+        self._exact_rows: dict[int, list[int]] = {}
         self._last: tuple[tuple[str, tuple[str, ...]], _Features] | None = None
 
     def __len__(self) -> int:
@@ -190,16 +225,21 @@ class DuplicateIndex:
         `features`, when given, must be `features(title, paragraphs)` worked out ahead.
         """
         f = features or self._features_of(title, paragraphs)
-        n = len(self._ids)
         own = self._rows.get(story_id, -1)
-        exact = np.flatnonzero(self._exact[:n] == np.uint64(f.exact)) if f.exact else _NONE
-        found = [int(r) for r in exact if r != own]
+        exact = self._exact_rows.get(f.exact, []) if f.exact else []
+        found = [r for r in exact if r != own]
         if f.sketch is not None:
-            rows = self._candidates(f.sketch)
-            rows = rows[(rows != own) & ~np.isin(rows, exact)]
-            scores = (self._sketch[rows] == f.sketch).mean(axis=1)
-            keep = scores >= self.threshold
-            near = sorted(zip(-scores[keep], rows[keep].tolist(), strict=True))
+            rows = self._bands.candidates(f.sketch)
+            if not rows.size:
+                return [self._ids[r] for r in found]
+            if own >= 0:
+                rows = rows[rows != own]
+            if exact:
+                rows = rows[~np.isin(rows, exact)]
+            # Counted rather than averaged: the same order and the same cut, and cheaper.
+            same = np.count_nonzero(self._sketch[rows] == f.sketch, axis=1)
+            keep = same >= self.threshold * PERMUTATIONS
+            near = sorted(zip((-same[keep]).tolist(), rows[keep].tolist(), strict=True))
             found += [r for _, r in near if not self._vetoed(f, r)]
         return [self._ids[r] for r in found]
 
@@ -212,37 +252,6 @@ class DuplicateIndex:
         numbers = self._numbers[start : self._number_end[row]]
         share = _number_share(f.numbers, f.number_count, numbers, count)
         return share < MIN_NUMBER_SHARE
-
-    def _candidates(self, sketch: npt.NDArray[np.uint16]) -> npt.NDArray[np.int64]:
-        """Long rows sharing at least one band key with `sketch`."""
-        keys = sketch.view(np.uint64)
-        bands = self._bands()
-        recent = np.arange(self._sorted, len(self._ids))
-        hits = [recent[(bands[self._sorted :] == keys).any(axis=1) & self._long[recent]]]
-        low, high = self._search(keys)
-        hits += [self._order[b, low[b] : high[b]] for b in np.flatnonzero(high > low)]
-        return np.unique(np.concatenate(hits).astype(np.int64))
-
-    def _search(self, keys: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per band, the range of `_order` whose band key equals `keys[band]`."""
-        size = self._order.shape[1]
-        if not size:
-            empty = np.zeros(BANDS, dtype=np.int64)
-            return empty, empty
-        if self._flat is None:
-            # Every band's sorted keys in one sorted array, the band number in the top bits:
-            # two searchsorted calls then answer all 32 bands at once. The 5 bits this drops
-            # from a key can only add candidates, and every candidate's sketch is compared.
-            sorted_keys = np.take_along_axis(self._bands().T, self._order.astype(np.int64), 1)
-            self._flat = (_BAND_PREFIX[:, None] | (sorted_keys >> _DROPPED)).ravel()
-        query = _BAND_PREFIX | (keys >> _DROPPED)
-        start = np.arange(BANDS, dtype=np.int64) * size
-        low = np.searchsorted(self._flat, query, side="left") - start
-        high = np.searchsorted(self._flat, query, side="right") - start
-        return low, high
-
-    def _bands(self) -> U64:
-        return self._sketch[: len(self._ids)].view(np.uint64)
 
     def _features_of(self, title: str, paragraphs: Sequence[str]) -> _Features:
         # The library calls find then add with the same story: compute its features once.
@@ -281,23 +290,14 @@ class DuplicateIndex:
         self._number_end[row] = end
         self._number_count[row] = min(f.number_count, 0xFFFF)
         self._exact[row] = f.exact
+        if f.exact:
+            self._exact_rows.setdefault(f.exact, []).append(row)
         self._long[row] = f.sketch is not None
         if f.sketch is not None:
             self._sketch[row] = f.sketch
+            self._bands.add(row, f.sketch)
         self._ids.append(story_id)
         self._rows[story_id] = row
-        if row + 1 - self._sorted >= max(2048, row // 16):
-            self._sort()
-
-    def _sort(self) -> None:
-        # Dropped first so that the old and the new order are never both in memory.
-        self._order, self._sorted = np.zeros((BANDS, 0), dtype=np.uint32), 0
-        rows = np.flatnonzero(self._long[: len(self._ids)]).astype(np.uint32)
-        bands = self._bands()
-        order = np.empty((BANDS, len(rows)), dtype=np.uint32)
-        for b in range(BANDS):
-            order[b] = rows[np.argsort(bands[rows, b], kind="stable")]
-        self._order, self._sorted, self._flat = order, len(self._ids), None
 
     # ---- files -----------------------------------------------------------------------------
 
@@ -313,8 +313,8 @@ class DuplicateIndex:
             "number_end": self._number_end[:n],
             "number_count": self._number_count[:n],
             "long": self._long[:n],
-            "order": self._order,
-            "sorted": np.array([self._sorted], dtype=np.int64),
+            "order": self._bands.order(),
+            "sorted": np.array([self._bands.merged], dtype=np.int64),
         }
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / FILE_NAME
@@ -385,4 +385,8 @@ class DuplicateIndex:
         self._sketch, self._exact, self._long = a["sketch"], a["exact"], a["long"]
         self._numbers, self._number_end = a["numbers"], ends
         self._number_count = a["number_count"]
-        self._order, self._sorted, self._flat = order, done, None
+        self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)
+        self._exact_rows = {}
+        for row, key in enumerate(a["exact"].tolist()):
+            if key:
+                self._exact_rows.setdefault(key, []).append(row)

@@ -50,19 +50,31 @@ def difference(
     a_title: str, a_paragraphs: Sequence[str], b_title: str, b_paragraphs: Sequence[str]
 ) -> Difference:
     """What version b changed from version a: headline words and sentences removed and added."""
-    a_words, b_words = a_title.split(), b_title.split()
-    removed: list[str] = []
-    added: list[str] = []
-    matcher = difflib.SequenceMatcher(a=a_words, b=b_words, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("replace", "delete"):
-            removed += a_words[i1:i2]
-        if tag in ("replace", "insert"):
-            added += b_words[j1:j2]
-    a_sentences, b_sentences = sentences(a_paragraphs), sentences(b_paragraphs)
-    a_keys = {_key(s) for s in a_sentences}
-    b_keys = {_key(s) for s in b_sentences}
-    # A sentence only moved to another place is not a change worth showing.
-    gone = {_key(s): s for s in a_sentences if _key(s) not in b_keys}
-    new = {_key(s): s for s in b_sentences if _key(s) not in a_keys}
-    return Difference(tuple(removed), tuple(added), tuple(gone.values()), tuple(new.values()))
+    return Original(a_title, a_paragraphs).changed_in(b_title, b_paragraphs)
+
+
+class Original:
+    """A version of a story split into headline words and sentences once, to compare others to."""
+
+    def __init__(self, title: str, paragraphs: Sequence[str]) -> None:
+        self.words = title.split()
+        self.sentences = sentences(paragraphs)
+        self.keys = {_key(s) for s in self.sentences}
+
+    def changed_in(self, b_title: str, b_paragraphs: Sequence[str]) -> Difference:
+        """What version b changed from this one: headline words and sentences removed, added."""
+        a_words, b_words = self.words, b_title.split()
+        removed: list[str] = []
+        added: list[str] = []
+        matcher = difflib.SequenceMatcher(a=a_words, b=b_words, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "delete"):
+                removed += a_words[i1:i2]
+            if tag in ("replace", "insert"):
+                added += b_words[j1:j2]
+        b_sentences = sentences(b_paragraphs)
+        b_keys = {_key(s) for s in b_sentences}
+        # A sentence only moved to another place is not a change worth showing.
+        gone = {_key(s): s for s in self.sentences if _key(s) not in b_keys}
+        new = {_key(s): s for s in b_sentences if _key(s) not in self.keys}
+        return Difference(tuple(removed), tuple(added), tuple(gone.values()), tuple(new.values()))

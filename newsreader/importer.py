@@ -13,13 +13,13 @@ from pathlib import Path
 
 from newsreader.dumps import read_dump
 from newsreader.errors import DumpError
-from newsreader.library import ImportReport, Library
+from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
 
 MAX_FILES = 1_000_000
 # Starting worker processes costs about a second: worth it only for a sizeable import.
 _PARALLEL_FROM_FILES = 200
-_CHUNK_FILES = 16
+_CHUNK_FILES = 64
 _CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 
@@ -103,15 +103,22 @@ def import_paths(
 
 
 def prepare(path: Path, captured_at: datetime | None) -> ParsedDump | str:
-    """Read one dump and work out its stories' features; the reason instead when it is bad."""
+    """Read one dump and work out what the library computes of each story (duplicate
+    features, search terms, word count); the reason instead when the file is bad."""
     from newsreader.dedup import features
+    from newsreader.search.tokens import story_terms
 
     try:
         dump = read_dump(path, captured_at)
     except DumpError as error:
         return error.reason  # a plain string: DumpError does not survive pickling
-    ahead = tuple(features(story.title, story.paragraphs) for story in dump.stories)
-    return replace(dump, features=ahead)
+    stories = dump.stories
+    return replace(
+        dump,
+        features=tuple(features(story.title, story.paragraphs) for story in stories),
+        search_terms=tuple(story_terms(story.title, story.paragraphs) for story in stories),
+        word_counts=tuple(word_count(story.paragraphs) for story in stories),
+    )
 
 
 def _prepared(

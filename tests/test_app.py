@@ -127,3 +127,31 @@ async def test_an_empty_list_says_why(seeded: Library) -> None:
         story_list = app.query_one(StoryList)
         assert len(story_list.rows) == 0
         assert EMPTY_HINT in story_list.render_line(0).text
+
+
+async def test_what_the_app_holds_is_left_out_of_collections_until_it_ends(seeded: Library) -> None:
+    import gc
+
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)):
+        assert gc.get_freeze_count() > 0  # a full collection need not walk the library
+    assert gc.get_freeze_count() == 0  # and the next app in this process starts afresh
+
+
+async def test_a_story_opened_before_the_cursor_rests_is_not_shown_again(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import newsreader.app
+
+    monkeypatch.setattr(newsreader.app, "PREVIEW_AFTER_SECONDS", 0.3)
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("j", "k", "enter")
+        assert app.reader.story_id == app.story_list.rows[0].story.id
+        assert app.reader.max_scroll_y > 2
+        app.reader.scroll_to(y=2, animate=False)
+        await asyncio.sleep(0.5)  # past the preview's wait
+        await pilot.pause()
+        assert app.reader.scroll_y == 2  # not shown again from the top

@@ -7,8 +7,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newsreader import bands, dedup
 from newsreader.dedup import FILE_NAME, DuplicateIndex, similarity
+from newsreader.difference import sentences
 from newsreader.errors import LibraryError
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_e213fecfa28b599e.txt"
@@ -144,13 +148,19 @@ def test_find_ignores_the_story_itself() -> None:
     assert index.find("a", "T", [words(1, 100)]) == []
 
 
-def test_many_stories_are_found_before_and_after_their_bands_are_sorted() -> None:
+def test_many_stories_are_found_before_and_after_their_bands_are_merged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 300)
     index = indexed(*((str(i), "T", [words(i, 60)]) for i in range(2500)))
-    for i in (0, 1000, 2047, 2400, 2499):
+    for i in (0, 299, 300, 1000, 2047, 2400, 2499):
         assert index.find("new", "T", [words(i, 60)]) == [str(i)]
 
 
-def test_save_and_load_round_trip(tmp_path: Path) -> None:
+def test_save_and_load_round_trip_with_rows_merged_and_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 1000)
     index = indexed(*((str(i), "T", [words(i, 60 + i % 7)]) for i in range(2100)))
     index.save(tmp_path)
     loaded = DuplicateIndex.load(tmp_path)
@@ -193,3 +203,33 @@ def test_similarity_of_the_seed_mint_pair() -> None:
     assert similarity(stories["mint1"][1], stories["mint2"][1]) > 0.9
     assert similarity(stories["main"][1], stories["mint1"][1]) < 0.05
     assert similarity(["same words here"], ["same words here"]) == 1.0
+
+
+_BOILERPLATE_BITS = st.sampled_from(
+    [
+        "With reporting by Jane Doe.", "COPYRIGHT 2026.", "© Wire.", "Read more: x.",
+        "ſubscribe to our list.", "Follow Us now.", "Write to jo at jo@x.org.", "Editing by K.",
+        "This article was generated from an automated news agency feed.", "İstanbul. ı.",
+        "(Additional reporting by A.)", "[Also read: b]", "Sign up for it.", "U.S. Sen. No.",
+    ]
+)  # fmt: skip
+_TEXT = st.lists(
+    st.one_of(st.text(max_size=40), _BOILERPLATE_BITS, st.sampled_from([" ", ". ", "\n"])),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXT, max_size=5))
+def test_body_without_sentence_splitting_is_the_sentence_by_sentence_body(
+    paragraphs: list[str],
+) -> None:
+    by_sentence = " ".join(s for s in sentences(paragraphs) if not dedup._BOILERPLATE.match(s))
+    assert dedup._body(paragraphs) == by_sentence
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_words_are_the_regular_expression_words(text: str) -> None:
+    folded = (text + " a\ud800b “quoted” x").casefold()
+    assert dedup._words(folded) == [w.encode() for w in dedup._WORD.findall(folded)]

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.dumps import parse_dump, read_dump
 from newsreader.dumps.ages import published_from_age, split_source_age
@@ -452,3 +454,13 @@ def test_time_line_age_reads_bare_and_prefixed_ages() -> None:
     assert time_line_age("time3 minutes ago") == "3 minutes ago"
     assert time_line_age("3 minutes ago") == "3 minutes ago"
     assert time_line_age("Mint") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_lines_cleaned_at_once_are_the_lines_cleaned_one_by_one(text: str) -> None:
+    from newsreader.dumps.text import _lines
+    from newsreader.sanitize import clean_line
+
+    one_by_one = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    assert _lines(text) == [line for line in map(clean_line, one_by_one.split("\n")) if line]

@@ -106,3 +106,46 @@ def test_parallel_import_gives_the_same_library_as_one_process(tmp_path: Path) -
         results.append([(s.id, s.title, library.duplicate_of(s.id)) for s in library.stories])
     assert results[0] == results[1]
     assert any(duplicate for _, _, duplicate in results[0])
+
+
+def _indexed_words(folder: Path) -> set[tuple[str, int]]:
+    """Every (story id, word key) pair the library's search segments hold."""
+    from newsreader.search import segments
+
+    pairs = set()
+    for name in segments.segment_names(folder):
+        segment = segments.open_segment(folder, name)
+        assert segment is not None
+        terms, docs = segment.postings()
+        pairs |= {
+            (segment.ids[d], int(t)) for t, d in zip(terms.tolist(), docs.tolist(), strict=True)
+        }
+    return pairs
+
+
+def test_search_terms_worked_out_ahead_index_what_the_library_would(tmp_path: Path) -> None:
+    from newsreader.bench.corpus import generate
+    from newsreader.dumps import read_dump
+
+    corpus = generate(tmp_path / "corpus", 60, seed=5)
+    (corpus / "truth.json").unlink()
+    odd = "Café CAFÉ naïve — trump’s U.S. ﬁnance 東京 Straße 42,000 x_y.\n"
+    first = corpus / sorted(p.name for p in corpus.iterdir())[0]
+    text = first.read_text()
+    body = text.index(" ago\n") + len(" ago\n")
+    (corpus / "odd.txt").write_text(text[:body] + odd + text[body:])
+    ahead = Library(tmp_path / "ahead")
+    import_paths(ahead, [corpus], CAPTURED, workers=1)
+    plain = Library(tmp_path / "plain")
+    plain.import_dumps(read_dump(path, CAPTURED) for path in sorted(corpus.iterdir()))
+    assert [s.id for s in ahead.stories] == [s.id for s in plain.stories]
+    assert [s.words for s in ahead.stories] == [s.words for s in plain.stories]
+    words = _indexed_words(tmp_path / "ahead")
+    assert words == _indexed_words(tmp_path / "plain")
+    assert len({sid for sid, _ in words}) == len(ahead.stories)
+    from newsreader.query import parse_query
+
+    for query in ("cafe", "東京", "trump", "strasse finance"):
+        parsed = parse_query(query, CAPTURED)
+        found = ahead.search(parsed)
+        assert found and found == plain.search(parsed), query

@@ -278,3 +278,18 @@ def test_search_query_and_export_never_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.lists(st.text(max_size=200), max_size=4))
+def test_story_terms_are_what_a_segment_would_index(title: str, paragraphs: list[str]) -> None:
+    from newsreader.search import tokens
+    from newsreader.search.columns import StoryText
+
+    tokens._CACHED_TOKENS = 50  # forgetting along the way must not change an answer
+    try:
+        ahead = tokens.story_terms(title, paragraphs)
+    finally:
+        tokens._CACHED_TOKENS = 500_000
+    text = StoryText("id", title, paragraphs, "Source", None, "")
+    assert ahead.tolist() == segments._sort_keys([text]).tolist()

@@ -10,7 +10,7 @@ from itertools import islice
 from newsreader.dumps.ages import published_from_age, split_source_age, time_line_age
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory, Role
-from newsreader.sanitize import clean_line
+from newsreader.sanitize import clean_line, is_clean
 
 NOT_A_DUMP = (
     "not a newsreader dump: no 'logo' line, nor a title given twice followed by a source and age"
@@ -52,6 +52,8 @@ _NOTE = re.compile(
     )$""",
     re.VERBOSE,
 )
+# Every note not in brackets holds one of these.
+_NOTE_WORDS = ("assistance from", "generated from")
 _BYLINE = re.compile(r"^Write to (?P<names>.+?)\.?$")
 _NAME_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _EMAIL_TAIL = re.compile(r"\s+at\s+\S+@\S+$")
@@ -151,6 +153,8 @@ def _related_stories(
 def _lines(text: str) -> list[str]:
     """The dump's non-blank lines, cleaned, trimmed and with whitespace runs folded."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if is_clean(text):  # one look at the whole text rather than one per line
+        return [folded for line in text.split("\n") if (folded := " ".join(line.split()))]
     return [line for line in map(clean_line, text.split("\n")) if line]
 
 
@@ -285,6 +289,8 @@ def _byline_names(line: str) -> list[str] | None:
 def _split_notes(paragraph: str) -> tuple[str, list[str]]:
     """Split syndication notes off the end of `paragraph`; return what is left and the notes."""
     notes: list[str] = []
+    if "(" not in paragraph and not any(w in paragraph for w in _NOTE_WORDS):
+        return paragraph, notes  # the search below is slow, and most paragraphs have no note
     while (match := _NOTE.search(paragraph)) is not None:
         notes.insert(0, match["note"])
         paragraph = paragraph[: match.start()].rstrip()

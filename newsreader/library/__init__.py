@@ -35,12 +35,17 @@ from newsreader.models import ParsedDump, Story
 from newsreader.query import Query
 from newsreader.storage import locked
 
-__all__ = ["ImportReport", "Library", "StoryMeta"]
+__all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
 
 # An import commits whole dumps at least this often, so that a long import interrupted
 # keeps most of its work, without rewriting library.json for every dump.
-_COMMIT_EVERY_STORIES = 5000
+_COMMIT_EVERY_STORIES = 10_000
 _COMMIT_EVERY_SECONDS = 5.0
+
+
+def word_count(paragraphs: Sequence[str]) -> int:
+    """How many words a story's body has, as the list shows it."""
+    return sum(len(p.split()) for p in paragraphs)
 
 
 def story_id(digest: str, position: int) -> str:
@@ -341,6 +346,8 @@ class _Batch:
         self.dumps: list[dict[str, Any]] = []
         self.bodies: list[dict[str, Any]] = []
         self.metas: list[dict[str, Any]] = []
+        self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
+        self.commits = 0
         self.started = time.monotonic()
 
     def add(self, dump: ParsedDump) -> tuple[int, int]:
@@ -349,6 +356,9 @@ class _Batch:
         hidden = 0
         main_id = story_id(dump.digest, 0)
         ahead = dump.features if len(dump.features) == len(dump.stories) else None
+        count = len(dump.stories)
+        terms = dump.search_terms if len(dump.search_terms) == count else (None,) * count
+        words = dump.word_counts if len(dump.word_counts) == count else None
         for position, story in enumerate(dump.stories):
             sid = story_id(dump.digest, position)
             features = ahead[position] if ahead else None
@@ -367,11 +377,12 @@ class _Batch:
                 "role": "main" if position == 0 else "related",
                 "main_id": None if position == 0 else main_id,
                 "url": story.url,
-                "words": sum(len(p.split()) for p in story.paragraphs),
+                "words": words[position] if words else word_count(story.paragraphs),
                 "match": match,
             }
             docs.append(doc)
             self.metas.append(doc)
+            self.terms.append(terms[position])
             self.bodies.append(
                 {
                     "id": sid,
@@ -409,9 +420,17 @@ class _Batch:
             # Indexed before the commit point: readers skip stories the catalog does not list.
             # Not the catalog's ids: it is not read again between batches, and the batches this
             # import has committed must not be tidied away as if interrupted.
-            add_stories(self.catalog.folder, self.metas, self.bodies, self.committed)
+            add_stories(
+                self.catalog.folder,
+                self.metas,
+                self.bodies,
+                self.committed,
+                self.terms,
+                settle=not self.commits,
+            )
             self.index.save(self.catalog.folder)
             self.catalog.commit(self.dumps, reload=False)
             self.committed.update(doc["id"] for doc in self.metas)
-        self.dumps, self.bodies, self.metas = [], [], []
+            self.commits += 1
+        self.dumps, self.bodies, self.metas, self.terms = [], [], [], []
         self.started = time.monotonic()

@@ -28,6 +28,7 @@ class StoryText(NamedTuple):
     source: str
     published: str | None
     body: str  # the catalog's body file holding the paragraphs ("" when unknown)
+    terms: npt.NDArray[np.uint64] | None = None  # `tokens.story_terms`, when worked out ahead
 
 
 def _timestamp(published: str | None) -> float:

@@ -265,16 +265,25 @@ def add_stories(
     metas: Sequence[Mapping[str, Any]],
     bodies: Sequence[Mapping[str, Any]],
     committed: Container[str],
+    terms: Sequence[Any] | None = None,
+    settle: bool = True,
 ) -> None:
     """Index an import batch before it commits; call with the import lock held.
 
     `metas` and `bodies` are the batch's story documents, in the same order; `committed`
-    lists the stories already in the library, against which old segments are tidied first.
+    lists the stories already in the library, against which old segments are tidied first;
+    `terms`, when given, each story's `tokens.story_terms` (or None), worked out ahead.
+    Later batches of one import pass `settle=False`: the first settled what earlier imports
+    left, and what this import's batches wrote has all committed.
     """
-    tidy(folder, committed)
+    if settle:
+        tidy(folder, committed)
+    ahead = terms if terms is not None else [None] * len(metas)
     texts = [
-        StoryText(m["id"], m["title"], b["paragraphs"], m["source"], m["published"], m["segment"])
-        for m, b in zip(metas, bodies, strict=True)
+        StoryText(
+            m["id"], m["title"], b["paragraphs"], m["source"], m["published"], m["segment"], t
+        )
+        for m, b, t in zip(metas, bodies, ahead, strict=True)
     ]
     if texts:
         write_segments(folder, texts)

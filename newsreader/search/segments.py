@@ -30,7 +30,15 @@ import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary
 from newsreader.search.columns import StoryColumns, StoryText
-from newsreader.search.tokens import DOC_BITS, KEY_MASK, U64, fold_token, raw_tokens, word_hashes
+from newsreader.search.tokens import (
+    DOC_BITS,
+    KEY_MASK,
+    U64,
+    distinct_sorted,
+    fold_token,
+    raw_tokens,
+    word_hashes,
+)
 from newsreader.storage import make_private_folder, write_atomic
 
 FOLDER = "search"
@@ -113,6 +121,13 @@ class Segment:
 
 def _sort_keys(stories: Sequence[StoryText]) -> U64:
     """Sorted unique (word key << 16 | local number) of the words of `stories`."""
+    if stories and all(story.terms is not None for story in stories):
+        ahead = [story.terms for story in stories if story.terms is not None]
+        lengths = np.array([len(terms) for terms in ahead], dtype=np.int64)
+        doc = np.repeat(np.arange(len(stories), dtype=np.uint64), lengths)
+        keys = np.concatenate(ahead) | doc
+        keys.sort()
+        return keys  # each story's terms are distinct already
     vocabulary: defaultdict[bytes, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # each new token gets the next number
     per_story = []
@@ -138,16 +153,7 @@ def _sort_keys(stories: Sequence[StoryText]) -> U64:
         doc = np.repeat(doc, per_token)
     keys = (hashed & KEY_MASK) | doc
     keys.sort()
-    return _unique_sorted(keys)
-
-
-def _unique_sorted(keys: U64) -> U64:
-    if keys.size < 2:
-        return keys
-    fresh = np.empty(keys.size, dtype=bool)
-    fresh[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
-    return keys[fresh]
+    return distinct_sorted(keys)
 
 
 def _arrays(keys: U64, stories: int) -> dict[str, npt.NDArray[np.generic]]:

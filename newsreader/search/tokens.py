@@ -76,6 +76,60 @@ def word_hashes(folded: Sequence[str]) -> U64:
     )
 
 
+# Raw token -> the masked hash of its word, or of its words, kept across the stories of one
+# process: news vocabulary repeats, and folding and hashing a token costs far more than
+# looking it up. Most tokens are one word, and have a dict of their own that `map` can read.
+_ONE_WORD: dict[bytes, int] = {}
+_OTHER_WORDS: dict[bytes, tuple[int, ...]] = {}
+_CACHED_TOKENS = 500_000
+_KEY_MASK = int(KEY_MASK)
+
+
+def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
+    """The sort keys of a story's distinct words with the local story number left zero, sorted.
+
+    What a segment stores for the story, worked out where the story is read (an import's
+    worker processes) rather than by the process that writes the segment.
+    """
+    raw = raw_tokens("\n".join((title, *paragraphs)))
+    # Every token looked up, repeats too: cheaper than making a set of them first.
+    found = list(map(_ONE_WORD.get, raw))
+    if None in found:
+        found = [key for key in found if key is not None]
+        for token in {token for token in raw if token not in _ONE_WORD}:
+            known = _OTHER_WORDS.get(token)
+            found += _learn(token) if known is None else known
+    keys = np.array(found, dtype=np.uint64)
+    keys.sort()
+    return distinct_sorted(keys)
+
+
+def distinct_sorted(keys: U64) -> U64:
+    """`keys`, sorted already, each once (np.unique without its sort)."""
+    if keys.size < 2:
+        return keys
+    fresh = np.empty(keys.size, dtype=bool)
+    fresh[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
+    return keys[fresh]
+
+
+def _learn(token: bytes) -> tuple[int, ...]:
+    """The keys of a token's words, remembered for the next story."""
+    if len(_ONE_WORD) + len(_OTHER_WORDS) >= _CACHED_TOKENS:
+        _ONE_WORD.clear()
+        _OTHER_WORDS.clear()
+    keys = tuple(
+        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little") & _KEY_MASK
+        for w in fold_token(token)
+    )
+    if len(keys) == 1:
+        _ONE_WORD[token] = keys[0]
+    else:
+        _OTHER_WORDS[token] = keys
+    return keys
+
+
 def term_keys(hashes: U64) -> U64:
     """The 48-bit term keys a segment stores for 64-bit hashes."""
     return (hashes & KEY_MASK) >> np.uint64(DOC_BITS)

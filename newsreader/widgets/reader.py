@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -18,6 +19,7 @@ from textual.strip import Strip
 
 from newsreader.difference import Difference
 from newsreader.models import Story
+from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
 # Which component class styles each kind of block.
@@ -72,6 +74,11 @@ class Reader(ScrollView, can_focus=True):
         self._blocks: list[Block] = []
         self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
         self._wrapped_for = 0
+        # The style of each kind of block, and each line as drawn at one width: made once,
+        # not on every repaint; what they depend on changing empties them.
+        self._styles: dict[str, Style] = {}
+        self._strips: dict[int, Strip] = {}
+        self._strips_width = 0
 
     def on_mount(self) -> None:
         self.show_story(None)
@@ -104,6 +111,11 @@ class Reader(ScrollView, can_focus=True):
     def _measure(self) -> int:
         return max(8, min(MEASURE, self.scrollable_content_region.width))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
     def _wrap(self) -> None:
         width = self._measure()
         console = self.app.console
@@ -112,10 +124,10 @@ class Reader(ScrollView, can_focus=True):
             if not text:
                 lines.append((kind, ""))
                 continue
-            wrapped = Text(text).wrap(console, width, overflow="fold")
-            lines.extend((kind, line.plain.rstrip()) for line in wrapped)
+            lines.extend((kind, line) for line in wrap_lines(text, width, console))
         self.lines = lines
         self._wrapped_for = width
+        self._strips.clear()
         size = Size(width, len(lines))
         if size != self.virtual_size:
             # Set without the reactive's layout pass: the scrollbar is always shown (the
@@ -128,16 +140,40 @@ class Reader(ScrollView, can_focus=True):
         """Draw the line of the story shown on screen line `y`."""
         number = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
-        if self._measure() != self._wrapped_for:
+        if max(8, min(MEASURE, width)) != self._wrapped_for:
             # Drawn at another width than the story was wrapped for (it was wrapped while the
             # pane had no size yet): wrap again, then draw again.
             self.call_later(self._rewrap_if_needed)
-        base = self.rich_style
+        if width != self._strips_width:
+            self._strips.clear()
+            self._strips_width = width
+        strip = self._strips.get(number)
+        if strip is None:
+            strip = self._strips[number] = self._draw(number, width)
+        return strip
+
+    def _draw(self, number: int, width: int) -> Strip:
+        base = self._style("")
         if not 0 <= number < len(self.lines):
             return Strip.blank(width, base)
         kind, text = self.lines[number]
-        style = base + self.get_component_rich_style(kind, partial=True) if kind else base
-        return Strip([Segment(text, style)]).adjust_cell_length(width, base)
+        cells = cell_len(text)
+        if cells > width:
+            return Strip([Segment(text, self._style(kind))]).adjust_cell_length(width, base)
+        # Padded as Strip.adjust_cell_length pads, in one Strip rather than two.
+        segments = [Segment(text, self._style(kind))]
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+        return Strip(segments, width)
+
+    def _style(self, kind: str) -> Style:
+        style = self._styles.get(kind)
+        if style is None:
+            style = self.rich_style
+            if kind:
+                style += self.get_component_rich_style(kind, partial=True)
+            self._styles[kind] = style
+        return style
 
 
 def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block]:

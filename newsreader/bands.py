@@ -1,0 +1,105 @@
+"""LSH band lookup for the duplicate index: which stories share a band key with a sketch.
+
+Every band key of the stories indexed so far sits in one sorted array, the band number in its
+top bits, so that two `searchsorted` calls answer all 32 bands of a query at once. Stories
+added since the last merge wait in a small array compared whole with each query (it stays in
+the processor's cache: cheaper than a dict of their keys); every MERGE_EVERY of them are
+merged into the sorted array in one pass, which costs a copy of it rather than a sort — an
+import of 100,000 stories would otherwise spend seconds re-sorting what was already sorted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+Rows = npt.NDArray[np.int64]
+
+BANDS = 32
+MERGE_EVERY = 1024  # stories waiting before they are merged into the sorted array
+_DROPPED = np.uint64(5)  # bits of a band key given up for the band number (2**5 = BANDS)
+_BAND_PREFIX = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def band_keys(sketch: npt.NDArray[np.uint16]) -> U64:
+    """The sketch's band keys, one per band, with the band number in the top bits.
+
+    The bits dropped from a key can only add candidates, and every candidate's sketch is
+    compared afterwards.
+    """
+    return _BAND_PREFIX | (sketch.view(np.uint64) >> _DROPPED)
+
+
+class BandIndex:
+    """The rows of the duplicate index by band key."""
+
+    def __init__(self) -> None:
+        self.keys: U64 = np.zeros(0, dtype=np.uint64)  # sorted; band-major by its top bits
+        self.rows = np.zeros(0, dtype=np.uint32)  # the row each key belongs to
+        self.merged = 0  # rows below this number are in `keys`; later ones wait
+        self._waiting_keys = np.zeros((MERGE_EVERY, BANDS), dtype=np.uint64)
+        self._waiting_rows = np.zeros(MERGE_EVERY, dtype=np.uint32)
+        self._waiting = 0
+
+    @classmethod
+    def restore(
+        cls,
+        sketches: npt.NDArray[np.uint16],
+        long: npt.NDArray[np.bool_],
+        order: npt.NDArray[np.uint32],
+        merged: int,
+    ) -> BandIndex:
+        """The index of `sketches` whose per-band row order below `merged` is `order`."""
+        index = cls()
+        if order.size:
+            bands = sketches.view(np.uint64)
+            keys = np.take_along_axis(bands.T, order.astype(np.int64), 1)
+            index.keys = (_BAND_PREFIX[:, None] | (keys >> _DROPPED)).ravel()
+            index.rows = order.ravel().copy()
+        index.merged = merged
+        for row in np.flatnonzero(long[merged:]).tolist():
+            index.add(merged + row, sketches[merged + row])
+        return index
+
+    def order(self) -> npt.NDArray[np.uint32]:
+        """Per band, the merged rows ordered by band key (the form the index file keeps)."""
+        return self.rows.reshape(BANDS, -1)
+
+    def add(self, row: int, sketch: npt.NDArray[np.uint16]) -> None:
+        """Index row `row`, numbered after every row added before it."""
+        self._waiting_keys[self._waiting] = band_keys(sketch)
+        self._waiting_rows[self._waiting] = row
+        self._waiting += 1
+        if self._waiting == len(self._waiting_rows):
+            self._merge(row + 1)
+
+    def _merge(self, upto: int) -> None:
+        count = self._waiting
+        rows = np.repeat(self._waiting_rows[:count], BANDS)
+        keys = self._waiting_keys[:count].ravel()
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], rows[order]
+        at = np.searchsorted(self.keys, keys, side="right")
+        self.keys = np.insert(self.keys, at, keys)
+        self.rows = np.insert(self.rows, at, rows)
+        self.merged = upto
+        self._waiting = 0
+
+    def candidates(self, sketch: npt.NDArray[np.uint16]) -> Rows:
+        """The rows sharing at least one band key with `sketch`, ascending, each once."""
+        query = band_keys(sketch)
+        hits: list[npt.NDArray[np.integer]] = []
+        if self._waiting:
+            count = self._waiting
+            shared = (self._waiting_keys[:count] == query).any(axis=1)
+            if shared.any():
+                hits.append(self._waiting_rows[:count][shared])
+        if self.keys.size:
+            low = np.searchsorted(self.keys, query, side="left")
+            high = np.searchsorted(self.keys, query, side="right")
+            hits += [self.rows[low[b] : high[b]] for b in np.flatnonzero(high > low).tolist()]
+        if not hits:
+            return _NONE
+        return np.unique(np.concatenate(hits).astype(np.int64))

@@ -1,0 +1,62 @@
+"""The LSH band lookup: the same answers whether rows are merged into the array or waiting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsreader import bands
+from newsreader.bands import BANDS, BandIndex
+
+
+def sketches(count: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 2**16, (count, 128), dtype=np.uint16)
+
+
+def brute_force(all_sketches: np.ndarray, sketch: np.ndarray) -> list[int]:
+    """Rows sharing a band key with `sketch`, comparing the bits the index keeps."""
+    keep = bands.band_keys(sketch)
+    return [r for r in range(len(all_sketches)) if (bands.band_keys(all_sketches[r]) == keep).any()]
+
+
+@pytest.mark.parametrize("merge_every", [1, 7, 1000])
+def test_candidates_match_a_brute_force_search(
+    monkeypatch: pytest.MonkeyPatch, merge_every: int
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", merge_every)
+    made = sketches(300)
+    # Near copies: one band of each query equals a band of an indexed row.
+    queries = sketches(40, seed=1)
+    for q in range(40):
+        row = q * 7
+        band = q % BANDS
+        queries[q, band * 4 : band * 4 + 4] = made[row, band * 4 : band * 4 + 4]
+    index = BandIndex()
+    for row, sketch in enumerate(made):
+        index.add(row, sketch)
+    for q, query in enumerate(queries):
+        found = index.candidates(query).tolist()
+        assert found == brute_force(made, query)
+        assert q * 7 in found
+
+
+def test_restore_from_the_saved_order_gives_the_same_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 50)
+    made = sketches(130)
+    long = np.ones(130, dtype=bool)
+    long[::9] = False  # short stories have no sketch in the band index
+    index = BandIndex()
+    for row in np.flatnonzero(long).tolist():
+        index.add(row, made[row])
+    assert index.merged > 0 and index.order().shape[0] == BANDS
+    restored = BandIndex.restore(made, long, index.order(), index.merged)
+    for row in range(130):
+        assert restored.candidates(made[row]).tolist() == index.candidates(made[row]).tolist()
+        assert (row in index.candidates(made[row]).tolist()) == bool(long[row])
+
+
+def test_an_empty_index_has_no_candidates() -> None:
+    assert BandIndex().candidates(sketches(1)[0]).size == 0
+    assert BandIndex().order().shape == (BANDS, 0)

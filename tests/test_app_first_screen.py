@@ -99,6 +99,20 @@ async def test_a_true_first_screen_is_painted_before_the_library_opens_then_the_
         assert app.reader.story_id == library.visible()[0].id  # the reader follows the load
 
 
+async def test_related_stories_and_folded_versions_are_painted_as_the_real_list_draws_them(
+    seeded: Library, tmp_path: Path
+) -> None:
+    found = saved(seeded, tmp_path)
+    assert [r.depth for r in found.rows] == [0, 1, 1] and sum(r.hidden_versions for r in found.rows)
+    app = Waiting(seeded.folder, Config(), config_path(tmp_path), first_screen=found)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = screen_lines(app)
+        app.open_library()
+        await pilot.pause()
+        assert screen_lines(app) == before
+
+
 async def test_the_library_opens_right_after_the_first_frame(tmp_path: Path) -> None:
     library = build_library(tmp_path / "lib")
     found = saved(library, tmp_path)

@@ -21,19 +21,27 @@ from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError
-from newsreader.library import Library
+from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
-from newsreader.widgets.story_list import StoryList, StoryRows
+from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
+    from newsreader.library import Library
     from newsreader.workers import DumpsArrived
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
+
+
+def _unmarked(story_id: str) -> bool:
+    return False
+
+
+_NO_MARKS = (_unmarked, _unmarked)  # until the first screen's marks or the library's are in
 
 
 def _bindings() -> list[BindingType]:
@@ -61,22 +69,48 @@ class NewsReader(Triage):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | Path,
         config: Config,
         config_path: Path | None = None,
         watch: Path | None = None,
+        first_screen: FirstScreen | None = None,
+        save_first_screen: bool = False,
     ) -> None:
+        """`library` may be a folder, opened once `first_screen` (saved by an earlier run) is
+        painted; with `save_first_screen` the app saves one for the next start."""
         super().__init__()
-        self.library = library
         self.config = config
         self.config_path = config_path
         # --watch wins over the setting, and is not saved to it.
         self.watched_folder = watch or (Path(config.watch).expanduser() if config.watch else None)
-        self.library.mark_group_read = config.mark_group_read
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
         self._preview_timer: Timer | None = None
+        self.first_screen = first_screen
+        self.save_first_screen = save_first_screen
+        self.opened = False  # whether `library` is open: not yet while the first screen shows
+        # The theme is set before the app runs, so that the first styling pass uses it: set
+        # on mount, it restyled every widget before the first frame (12 ms of it).
+        themes, self._theme_problems = load_themes(
+            builtin_theme_folder(), config_folder() / "themes"
+        )
+        for theme in themes:
+            self.register_theme(theme)
+        self.own_themes = [theme.name for theme in themes]
+        self.theme = (
+            self.config.theme if self.config.theme in self.available_themes else ("newsreader-dark")
+        )
+        if isinstance(library, Path):
+            self.folder = library
+        else:
+            self.folder = library.folder
+            self._use(library)
+
+    def _use(self, library: Library) -> None:
+        self.library = library
+        self.library.mark_group_read = self.config.mark_group_read
+        self.opened = True
 
     def _handle_exception(self, error: Exception) -> None:
         # A library file found damaged while the app runs (a body segment, say) ends it
@@ -91,7 +125,8 @@ class NewsReader(Triage):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with Horizontal(id="panes"):
-            yield StoryList(self.library.is_read, self.library.is_starred, id="stories")
+            marks = (self.library.is_read, self.library.is_starred) if self.opened else _NO_MARKS
+            yield StoryList(*marks, id="stories")
             yield Reader(id="reader")
         yield SearchBar(id="search")
         yield Footer()
@@ -107,26 +142,67 @@ class NewsReader(Triage):
         return self.query_one(Reader)
 
     def on_mount(self) -> None:
-        themes, problems = load_themes(builtin_theme_folder(), config_folder() / "themes")
-        for theme in themes:
-            self.register_theme(theme)
-        self.own_themes = [theme.name for theme in themes]
-        for problem in problems:
+        for problem in self._theme_problems:
             self.notify(f"{problem.path.name}: {problem.reason}", title="Theme not loaded")
-        self.theme = (
-            self.config.theme if self.config.theme in self.available_themes else ("newsreader-dark")
-        )
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self._load_rows()
+        if self.opened:
+            self._load_rows()
+        elif self.first_screen is not None:
+            self._paint_first_screen(self.first_screen)
         self._layout_for(self.size.width)
         self.story_list.focus()
+        if self.opened:
+            self._started()
+        else:
+            self.call_after_refresh(self.open_library)
+
+    def _paint_first_screen(self, first: FirstScreen) -> None:
+        read = {row.id for row in first.rows if row.read}
+        starred = {row.id for row in first.rows if row.starred}
+        self.story_list.set_marks(read.__contains__, starred.__contains__)
+        # The reader waits for the library: it shows the story once the real rows are in.
+        with self.story_list.prevent(StoryList.Highlighted):
+            self.story_list.set_rows([ListRow(r, r.depth, r.hidden_versions) for r in first.rows])
+        self.query_one("#status", Static).update(Text(first.status))
+
+    def open_library(self) -> None:
+        """Open the library behind the first screen and show its real rows (the same ones)."""
+        if self.opened:
+            return
+        from newsreader.library import Library
+
+        self._use(Library(self.folder))
+        self.first_screen = None
+        self.story_list.set_marks(self.library.is_read, self.library.is_starred)
+        self._load_rows()
+        self._started()
+
+    def _started(self) -> None:
         _spare_from_collection()
+        # The command starts with the collector off (see __main__): on once the first frame is
+        # out, with no collection first (100 ms at 100,000 stories, for 0.3 MB of garbage).
+        self.call_after_refresh(gc.enable)
+        if self.save_first_screen:
+            self.call_after_refresh(self.remember_first_screen, (self.unread, self.starred))
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
 
             start_watching(self, self.watched_folder, self.library.folder)
+
+    def remember_first_screen(self, counts: tuple[int, int] | None = None) -> None:
+        """Save what a fresh start will show first, unless the saved one is still true."""
+        from newsreader.startup import save_first_screen
+
+        save_first_screen(self.library, self.config_path, counts)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or click before the library is open waits for it: it then acts on the real
+        # rows, which are those on screen, and none is lost or taken out of order.
+        if not self.opened and isinstance(event, (events.InputEvent, events.Paste)):
+            self.open_library()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         # Another app in this process (tests, the benchmarks) starts with nothing held back.
@@ -153,7 +229,7 @@ class NewsReader(Triage):
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
         self.query_one("#status", Static).update(
-            Text(f"{title}  ·  {self.unread} unread  ·  {self.starred} starred")
+            Text(status_line(title, self.unread, self.starred))
         )
 
     def _show(self, story_id: str) -> None:
@@ -222,7 +298,7 @@ class NewsReader(Triage):
         notify_arrivals(self, message.report)
 
     def on_app_focus(self) -> None:
-        if self.library.refresh():
+        if self.opened and self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
             _spare_from_collection()
@@ -320,33 +396,3 @@ def _spare_from_collection() -> None:
     # threshold. What the app holds from start-up lives as long as it does and needs no
     # walking. Garbage already waiting is kept until `on_unmount` gives all of it back.
     gc.freeze()
-
-
-def run_app(folder: Path, watch: Path | None = None) -> int:
-    """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
-    from newsreader.config import load_config
-
-    library = Library(folder)
-    try:
-        seeds = seed_folder() if library.is_empty() else None
-        if seeds is not None:
-            from newsreader.importer import import_paths
-
-            import_paths(library, [seeds])
-        config_path = config_folder() / "config.toml"
-        app = NewsReader(library, load_config(config_path), config_path, watch=watch)
-        app.run()
-    finally:
-        library.close()
-    if app.library_error is not None:
-        raise app.library_error
-    return 0
-
-
-def seed_folder() -> Path | None:
-    """The sample dumps shipped with newsreader (package data, or seeds/ in a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "seeds", here.parent / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    return None

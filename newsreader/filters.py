@@ -6,11 +6,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsreader.query import Query
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the query module pulls in numpy, which the first screen goes without
     from newsreader.library import Library
     from newsreader.library.columns import StorySelection
+    from newsreader.query import Query
 
 SHOWS: dict[str, str] = {"all": "All stories", "unread": "Unread", "starred": "Starred"}
 

@@ -15,18 +15,19 @@ from textual.actions import SkipAction
 from textual.app import App
 from textual.timer import Timer
 
-from newsreader import export, undo
+from newsreader import undo
 from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
-from newsreader.library.columns import StorySelection
-from newsreader.query import Query, parse_query
-from newsreader.screens.confirm import ConfirmScreen
-from newsreader.search.index import search_for
 from newsreader.undo import Change, UndoStack
 from newsreader.widgets.search_bar import SearchBar
 
+# Searching, exporting and the library's columns are imported where used: they pull in
+# numpy, which the first screen is painted without.
 if TYPE_CHECKING:
     from newsreader.library import Library
+    from newsreader.library.columns import StorySelection
+    from newsreader.query import Query
+    from newsreader.search.index import Found
     from newsreader.widgets.reader import Reader
     from newsreader.widgets.story_list import StoryList
 
@@ -110,6 +111,8 @@ class Triage(App[None]):
 
     def search_for(self, text: str) -> None:
         """Narrow the list to the stories matching `text`; a bad query is shown in the bar."""
+        from newsreader.query import parse_query
+
         try:
             query = parse_query(text, datetime.now().astimezone()) if text.strip() else None
         except QueryError as error:
@@ -156,6 +159,8 @@ class Triage(App[None]):
         self.set_view(replace(self.view, query=None, complete=True))
 
     def action_mark_matching_read(self) -> None:
+        from newsreader.screens.confirm import ConfirmScreen
+
         targets = select(self.library, self.view, unread_only=True)[0].ids()
         if not targets:
             self.notify("No unread stories in this list.")
@@ -327,6 +332,8 @@ class Triage(App[None]):
 
     def action_export_listed(self) -> None:
         """Write the stories listed now to a Markdown file in the current folder."""
+        from newsreader import export
+
         ids = [row.story.id for row in self.story_list.rows if row.version_of is None]
         if not ids:
             self.notify("Nothing is listed to export.")
@@ -339,6 +346,13 @@ class Triage(App[None]):
             self.notify(str(error), title="Export failed", severity="error")
             return
         self.notify(f"Exported {len(ids)} stories to {path}", title="Export")
+
+
+def search_for(library: Library, query: Query, seconds: float) -> Found:
+    """What the search index finds for `query` in about `seconds` (see `Found.complete`)."""
+    from newsreader.search import index
+
+    return index.search_for(library, query, seconds=seconds)
 
 
 def _has_phrases(query: Query) -> bool:

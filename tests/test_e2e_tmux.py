@@ -150,3 +150,29 @@ def test_u_undoes_marks_in_the_real_command(terminal: Terminal, tmp_path: Path) 
     terminal.keys("q")
     stories = listed(tmp_path / "library")
     assert not any(s["read"] or s["starred"] for s in stories)
+
+
+def test_a_second_start_paints_the_saved_first_screen_and_keys_act_on_it(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from newsreader import first_screen
+
+    library, settings = tmp_path / "library", tmp_path / "config" / "config.toml"
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while first_screen.read(library, settings) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    saved = first_screen.read(library, settings)
+    assert saved is not None and saved.rows[0].title.startswith("How Trump and Putin")
+    terminal.stop()
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("j", "s")
+    terminal.wait_for("1 starred")
+    terminal.keys("q")
+    assert [s["id"] for s in listed(library) if s["starred"]] == [saved.rows[1].id]
+    terminal.stop()
+    terminal.start("newsreader")  # saved on exit: the star is in the first screen
+    assert "1 starred" in terminal.wait_for("How Trump and Putin")

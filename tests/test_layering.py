@@ -28,6 +28,7 @@ CORE = [
     "newsreader.difference",
     "newsreader.export",
     "newsreader.doctor",
+    "newsreader.first_screen",
 ]
 
 

@@ -7,6 +7,8 @@ A library is a folder (0700) of files (0600):
 - `dedup.npz`     — the duplicate index's sketches (see dedup.py);
 - `search/*.npy`  — the full-text search index (see newsreader/search/);
 - `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
+- `first-screen.json` — what the app shows first, to paint it before opening the rest
+  (see newsreader/first_screen.py).
 """
 
 from __future__ import annotations

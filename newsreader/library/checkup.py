@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from newsreader.errors import LibraryError, NewsreaderError
+from newsreader.first_screen import FILE_NAME as FIRST_SCREEN
 from newsreader.library.catalog import SCHEMA_VERSION
 from newsreader.library.marks import (
     FIELDS,
@@ -33,7 +34,7 @@ from newsreader.storage import AppendLog, check_tables, read_json, write_atomic
 
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
-    "catalog.cache", "search",
+    "catalog.cache", "search", FIRST_SCREEN,
 )  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")

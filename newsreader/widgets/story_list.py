@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, overload
+from typing import TYPE_CHECKING, ClassVar, Protocol, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -16,7 +16,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.library import StoryMeta
+if TYPE_CHECKING:  # the library (and numpy) load after the first screen is painted
+    from newsreader.library import StoryMeta
 
 _SOURCE_CELLS = 16
 _MIN_TITLE_CELLS = 20
@@ -33,11 +34,26 @@ _AGE_UNITS = {
 }
 
 
+class Listed(Protocol):
+    """What the list draws of a story: a StoryMeta, or a row of the saved first screen."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def age(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
 @dataclass(slots=True)
 class ListRow:
     """A story as placed in the list: indented under its main story when related."""
 
-    story: StoryMeta
+    story: Listed
     depth: int
     hidden_versions: int = 0
     version_of: str | None = None  # set on a folded version shown in place under its story
@@ -182,6 +198,11 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         self.rows: Sequence[ListRow] = []
         self._positions: dict[str, int] | None = None  # made when first needed
 
+    def set_marks(self, is_read: Callable[[str], bool], is_starred: Callable[[str], bool]) -> None:
+        """Take the read and starred marks from these lookups from now on."""
+        self._is_read = is_read
+        self._is_starred = is_starred
+
     def set_rows(self, rows: Sequence[ListRow], keep: str | None = None) -> None:
         """Show `rows`; keep the cursor on story `keep` when it is still there."""
         self.rows = rows if isinstance(rows, StoryRows) else list(rows)
@@ -199,7 +220,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         return sum(1 for row in self.rows if row.version_of is None)
 
     @property
-    def current(self) -> StoryMeta | None:
+    def current(self) -> Listed | None:
         """The story under the cursor."""
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor].story

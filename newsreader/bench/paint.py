@@ -1,0 +1,51 @@
+"""First paint alone: the scale benchmark's pty measurement, repeated, as medians.
+
+`python -m newsreader.bench.paint LIBRARY [--runs 9]` spawns the bare Textual app and
+`python -m newsreader --db LIBRARY` alternately in a pseudo-terminal, exactly as
+`scale.pty_figures` does, and prints each one's median seconds to first paint and the ratio.
+Opening the app writes files in LIBRARY: measure a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsreader.bench import pty_timing
+from newsreader.bench.scale import _env, _first_title
+
+
+def measure(library: Path, runs: int, work: Path) -> dict[str, list[float]]:
+    """Seconds to first paint of the bare app and of newsreader, `runs` times each."""
+    env = _env(work)
+    title = _first_title(library)
+    app = [sys.executable, "-m", "newsreader", "--db", str(library)]
+    hello = [sys.executable, "-c", pty_timing.HELLO_APP]
+    hellos, paints = [], []
+    for _ in range(runs):
+        hellos.append(pty_timing.first_paint(hello, env, pty_timing.HELLO_TEXT)[0])
+        paints.append(pty_timing.first_paint(app, env, title)[0])
+    return {"hello": hellos, "paint": paints}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: measure and print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("library", type=Path)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "paint-work")
+    args = parser.parse_args(argv)
+    figures = measure(args.library, args.runs, args.work)
+    hello = statistics.median(figures["hello"])
+    paint = statistics.median(figures["paint"])
+    print("hello:", " ".join(f"{s:.3f}" for s in figures["hello"]))
+    print("paint:", " ".join(f"{s:.3f}" for s in figures["paint"]))
+    print(f"median hello {hello:.3f} s, newsreader {paint:.3f} s, ratio {paint / hello:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsreader.bench import pty_timing
-from newsreader.bench.scale import _env, _first_title
+from newsreader.bench.scale import _compiled, _env, _first_title
 
 
 def measure(library: Path, runs: int, work: Path) -> dict[str, list[float]]:
     """Seconds to first paint of the bare app and of newsreader, `runs` times each."""
     env = _env(work)
+    _compiled()
     title = _first_title(library)
     app = [sys.executable, "-m", "newsreader", "--db", str(library)]
     hello = [sys.executable, "-c", pty_timing.HELLO_APP]

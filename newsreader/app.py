@@ -228,8 +228,10 @@ class NewsReader(Triage):
     def _update_status(self) -> None:
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
+        # Its size is fixed by the stylesheet: a new count needs no layout of the whole screen,
+        # which would cost more than the rest of opening a story.
         self.query_one("#status", Static).update(
-            Text(status_line(title, self.unread, self.starred))
+            Text(status_line(title, self.unread, self.starred)), layout=False
         )
 
     def _show(self, story_id: str) -> None:

@@ -26,3 +26,15 @@ def test_corpus_is_generated_once_and_reused(tmp_path: Path) -> None:
     assert again == first
     assert sorted(p.stat().st_mtime_ns for p in again.iterdir()) == stamp
     assert not (first / "truth.json").exists()  # hidden, so that import skips it
+
+
+def test_targets_are_judged_at_the_largest_size_and_smaller_misses_named() -> None:
+    rows = {row.key: row for row in scale.ROWS}
+    sizes = [1000, 10000, 100000]
+    imports = rows["import_rate"]
+    assert scale._verdict(imports, sizes, [1100.0, 2300.0, 2600.0]) == "pass; misses at 1,000"
+    assert scale._verdict(imports, sizes, [2100.0, 2300.0, 1900.0]) == "FAIL"
+    assert scale._verdict(imports, sizes, [2100.0, 2300.0, 2600.0]) == "pass"
+    opening = rows["open"]
+    assert scale._verdict(opening, sizes, [17.0, 9.0, float("nan")]) == "FAIL"
+    assert scale._verdict(opening, sizes, [9.0, 9.0, 9.0]) == "pass"

@@ -207,6 +207,7 @@ class NewsReader(Triage):
     def on_unmount(self) -> None:
         # Another app in this process (tests, the benchmarks) starts with nothing held back.
         gc.unfreeze()
+        gc.set_threshold(*_DEFAULT_THRESHOLDS)
 
     def watch_theme(self, theme: str) -> None:
         if self.config.theme != theme:
@@ -391,6 +392,9 @@ class NewsReader(Triage):
             )
 
 
+_DEFAULT_THRESHOLDS = gc.get_threshold()
+
+
 def _spare_from_collection() -> None:
     """Leave the objects alive now (the library read in, the widgets) out of collections."""
     # A full collection walks every object that could be in a reference cycle: at 100,000
@@ -398,3 +402,8 @@ def _spare_from_collection() -> None:
     # threshold. What the app holds from start-up lives as long as it does and needs no
     # walking. Garbage already waiting is kept until `on_unmount` gives all of it back.
     gc.freeze()
+    # Every line Textual draws is a Strip in a reference cycle with its own caches. With
+    # collections of the young objects every 20,000 allocations rather than 700, those cycles
+    # die young, and the older generations (5-8 ms a time at 100,000 stories) are collected
+    # some hundred times less often: over 60 opened stories, 85 -> 19 ms of collecting.
+    gc.set_threshold(20_000, 20, 10)

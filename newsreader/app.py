@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from newsreader import undo
+from newsreader import collector, undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import Original
@@ -179,7 +179,7 @@ class NewsReader(Triage):
         self._started()
 
     def _started(self) -> None:
-        _spare_from_collection()
+        collector.spare_what_lives()
         # The command starts with the collector off (see __main__): on once the first frame is
         # out, with no collection first (100 ms at 100,000 stories, for 0.3 MB of garbage).
         self.call_after_refresh(gc.enable)
@@ -206,8 +206,7 @@ class NewsReader(Triage):
 
     def on_unmount(self) -> None:
         # Another app in this process (tests, the benchmarks) starts with nothing held back.
-        gc.unfreeze()
-        gc.set_threshold(*_DEFAULT_THRESHOLDS)
+        collector.give_back()
 
     def watch_theme(self, theme: str) -> None:
         if self.config.theme != theme:
@@ -295,7 +294,7 @@ class NewsReader(Triage):
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
-            _spare_from_collection()
+            collector.spare_what_lives()
         from newsreader.workers import notify_arrivals
 
         notify_arrivals(self, message.report)
@@ -304,7 +303,7 @@ class NewsReader(Triage):
         if self.opened and self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
-            _spare_from_collection()
+            collector.spare_what_lives()
 
     # ---- actions --------------------------------------------------------------------------
 
@@ -390,20 +389,3 @@ class NewsReader(Triage):
                 f"{action.description} ({keys.get(action.name, action.keys)})",
                 lambda name=action.name: self.run_action(name),
             )
-
-
-_DEFAULT_THRESHOLDS = gc.get_threshold()
-
-
-def _spare_from_collection() -> None:
-    """Leave the objects alive now (the library read in, the widgets) out of collections."""
-    # A full collection walks every object that could be in a reference cycle: at 100,000
-    # stories some 200,000 of them, 70 ms that fall on whichever key allocates past the
-    # threshold. What the app holds from start-up lives as long as it does and needs no
-    # walking. Garbage already waiting is kept until `on_unmount` gives all of it back.
-    gc.freeze()
-    # Every line Textual draws is a Strip in a reference cycle with its own caches. With
-    # collections of the young objects every 20,000 allocations rather than 700, those cycles
-    # die young, and the older generations (5-8 ms a time at 100,000 stories) are collected
-    # some hundred times less often: over 60 opened stories, 85 -> 19 ms of collecting.
-    gc.set_threshold(20_000, 20, 10)

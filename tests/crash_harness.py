@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.dumps import read_dump
-from newsreader.library import Library, story_id
+from newsreader.library import Library
+from newsreader.library.batch import story_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -154,11 +155,11 @@ def child_import(
     """Child: run `newsreader --db DB import CORPUS`, committing every few stories."""
     _redirect(out)
     _slow_disk(slow_fsync)
-    import newsreader.library
+    import newsreader.library.batch
     from newsreader.__main__ import main
 
     # Commits are what a kill can interrupt: make many of them in a short import.
-    newsreader.library._COMMIT_EVERY_STORIES = commit_every
+    newsreader.library.batch.COMMIT_EVERY_STORIES = commit_every
     code = main(["--db", db, "import", "--captured-at", CAPTURED_AT, corpus])
     sys.stdout.flush()
     os._exit(code)

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from newsreader.importer import import_paths
-from newsreader.library import Library, story_id
+from newsreader.library import Library
+from newsreader.library.batch import story_id
 from newsreader.models import ParsedDump, ParsedStory
 
 from .conftest import CAPTURED, SEED, SEEDS

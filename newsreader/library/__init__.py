@@ -14,11 +14,8 @@ A library is a folder (0700) of files (0600):
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary, LibraryError, UnknownStory
+from newsreader.library.batch import Batch, word_count
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
@@ -36,21 +34,6 @@ from newsreader.query import Query
 from newsreader.storage import locked
 
 __all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
-
-# An import commits whole dumps at least this often, so that a long import interrupted
-# keeps most of its work, without rewriting library.json for every dump.
-_COMMIT_EVERY_STORIES = 10_000
-_COMMIT_EVERY_SECONDS = 5.0
-
-
-def word_count(paragraphs: Sequence[str]) -> int:
-    """How many words a story's body has, as the list shows it."""
-    return sum(len(p.split()) for p in paragraphs)
-
-
-def story_id(digest: str, position: int) -> str:
-    """The stable id of the story at `position` in the dump whose text hashes to `digest`."""
-    return hashlib.blake2b(f"{digest}:{position}".encode(), digest_size=6).hexdigest()
 
 
 @dataclass
@@ -285,7 +268,7 @@ class Library:
             except LibraryError as error:
                 path = self.folder / "dedup.npz"
                 raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
-            batch = _Batch(self.catalog, index)
+            batch = Batch(self.catalog, index)
             for dump in dumps:
                 report.dumps_read += 1
                 report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
@@ -332,105 +315,3 @@ def _reading(path: Path) -> Iterator[None]:
         raise LibraryError(f"{error.filename or path}: permission denied") from error
     except OSError as error:
         raise LibraryError(f"{error.filename or path}: {error.strerror or error}") from error
-
-
-class _Batch:
-    """Dumps parsed but not yet committed; a crash before `commit` leaves no trace of them."""
-
-    def __init__(self, catalog: Catalog, index: Any) -> None:
-        self.catalog = catalog
-        self.index = index
-        self.known: set[str] = set(catalog.by_id)
-        self.committed: set[str] = set(catalog.by_id)  # the catalog's, and this import's so far
-        self.digests: set[str] = set()
-        self.dumps: list[dict[str, Any]] = []
-        self.bodies: list[dict[str, Any]] = []
-        self.metas: list[dict[str, Any]] = []
-        self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
-        self.commits = 0
-        self.started = time.monotonic()
-
-    def add(self, dump: ParsedDump) -> tuple[int, int]:
-        """Index one dump's stories; return (stories added, found to repeat another)."""
-        docs: list[dict[str, Any]] = []
-        hidden = 0
-        main_id = story_id(dump.digest, 0)
-        ahead = dump.features if len(dump.features) == len(dump.stories) else None
-        count = len(dump.stories)
-        terms = dump.search_terms if len(dump.search_terms) == count else (None,) * count
-        words = dump.word_counts if len(dump.word_counts) == count else None
-        for position, story in enumerate(dump.stories):
-            sid = story_id(dump.digest, position)
-            features = ahead[position] if ahead else None
-            found = self.index.find(sid, story.title, story.paragraphs, features)
-            match = next((other for other in found if other in self.known), None)
-            self.index.add(sid, story.title, story.paragraphs, features)
-            self.known.add(sid)
-            hidden += match is not None
-            doc = {
-                "id": sid,
-                "title": story.title,
-                "source": story.source,
-                "age": story.age,
-                "published": story.published,
-                "authors": list(story.authors),
-                "role": "main" if position == 0 else "related",
-                "main_id": None if position == 0 else main_id,
-                "url": story.url,
-                "words": words[position] if words else word_count(story.paragraphs),
-                "match": match,
-            }
-            docs.append(doc)
-            self.metas.append(doc)
-            self.terms.append(terms[position])
-            self.bodies.append(
-                {
-                    "id": sid,
-                    "paragraphs": list(story.paragraphs),
-                    "captions": list(story.captions),
-                    "notes": list(story.notes),
-                }
-            )
-        self.dumps.append(
-            {
-                "digest": dump.digest,
-                "file": dump.name,
-                "captured_at": dump.captured_at,
-                "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "stories": docs,
-            }
-        )
-        self.digests.add(dump.digest)
-        return len(docs), hidden
-
-    def due(self) -> bool:
-        """Whether enough has piled up to commit now."""
-        elapsed = time.monotonic() - self.started
-        return len(self.bodies) >= _COMMIT_EVERY_STORIES or elapsed >= _COMMIT_EVERY_SECONDS
-
-    def commit(self) -> None:
-        """Write bodies, then the duplicate index, then the dumps (the commit point)."""
-        if self.dumps:
-            placed = self.catalog.place_bodies(self.bodies)
-            for doc, (segment, start, end) in zip(self.metas, placed, strict=True):
-                doc["segment"] = segment
-                doc["body_at"] = [start, end]  # to read the story without its segment
-            from newsreader.search.index import add_stories
-
-            # Indexed before the commit point: readers skip stories the catalog does not list.
-            # Not the catalog's ids: it is not read again between batches, and the batches this
-            # import has committed must not be tidied away as if interrupted.
-            add_stories(
-                self.catalog.folder,
-                self.metas,
-                self.bodies,
-                self.committed,
-                self.terms,
-                settle=not self.commits,
-            )
-            self.index.save(self.catalog.folder)
-            self.catalog.commit(self.dumps, reload=False)
-            self.committed.update(doc["id"] for doc in self.metas)
-            self.commits += 1
-        self.dumps, self.bodies, self.metas, self.terms = [], [], [], []
-        self.started = time.monotonic()

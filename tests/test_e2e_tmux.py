@@ -28,11 +28,15 @@ class Terminal:
 
     def start(self, command: str, width: int = 80, height: int = 24) -> None:
         exports = " ".join(f"{k}={v}" for k, v in self.env.items())
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-             f"env {exports} {command}; sleep 30"],
-            check=True,
-        )  # fmt: skip
+        argv = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                f"env {exports} {command}; sleep 30"]  # fmt: skip
+        # Right after `stop` ended the last session, the tmux server may still be exiting:
+        # a new session then fails ("server exited unexpectedly") and is simply asked again.
+        for _ in range(20):
+            if subprocess.run(argv, capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+        subprocess.run(argv, check=True)
 
     def screen(self) -> str:
         result = subprocess.run(

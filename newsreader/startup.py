@@ -12,7 +12,7 @@ from newsreader import first_screen
 from newsreader.errors import NewsreaderError
 from newsreader.filters import View, select
 from newsreader.first_screen import FirstScreen, ScreenRow, status_line
-from newsreader.widgets.story_list import StoryRows
+from newsreader.rows import StoryRows
 
 if TYPE_CHECKING:
     from newsreader.library import Library

@@ -29,6 +29,11 @@ CORE = [
     "newsreader.export",
     "newsreader.doctor",
     "newsreader.first_screen",
+    "newsreader.rows",
+    "newsreader.startup",
+    "newsreader.collector",
+    "newsreader.bands",
+    "newsreader.library.batch",
 ]
 
 

@@ -133,7 +133,15 @@ def _run(args: argparse.Namespace) -> int:
         return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)
     try:
-        return int(cli.COMMANDS[args.command](library, args))
+        status = int(cli.COMMANDS[args.command](library, args))
+        if args.command == "import":
+            # The next start paints the new stories at once rather than opening the library
+            # first (0.36 s at 100,000 stories): a small cost next to the import's.
+            from newsreader.config import config_folder
+            from newsreader.startup import save_first_screen
+
+            save_first_screen(library, config_folder() / "config.toml")
+        return status
     finally:
         library.close()
 

@@ -246,3 +246,24 @@ def test_doctor_knows_the_first_screen_file_damaged_or_not(tmp_path: Path) -> No
         report = examine(library.folder)
         assert report.healthy
         assert not any(first_screen.FILE_NAME in fact for fact in report.facts)
+
+
+def test_an_import_saves_the_first_screen_the_next_start_paints(tmp_path: Path) -> None:
+    from newsreader.__main__ import main
+    from newsreader.startup import seed_folder
+
+    seeds = seed_folder()
+    assert seeds is not None
+    folder = tmp_path / "lib"
+    assert main(["--db", str(folder), "import", str(seeds)]) == 0
+    found = first_screen.read(folder, config_path(tmp_path))
+    assert found is not None  # still true: the next start paints it at once
+    library = Library(folder)
+    try:
+        assert found == first_screen_of(library)
+        assert found.rows[0].title.startswith("How Trump and Putin")
+    finally:
+        library.close()
+    # A mark made since makes it stale: that start opens the library first, as before.
+    assert main(["--db", str(folder), "mark", found.rows[0].id, "--read"]) == 0
+    assert first_screen.read(folder, config_path(tmp_path)) is None

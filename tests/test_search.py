@@ -284,12 +284,13 @@ def test_search_query_and_export_never_import_textual() -> None:
 @given(st.text(max_size=200), st.lists(st.text(max_size=200), max_size=4))
 def test_story_terms_are_what_a_segment_would_index(title: str, paragraphs: list[str]) -> None:
     from newsreader.search import tokens
-    from newsreader.search.columns import StoryText
 
     tokens._CACHED_TOKENS = 50  # forgetting along the way must not change an answer
     try:
         ahead = tokens.story_terms(title, paragraphs)
     finally:
         tokens._CACHED_TOKENS = 500_000
-    text = StoryText("id", title, paragraphs, "Source", None, "")
-    assert ahead.tolist() == segments._sort_keys([text]).tolist()
+    # What a query looks for: every word of the story, as `words` splits and folds it.
+    found = tokens.words("\n".join((title, *paragraphs)))
+    expected = sorted({tokens.word_key(word) << tokens.DOC_BITS for word in found})
+    assert ahead.tolist() == expected

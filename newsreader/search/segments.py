@@ -30,15 +30,7 @@ import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary
 from newsreader.search.columns import StoryColumns, StoryText
-from newsreader.search.tokens import (
-    DOC_BITS,
-    KEY_MASK,
-    U64,
-    distinct_sorted,
-    fold_token,
-    raw_tokens,
-    word_hashes,
-)
+from newsreader.search.tokens import DOC_BITS, U64, story_terms
 from newsreader.storage import make_private_folder, write_atomic
 
 FOLDER = "search"
@@ -121,39 +113,18 @@ class Segment:
 
 def _sort_keys(stories: Sequence[StoryText]) -> U64:
     """Sorted unique (word key << 16 | local number) of the words of `stories`."""
-    if stories and all(story.terms is not None for story in stories):
-        ahead = [story.terms for story in stories if story.terms is not None]
-        lengths = np.array([len(terms) for terms in ahead], dtype=np.int64)
-        doc = np.repeat(np.arange(len(stories), dtype=np.uint64), lengths)
-        keys = np.concatenate(ahead) | doc
-        keys.sort()
-        return keys  # each story's terms are distinct already
-    vocabulary: defaultdict[bytes, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__  # each new token gets the next number
-    per_story = []
-    for story in stories:
-        raw = set(raw_tokens("\n".join((story.title, *story.paragraphs))))
-        per_story.append(np.fromiter(map(vocabulary.__getitem__, raw), np.int64, len(raw)))
-    tokens = np.concatenate(per_story) if per_story else np.zeros(0, np.int64)
-    lengths = np.array([len(t) for t in per_story], dtype=np.int64)
+    # Each story's terms are distinct, so with its number or-ed in no key repeats.
+    terms = [
+        story.terms if story.terms is not None else story_terms(story.title, story.paragraphs)
+        for story in stories
+    ]
+    if not terms:
+        return np.zeros(0, dtype=np.uint64)
+    lengths = np.array([len(t) for t in terms], dtype=np.int64)
     doc = np.repeat(np.arange(len(stories), dtype=np.uint64), lengths)
-    # A raw token folds to zero, one or several words ("—" to none, "trump’s" to two).
-    folded = [fold_token(raw) for raw in vocabulary]
-    counts = np.array([len(words) for words in folded], dtype=np.int64)
-    hashes = word_hashes([word for words in folded for word in words])
-    if counts.size and (counts == 1).all():
-        hashed = hashes[tokens]
-    else:
-        per_token = counts[tokens]
-        first = np.repeat((np.cumsum(counts) - counts)[tokens], per_token)
-        within = np.arange(int(per_token.sum())) - np.repeat(
-            np.cumsum(per_token) - per_token, per_token
-        )
-        hashed = hashes[first + within]
-        doc = np.repeat(doc, per_token)
-    keys = (hashed & KEY_MASK) | doc
+    keys = np.concatenate(terms) | doc
     keys.sort()
-    return distinct_sorted(keys)
+    return keys
 
 
 def _arrays(keys: U64, stories: int) -> dict[str, npt.NDArray[np.generic]]:

@@ -101,10 +101,10 @@ def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
             found += _learn(token) if known is None else known
     keys = np.array(found, dtype=np.uint64)
     keys.sort()
-    return distinct_sorted(keys)
+    return _distinct_sorted(keys)
 
 
-def distinct_sorted(keys: U64) -> U64:
+def _distinct_sorted(keys: U64) -> U64:
     """`keys`, sorted already, each once (np.unique without its sort)."""
     if keys.size < 2:
         return keys

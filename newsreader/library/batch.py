@@ -48,13 +48,14 @@ class Batch:
         docs: list[dict[str, Any]] = []
         hidden = 0
         main_id = story_id(dump.digest, 0)
-        ahead = dump.features if len(dump.features) == len(dump.stories) else None
         count = len(dump.stories)
-        terms = dump.search_terms if len(dump.search_terms) == count else (None,) * count
-        words = dump.word_counts if len(dump.word_counts) == count else None
+        ahead, terms, words = (
+            _ahead(values, count) for values in (dump.features, dump.search_terms, dump.word_counts)
+        )
         for position, story in enumerate(dump.stories):
             sid = story_id(dump.digest, position)
-            features = ahead[position] if ahead else None
+            features = ahead[position]
+            counted = words[position]
             found = self.index.find(sid, story.title, story.paragraphs, features)
             match = next((other for other in found if other in self.known), None)
             self.index.add(sid, story.title, story.paragraphs, features)
@@ -70,7 +71,7 @@ class Batch:
                 "role": "main" if position == 0 else "related",
                 "main_id": None if position == 0 else main_id,
                 "url": story.url,
-                "words": words[position] if words else word_count(story.paragraphs),
+                "words": word_count(story.paragraphs) if counted is None else counted,
                 "match": match,
             }
             docs.append(doc)
@@ -127,3 +128,8 @@ class Batch:
             self.commits += 1
         self.dumps, self.bodies, self.metas, self.terms = [], [], [], []
         self.started = time.monotonic()
+
+
+def _ahead(values: tuple[Any, ...], count: int) -> tuple[Any, ...]:
+    """What the importer worked out ahead for each of `count` stories; None for each if not."""
+    return values if len(values) == count else (None,) * count

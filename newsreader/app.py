@@ -164,7 +164,7 @@ class NewsReader(Triage):
         # The reader waits for the library: it shows the story once the real rows are in.
         with self.story_list.prevent(StoryList.Highlighted):
             self.story_list.set_rows([ListRow(r, r.depth, r.hidden_versions) for r in first.rows])
-        self.query_one("#status", Static).update(Text(first.status))
+        self._set_status(first.status)
 
     def open_library(self) -> None:
         """Open the library behind the first screen and show its real rows (the same ones)."""
@@ -228,11 +228,12 @@ class NewsReader(Triage):
     def _update_status(self) -> None:
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
+        self._set_status(status_line(title, self.unread, self.starred))
+
+    def _set_status(self, line: str) -> None:
         # Its size is fixed by the stylesheet: a new count needs no layout of the whole screen,
         # which would cost more than the rest of opening a story.
-        self.query_one("#status", Static).update(
-            Text(status_line(title, self.unread, self.starred)), layout=False
-        )
+        self.query_one("#status", Static).update(Text(line), layout=False)
 
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)

@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsreader.bench import pty_timing
-from newsreader.bench.scale import _compiled, _env, _first_title
+from newsreader.bench.scale import _env, first_paints
 
 
 def measure(library: Path, runs: int, work: Path) -> dict[str, list[float]]:
     """Seconds to first paint of the bare app and of newsreader, `runs` times each."""
-    env = _env(work)
-    _compiled()
-    title = _first_title(library)
-    app = [sys.executable, "-m", "newsreader", "--db", str(library)]
-    hello = [sys.executable, "-c", pty_timing.HELLO_APP]
-    hellos, paints = [], []
-    for _ in range(runs):
-        hellos.append(pty_timing.first_paint(hello, env, pty_timing.HELLO_TEXT)[0])
-        paints.append(pty_timing.first_paint(app, env, title)[0])
-    return {"hello": hellos, "paint": paints}
+    paints = first_paints(library, _env(work), runs)
+    return {"hello": paints["hello"], "paint": paints["paint"]}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -21,8 +21,9 @@ from typing import Any
 import orjson
 
 from newsreader import __version__
+from newsreader.library_files import FIRST_SCREEN_FILE
 
-FILE_NAME = "first-screen.json"
+FILE_NAME = FIRST_SCREEN_FILE
 ROWS = 200  # a screenful of the tallest terminal likely
 WATCHED = ("library.json", "marks.json", "marks.log")  # library.json: every import's commit
 _FORMAT = 1

@@ -20,7 +20,6 @@ from typing import Any
 import orjson
 
 from newsreader.errors import LibraryError, NewsreaderError
-from newsreader.first_screen import FILE_NAME as FIRST_SCREEN
 from newsreader.library.catalog import SCHEMA_VERSION
 from newsreader.library.marks import (
     FIELDS,
@@ -30,11 +29,12 @@ from newsreader.library.marks import (
     snapshot_records,
 )
 from newsreader.library.schema import MIGRATIONS, migrate, schema_version
+from newsreader.library_files import FIRST_SCREEN_FILE
 from newsreader.storage import AppendLog, check_tables, read_json, write_atomic
 
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
-    "catalog.cache", "search", FIRST_SCREEN,
+    "catalog.cache", "search", FIRST_SCREEN_FILE,
 )  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")

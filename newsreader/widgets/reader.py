@@ -7,6 +7,7 @@ width and only the lines on screen are drawn, so opening one costs the same at a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -19,6 +20,7 @@ from textual.strip import Strip
 
 from newsreader.difference import Difference
 from newsreader.models import Story
+from newsreader.when import Clock, byline, local_now
 from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
@@ -69,8 +71,9 @@ class Reader(ScrollView, can_focus=True):
 
     story_id: str | None = None  # the story shown, if any
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock = local_now, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock
         self._blocks: list[Block] = []
         self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
         self._wrapped_for = 0
@@ -86,7 +89,7 @@ class Reader(ScrollView, can_focus=True):
     def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
         """Show `story` (or an empty-state hint) from the top."""
         self.story_id = None if story is None else story.id
-        self._blocks = _blocks(story, others)
+        self._blocks = _blocks(story, others, self.clock())
         self._wrap()
         self.scroll_home(animate=False)
         self.refresh()
@@ -176,11 +179,12 @@ class Reader(ScrollView, can_focus=True):
         return style
 
 
-def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block]:
-    """The story as blocks of text, each styled as a whole, blank blocks between paragraphs."""
+def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime) -> list[Block]:
+    """The story as blocks of text, each styled as a whole, blank blocks between paragraphs;
+    its age as it is at `now`."""
     if story is None:
         return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
-    parts = [p for p in (story.source, story.age) if p]
+    parts = [byline(story.source, story.published, now)]
     if story.authors:
         parts.append("By " + ", ".join(story.authors))
     # Read and starred show in the list, which every mark redraws; here they would go stale.

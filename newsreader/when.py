@@ -10,6 +10,8 @@ Clock = Callable[[], datetime]
 
 UNDATED = "undated"  # said of a story whose page gave no time of publication
 UNDATED_SHORT = "—"  # the same in the list's narrow age column
+# How often the app draws the ages on screen again, so that "3m" stays true.
+AGE_REFRESH_SECONDS = 60.0
 
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
 # (seconds in the unit, short name, long name), largest first.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from newsreader import when
 from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.importer import import_paths
 from newsreader.library import Library
-from newsreader.widgets import story_list
 from newsreader.widgets.reader import BYLINE
 
 from .conftest import CAPTURED
@@ -36,7 +36,7 @@ def row_text(app: NewsReader, number: int) -> str:
 async def test_list_ages_follow_the_clock_and_are_redrawn_every_so_often(
     seeded: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(story_list, "AGE_REFRESH_SECONDS", 0.05)
+    monkeypatch.setattr(when, "AGE_REFRESH_SECONDS", 0.05)
     clock = Clock(CAPTURED)
     app = NewsReader(library=seeded, config=Config(), clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -49,12 +49,20 @@ async def test_list_ages_follow_the_clock_and_are_redrawn_every_so_often(
         assert row_text(app, 1).rstrip().endswith(" 23m")
 
 
-async def test_the_reader_header_is_source_age_and_date(seeded: Library) -> None:
+async def test_the_reader_header_is_source_age_and_date_and_ages_too(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(when, "AGE_REFRESH_SECONDS", 0.05)
     clock = Clock(CAPTURED + timedelta(minutes=20))
     app = NewsReader(library=seeded, config=Config(), clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("j", "enter")
         assert app.reader.text_of(BYLINE) == ["Time of India · 23 minutes ago · 20 Nov 2026, 11:57"]
+        clock.now += timedelta(hours=1)
+        await pilot.pause(0.3)
+        assert app.reader.text_of(BYLINE) == ["Time of India · 1 hour ago · 20 Nov 2026, 11:57"]
+        drawn = [text for kind, text in app.reader.lines if kind == BYLINE]
+        assert drawn[0].startswith("Time of India · 1 hour ago")
 
 
 @pytest.fixture

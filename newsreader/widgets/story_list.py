@@ -14,17 +14,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader import when
 from newsreader.rows import Listed, ListRow, StoryRows
 from newsreader.when import Clock, local_now, short_age
 
-__all__ = ["AGE_REFRESH_SECONDS", "EMPTY_HINT", "ListRow", "StoryList", "StoryRows"]
+__all__ = ["EMPTY_HINT", "ListRow", "StoryList", "StoryRows"]
 
 _SOURCE_CELLS = 16
 _MIN_TITLE_CELLS = 20
 EMPTY_HINT = "No stories here. 1 shows all stories; Esc clears a search."
 _INDENT_AND_BADGE_CELLS = 8
-# Ages are drawn from the clock: redrawing the rows on screen this often keeps "3m" true.
-AGE_REFRESH_SECONDS = 60.0
 
 
 class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -76,7 +75,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         # Only the rows on screen are drawn again: as cheap at 100,000 stories as at 10.
-        self.set_interval(AGE_REFRESH_SECONDS, self.refresh)
+        self.set_interval(when.AGE_REFRESH_SECONDS, self.refresh)
 
     def set_marks(self, is_read: Callable[[str], bool], is_starred: Callable[[str], bool]) -> None:
         """Take the read and starred marks from these lookups from now on."""

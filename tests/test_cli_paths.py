@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,16 @@ def test_doctor_on_a_library_that_is_there_still_checks_it(
     run(capsys, "--db", str(db), "import", str(SEEDS))
     code, out, _ = run(capsys, "--db", str(db), "doctor")
     assert code == 0 and out.rstrip().endswith("healthy")
+
+
+def test_the_installed_command_on_a_mistyped_path(tmp_path: Path) -> None:
+    command = shutil.which("newsreader")
+    if command is None:
+        pytest.skip("the newsreader command is not installed")
+    typo = tmp_path / "libary"
+    result = subprocess.run(
+        [command, "--db", str(typo), "list"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"newsreader: {typo}: no library here")
+    assert result.stderr.count("\n") == 1 and not typo.exists()

@@ -57,7 +57,7 @@ def test_a_folder_that_is_not_a_library_is_left_alone(
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
-@pytest.mark.parametrize("command", [["import", str(SEED)], ["merge", "other"], ["list"]])
+@pytest.mark.parametrize("command", [[], ["import", str(SEED)], ["merge", "other"], ["list"]])
 def test_a_file_given_as_the_library_is_named_as_such(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
 ) -> None:

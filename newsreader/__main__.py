@@ -112,8 +112,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+# The commands that may make a new library; every other one only works on an existing one,
+# so that a mistyped --db says so rather than making an empty library there.
+CREATING = frozenset({"import", "merge"})
+# What any library folder holds: a folder with none of them is not a library.
+LIBRARY_FILES = ("library.json", "marks.json", "marks.log")
+
+
+def check_folder(folder: Path, command: str | None) -> None:
+    """Refuse, in words, a library path that is not a folder, or (for a command that does
+    not make a library) one where there is no library."""
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            break
+        if path.exists():
+            if path == folder:
+                raise NewsreaderError(f"{folder} is a file, not a library folder")
+            raise NewsreaderError(f"{folder}: {path} is a file, not a folder")
+    if command is None or command in CREATING:
+        return
+    if not folder.is_dir():
+        raise NewsreaderError(
+            f"{folder}: no library here (nothing imported yet? `newsreader import` makes one)"
+        )
+    if command != "doctor" and not any((folder / name).is_file() for name in LIBRARY_FILES):
+        raise NewsreaderError(f"{folder}: not a newsreader library (no library.json in it)")
+
+
 def _run(args: argparse.Namespace) -> int:
     folder = args.db or default_library_path()
+    if args.command is not None and args.watch is not None:
+        raise NewsreaderError(f"--watch is for the app, not for `{args.command}`")
+    check_folder(folder, args.command)
     if args.command is None:
         # Start-up makes many objects and frees few: collecting garbage meanwhile only slows
         # the first paint (a full collection cost 25 ms of it). The app turns it back on.
@@ -123,8 +153,6 @@ def _run(args: argparse.Namespace) -> int:
         if args.watch is not None and not args.watch.is_dir():
             raise NewsreaderError(f"{args.watch}: no such folder to watch")
         return run_app(folder, watch=args.watch)
-    if args.watch is not None:
-        raise NewsreaderError(f"--watch is for the app, not for `{args.command}`")
     # Imported only for a command: the app starts faster without the dump parsers.
     from newsreader import cli
     from newsreader.library import Library

@@ -25,6 +25,7 @@ from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
+from newsreader.when import Clock, local_now
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
@@ -75,11 +76,14 @@ class NewsReader(Triage):
         watch: Path | None = None,
         first_screen: FirstScreen | None = None,
         save_first_screen: bool = False,
+        clock: Clock = local_now,
     ) -> None:
         """`library` may be a folder, opened once `first_screen` (saved by an earlier run) is
-        painted; with `save_first_screen` the app saves one for the next start."""
+        painted; with `save_first_screen` the app saves one for the next start. Ages are
+        drawn from `clock`."""
         super().__init__()
         self.config = config
+        self.clock = clock
         self.config_path = config_path
         # --watch wins over the setting, and is not saved to it.
         self.watched_folder = watch or (Path(config.watch).expanduser() if config.watch else None)
@@ -126,8 +130,8 @@ class NewsReader(Triage):
         yield Static(id="status")
         with Horizontal(id="panes"):
             marks = (self.library.is_read, self.library.is_starred) if self.opened else _NO_MARKS
-            yield StoryList(*marks, id="stories")
-            yield Reader(id="reader")
+            yield StoryList(*marks, clock=self.clock, id="stories")
+            yield Reader(clock=self.clock, id="reader")
         yield SearchBar(id="search")
         yield Footer()
 

@@ -13,11 +13,13 @@ from typing import Any
 
 import orjson
 
+from newsreader.counting import count, stories
 from newsreader.doctor import doctor_command
 from newsreader.errors import NewsreaderError
 from newsreader.importer import ImportOutcome, import_paths
 from newsreader.library import Library, StoryMeta
 from newsreader.models import Story
+from newsreader.when import byline, local_now, long_age, newest_first_key
 
 READING_WIDTH = 78
 
@@ -64,21 +66,28 @@ def import_command(library: Library, args: argparse.Namespace) -> int:
     for error in outcome.rejected:
         print(f"newsreader: rejected {error.name}: {error.reason}", file=sys.stderr)
     print(
-        f"{report.dumps_read} dumps read ({report.dumps_already_there} already in the library), "
-        f"{report.stories_added} stories added, {report.duplicates_hidden} duplicates hidden, "
-        f"{len(outcome.rejected)} files rejected"
+        f"{count(report.dumps_read, 'dump')} read ({report.dumps_already_there} already in the "
+        f"library), {stories(report.stories_added)} added, "
+        f"{count(report.duplicates_hidden, 'duplicate')} hidden, "
+        f"{count(len(outcome.rejected), 'file')} rejected"
     )
     return 1 if outcome.rejected else 0
 
 
-def story_json(story: Story) -> dict[str, Any]:
-    """The `list --json` object of a story: the stable contract scripts rely on."""
+def story_json(story: Story, captured_at: str, now: datetime) -> dict[str, Any]:
+    """The `list --json` object of a story: the stable contract scripts rely on.
+
+    `age` is the dump's text, as it was when the page was saved; `age_now` is worked out
+    from `published` at `now` ("undated" when the page gave no time).
+    """
     return {
         "id": story.id,
         "title": story.title,
         "source": story.source,
         "age": story.age,
+        "age_now": long_age(story.published, now),
         "published": story.published,
+        "captured_at": captured_at,
         "authors": list(story.authors),
         "paragraphs": list(story.paragraphs),
         "role": story.role,
@@ -92,30 +101,33 @@ def story_json(story: Story) -> dict[str, Any]:
 
 def list_command(library: Library, args: argparse.Namespace) -> int:
     """Print stories newest first, as text or one JSON object per line."""
-    metas = _newest_first(library.stories if args.all else library.visible())
+    metas = _newest_first(library, library.stories if args.all else library.visible())
     if args.query is not None:
         metas = _matching(library, args.query, metas)
     out = sys.stdout
+    now = local_now()
     for meta in metas:
         if args.unread and library.is_read(meta.id):
             continue
         if args.starred and not library.is_starred(meta.id):
             continue
         if args.json:
-            out.write(orjson.dumps(story_json(library.story(meta.id))).decode() + "\n")
+            story = library.story(meta.id)
+            record = story_json(story, library.captured_at(meta.id), now)
+            out.write(orjson.dumps(record).decode() + "\n")
         else:
             flags = ("*" if library.is_starred(meta.id) else " ") + (
                 " " if library.is_read(meta.id) else "N"
             )
-            out.write(f"{meta.id}  {flags}  {meta.source[:18]:<18}  {meta.age:<15}  {meta.title}\n")
+            age = long_age(meta.published, now)
+            out.write(f"{meta.id}  {flags}  {meta.source[:18]:<18}  {age:<15}  {meta.title}\n")
     return 0
 
 
-def render_story(story: Story, versions: list[tuple[str, str]]) -> str:
-    """A story as plain, wrapped text for the terminal."""
+def render_story(story: Story, versions: list[tuple[str, str]], now: datetime) -> str:
+    """A story as plain, wrapped text for the terminal, its age as it is at `now`."""
     lines = [story.title, "=" * min(len(story.title), READING_WIDTH)]
-    byline = " · ".join(part for part in (story.source, story.age) if part)
-    lines.append(byline)
+    lines.append(byline(story.source, story.published, now))
     if story.authors:
         lines.append("By " + ", ".join(story.authors))
     if story.published:
@@ -142,13 +154,16 @@ def show_command(library: Library, args: argparse.Namespace) -> int:
     story = library.story(library.resolve(args.id))
     others = [v for v in library.versions(story.id) if v != story.id]
     versions = [(v, f"{library.meta(v).source} — {library.meta(v).title}") for v in others]
-    sys.stdout.write(render_story(story, versions))
+    sys.stdout.write(render_story(story, versions, local_now()))
     return 0
 
 
-def _newest_first(metas: Sequence[StoryMeta]) -> list[StoryMeta]:
+def _newest_first(library: Library, metas: Sequence[StoryMeta]) -> list[StoryMeta]:
+    """`metas` newest first; an undated story where the time its page was saved puts it."""
     ordered = sorted(metas, key=lambda m: m.order)
-    ordered.sort(key=lambda m: m.published or "", reverse=True)
+    ordered.sort(
+        key=lambda m: newest_first_key(m.published, library.captured_at(m.id)), reverse=True
+    )
     return ordered
 
 
@@ -175,7 +190,7 @@ def mark_command(library: Library, args: argparse.Namespace) -> int:
         raise NewsreaderError("mark takes story ids or --query QUERY (one of the two)")
     if args.query is not None:
         ids = [meta.id for meta in _matching(library, args.query, library.visible())]
-        print(f"{len(ids)} stories match {args.query!r}")
+        print(f"{stories(len(ids))} {'matches' if len(ids) == 1 else 'match'} {args.query!r}")
         if not ids:
             return 0
         if not args.yes:
@@ -190,8 +205,14 @@ def mark_command(library: Library, args: argparse.Namespace) -> int:
         changed = library.set_read(ids, args.how == "read")
     else:
         changed = library.set_starred(ids, args.how == "star")
-    print(f"{len(changed)} stories marked {args.how}")
+    print(f"{stories(len(changed))} marked {args.how}{_versions_note(ids, changed)}")
     return 0
+
+
+def _versions_note(given: Sequence[str], changed: Sequence[str]) -> str:
+    """Why more stories were marked than were matched: their other versions went with them."""
+    extra = len(set(changed) - set(given))
+    return f", including {count(extra, 'other version')}" if extra else ""
 
 
 def export_command(library: Library, args: argparse.Namespace) -> int:
@@ -200,16 +221,19 @@ def export_command(library: Library, args: argparse.Namespace) -> int:
 
     text = args.query if args.query is not None else ("starred" if args.starred else "read")
     metas = _matching(
-        library, text, _newest_first(library.stories if args.all else library.visible())
+        library, text, _newest_first(library, library.stories if args.all else library.visible())
     )
-    stories = [library.story(meta.id) for meta in metas]
+    chosen = [library.story(meta.id) for meta in metas]
     if args.format == "json":
-        data = export.json_array([story_json(story) for story in stories])
+        now = local_now()
+        data = export.json_array(
+            [story_json(story, library.captured_at(story.id), now) for story in chosen]
+        )
     else:
-        data = export.markdown(stories).encode()
+        data = export.markdown(chosen).encode()
     export.write(data, args.output)
     if args.output is not None and str(args.output) != "-":
-        print(f"{len(stories)} stories written to {args.output}", file=sys.stderr)
+        print(f"{stories(len(chosen))} written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -232,7 +256,7 @@ def ungroup_command(library: Library, args: argparse.Namespace) -> int:
 def merge_command(library: Library, args: argparse.Namespace) -> int:
     """Take another library copy's marks where they are newer (the later change wins)."""
     taken = library.merge_marks_from(args.other)
-    print(f"{taken} marks taken from {args.other}")
+    print(f"{count(taken, 'mark')} taken from {args.other}")
     return 0
 
 

@@ -26,7 +26,7 @@ from newsreader.library_files import FIRST_SCREEN_FILE
 FILE_NAME = FIRST_SCREEN_FILE
 ROWS = 200  # a screenful of the tallest terminal likely
 WATCHED = ("library.json", "marks.json", "marks.log")  # library.json: every import's commit
-_FORMAT = 1
+_FORMAT = 2  # 2: rows keep the published time, so that ages are worked out when drawn
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Stamp = tuple[int, int, int] | None
@@ -40,6 +40,7 @@ class ScreenRow:
     title: str
     source: str
     age: str
+    published: str  # ISO 8601 UTC; "" when the story is undated
     role: str
     depth: int
     hidden_versions: int
@@ -47,7 +48,7 @@ class ScreenRow:
     starred: bool
 
 
-_TYPES = (str, str, str, str, str, int, int, bool, bool)
+_TYPES = (str, str, str, str, str, str, int, int, bool, bool)
 
 
 @dataclass(frozen=True)

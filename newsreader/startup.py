@@ -31,6 +31,7 @@ def first_screen_of(library: Library, counts: tuple[int, int] | None = None) -> 
             row.story.title,
             row.story.source,
             row.story.age,
+            row.story.published or "",
             row.story.role,
             row.depth,
             row.hidden_versions,

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.timer import Timer
 
 from newsreader import undo
+from newsreader.counting import stories
 from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
 from newsreader.undo import Change, UndoStack
@@ -345,7 +346,7 @@ class Triage(App[None]):
         except NewsreaderError as error:
             self.notify(str(error), title="Export failed", severity="error")
             return
-        self.notify(f"Exported {len(ids)} stories to {path}", title="Export")
+        self.notify(f"Exported {stories(len(ids))} to {path}", title="Export")
 
 
 def search_for(library: Library, query: Query, seconds: float) -> Found:

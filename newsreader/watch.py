@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsreader.counting import count, stories
 from newsreader.errors import NewsreaderError
 from newsreader.importer import ImportOutcome, find_dump_files, import_paths
 from newsreader.library import Library
@@ -101,14 +102,17 @@ class WatchReport:
         report = self.outcome.report
         new_dumps = report.dumps_read - report.dumps_already_there
         if new_dumps:
-            text = (
-                f"Imported {_count(report.stories_added, 'story', 'stories')} "
-                f"from {_count(new_dumps, 'dump')}"
-            )
+            text = f"Imported {stories(report.stories_added)} from {count(new_dumps, 'dump')}"
+            hidden = report.duplicates_hidden
+            if hidden:
+                # So that the list growing by fewer than were imported is no surprise.
+                text += f", {hidden} of them hidden as " + (
+                    "a version of another" if hidden == 1 else "versions of others"
+                )
         else:
             text = "Nothing new imported"
         if report.dumps_already_there:
-            text += f" ({_count(report.dumps_already_there, 'dump')} already in the library)"
+            text += f" ({count(report.dumps_already_there, 'dump')} already in the library)"
         return text + "."
 
     def rejected(self) -> str | None:
@@ -129,7 +133,3 @@ def import_arrivals(library_folder: Path, files: Sequence[Path]) -> WatchReport:
     except (NewsreaderError, OSError) as error:
         return WatchReport(tuple(files), error=str(error))
     return WatchReport(tuple(files), outcome)
-
-
-def _count(number: int, word: str, words: str | None = None) -> str:
-    return f"{number} {word}" if number == 1 else f"{number} {words or word + 's'}"

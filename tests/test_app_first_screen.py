@@ -166,7 +166,7 @@ def test_a_first_screen_goes_stale_when_any_file_it_depends_on_changes(tmp_path:
         lambda data: b"\xff\xfe not json",
         lambda data: orjson.dumps([1, 2, 3]),
         lambda data: data.replace(b'"version":"', b'"version":"0.0.0-'),
-        lambda data: data.replace(b'"format":1', b'"format":99'),
+        lambda data: data.replace(b'"format":2', b'"format":99'),
         lambda data: data.replace(b'"status":"', b'"status":7,"x":"'),
         lambda data: data.replace(b",false,false]", b',"no",false]', 1),
         lambda data: data.replace(b",0,0,", b',"0",0,', 1),

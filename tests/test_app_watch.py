@@ -60,7 +60,10 @@ async def test_a_dump_dropped_in_is_imported_and_listed(tmp_path: Path, inbox: P
         shutil.copy(SEED, inbox / "today.txt")
         await until(pilot, lambda: len(app.query_one(StoryList).rows) == 3)
         await until(pilot, lambda: bool(notes))
-        assert notes == ["Watched folder: Imported 4 stories from 1 dump."]
+        assert notes == [
+            "Watched folder: Imported 4 stories from 1 dump, "
+            "1 of them hidden as a version of another."
+        ]
         assert app.unread == 3
     assert len(Library(tmp_path / "lib").stories) == 4
 

@@ -15,7 +15,8 @@ from newsreader.__main__ import main
 from .conftest import SEED, SEEDS
 
 KEYS = {
-    "id", "title", "source", "age", "published", "authors", "paragraphs", "role",
+    "id", "title", "source", "age", "age_now", "published", "captured_at", "authors",
+    "paragraphs", "role",
     "main_id", "dump", "read", "starred", "duplicate_of",
 }  # fmt: skip
 
@@ -36,7 +37,10 @@ def test_import_then_list_json(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     db = tmp_path / "x"
     code, out, err = run(capsys, "--db", str(db), "import", str(SEEDS))
     assert code == 0, err
-    assert "4 stories added" in out and "1 duplicates hidden" in out
+    assert out == (
+        "1 dump read (0 already in the library), 4 stories added, 1 duplicate hidden, "
+        "0 files rejected\n"
+    )
     everything = listed(capsys, db, "--all")
     assert len(everything) == 4
     assert all(set(story) == KEYS for story in everything)
@@ -128,6 +132,7 @@ def test_bad_file_is_named_and_the_rest_imported(
 
 
 def test_unknown_id_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run(capsys, "--db", str(tmp_path / "x"), "import", str(SEEDS))
     code, _, err = run(capsys, "--db", str(tmp_path / "x"), "show", "nope")
     assert code == 2 and "matches no story" in err and "Traceback" not in err
 

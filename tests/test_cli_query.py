@@ -71,7 +71,7 @@ def test_a_bad_query_is_one_line_and_status_2(capsys: pytest.CaptureFixture[str]
 def test_mark_query_with_yes(capsys: pytest.CaptureFixture[str], db: str) -> None:
     code, out, _ = run(capsys, "--db", db, "mark", "--query", "putin", "--read", "--yes")
     assert code == 0
-    assert out.splitlines()[0] == "1 stories match 'putin'"
+    assert out.splitlines() == ["1 story matches 'putin'", "1 story marked read"]
     assert [s["read"] for s in listed(capsys, db, "--query", "putin")] == [True]
     assert len(listed(capsys, db, "--query", "unread")) == 2
 
@@ -146,3 +146,23 @@ def test_export_needs_a_choice(capsys: pytest.CaptureFixture[str], db: str) -> N
         main(["--db", db, "export"])
     capsys.readouterr()
     assert run(capsys, "--db", db, "export", "--query", "@2026-13-01")[0] == 2
+
+
+def test_mark_query_says_when_other_versions_were_marked_too(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, _ = run(capsys, "--db", db, "mark", "--query", "source:mint", "--read", "--yes")
+    assert code == 0
+    # One Mint story is listed; its other version (also from Mint) is read with it.
+    assert out.splitlines() == [
+        "1 story matches 'source:mint'",
+        "2 stories marked read, including 1 other version",
+    ]
+
+
+def test_counts_of_one_are_singular(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.md"
+    code, _, err = run(capsys, "--db", db, "export", "--query", "putin", "-o", str(target))
+    assert code == 0 and err == f"1 story written to {target}\n"

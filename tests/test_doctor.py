@@ -56,14 +56,14 @@ def test_a_healthy_library_is_reported_as_such(
 ) -> None:
     code, out, _ = run(capsys, seeded.folder, "doctor")
     assert code == 0
-    assert "library.json: 1 dumps, 4 stories" in out and out.rstrip().endswith("healthy")
+    assert "library.json: 1 dump, 4 stories" in out and out.rstrip().endswith("healthy")
 
 
 def test_doctor_on_a_missing_folder_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, tmp_path / "nothing", "doctor")
-    assert code == 1 and "no library here" in out
+    code, out, err = run(capsys, tmp_path / "nothing", "doctor")
+    assert code == 2 and out == "" and "no library here" in err and "--repair" not in err
     assert not (tmp_path / "nothing").exists()
 
 

@@ -1,9 +1,10 @@
 """How newsreader looks: SVG snapshots of the main screens (pytest-textual-snapshot).
 
-The library is the seed dump captured at a fixed time, the stats screen gets a fixed clock
-and text inputs do not blink, so every run draws the same picture. After a deliberate change
-of looks, regenerate with `pytest --snapshot-update tests/test_snapshots.py` and look at the
-SVGs in tests/__snapshots__/ before committing them.
+The library is the seed dump captured at a fixed time, the app (ages) and the stats screen
+get a fixed clock and text inputs do not blink, so every run draws the same picture. After
+a deliberate change of looks, regenerate with
+`pytest --snapshot-update tests/test_snapshots.py` and look at the SVGs in
+tests/__snapshots__/ before committing them.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from newsreader.config import Config
 from newsreader.library import Library
 from newsreader.screens.stats import StatsScreen
 
+from .conftest import CAPTURED
+
 Snap = Callable[..., bool]
 STATS_NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 def app_with(library: Library, theme: str = "newsreader-dark") -> NewsReader:
-    return NewsReader(library=library, config=Config(theme=theme))
+    # The moment the seed was captured: the ages are those the dump says.
+    return NewsReader(library=library, config=Config(theme=theme), clock=lambda: CAPTURED)
 
 
 async def steady(pilot: Pilot[None]) -> None:

@@ -103,7 +103,7 @@ def import_corpus(folder: Path, library: Path, env: dict[str, str]) -> dict[str,
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    found = re.search(r"(\d+) stories added", done.stdout)
+    found = re.search(r"(\d+) stor(?:y|ies) added", done.stdout)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"import failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     added = int(found.group(1))

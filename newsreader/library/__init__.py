@@ -89,6 +89,14 @@ class Library:
         reason = "is ambiguous" if found else "matches no story"
         raise UnknownStory(f"story id {text!r} {reason}")
 
+    def captured_at(self, story_id: str) -> str:
+        """When the page holding the story was saved (ISO 8601 UTC); '' when not known."""
+        table = self.catalog.stories
+        position = table.positions.get(story_id)
+        if position is None:
+            raise UnknownStory(f"no story with id {story_id!r}")
+        return table.captured[int(table.dump[position])]
+
     def is_read(self, story_id: str) -> bool:
         """Whether the story is marked read."""
         return bool(self.marks.get(story_id, "read", False))
@@ -271,10 +279,11 @@ class Library:
             batch = Batch(self.catalog, index)
             for dump in dumps:
                 report.dumps_read += 1
-                report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
                 if dump.digest in self.catalog.digests or dump.digest in batch.digests:
+                    # Its warnings were given when it was imported: once per dump is enough.
                     report.dumps_already_there += 1
                     continue
+                report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
                 added, hidden = batch.add(dump)
                 report.stories_added += added
                 report.duplicates_hidden += hidden

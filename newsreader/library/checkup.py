@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from newsreader.counting import count, stories
 from newsreader.errors import LibraryError, NewsreaderError
 from newsreader.library.catalog import SCHEMA_VERSION
 from newsreader.library.marks import (
@@ -75,7 +76,8 @@ class Report:
             out.append("healthy")
         else:
             hint = "" if self.repair else "; `newsreader doctor --repair` repairs what it can"
-            out.append(f"{len(self.problems)} problem(s) remain{hint}")
+            remain = "remains" if len(self.problems) == 1 else "remain"
+            out.append(f"{count(len(self.problems), 'problem')} {remain}{hint}")
         return out
 
 
@@ -180,9 +182,9 @@ class Checkup:
             self.report.problem(f"library.json: schema version {version}", upgrade)
         self.catalog = data
         dumps = data.get("dumps", {})
-        stories = sum(len(d.get("stories", ())) for d in dumps.values())
+        held = sum(len(d.get("stories", ())) for d in dumps.values())
         self.report.facts.append(
-            f"library.json: {len(dumps)} dumps, {stories} stories (schema {version})"
+            f"library.json: {count(len(dumps), 'dump')}, {stories(held)} (schema {version})"
         )
         return True
 
@@ -222,7 +224,7 @@ class Checkup:
         if gone:
             names = ", ".join(sorted(str(d.get("file", key)) for key, d in gone.items()))
             self.report.problem(
-                f"{len(gone)} dump(s) with stories whose body is gone: {names}",
+                f"{count(len(gone), 'dump')} with stories whose body is gone: {names}",
                 lambda: self._drop_dumps(set(gone)),
             )
         used = {
@@ -296,7 +298,7 @@ class Checkup:
         except ImportError:
             return
         path = self.folder / FILE_NAME
-        stories = [
+        docs = [
             s for d in (self.catalog or {}).get("dumps", {}).values() for s in d.get("stories", ())
         ]
         try:
@@ -304,11 +306,11 @@ class Checkup:
         except LibraryError as error:
             self.report.problem(_said(error), lambda: self._rebuild_index(path))
             return
-        missing = [s for s in stories if s.get("id") not in index]
-        self.report.facts.append(f"{FILE_NAME}: {len(index)} stories")
+        missing = [s for s in docs if s.get("id") not in index]
+        self.report.facts.append(f"{FILE_NAME}: {stories(len(index))}")
         if missing and self.catalog is not None:
             self.report.problem(
-                f"{FILE_NAME}: {len(missing)} stories missing (duplicates of them go unseen)",
+                f"{FILE_NAME}: {stories(len(missing))} missing (duplicates of them go unseen)",
                 lambda: self._rebuild_index(path),
             )
 
@@ -324,7 +326,7 @@ class Checkup:
         index.save(self.folder)
         library.close()
         aside = f"moved aside to {kept.name}; " if kept else ""
-        return f"{aside}rebuilt from the bodies of {len(index)} stories"
+        return f"{aside}rebuilt from the bodies of {stories(len(index))}"
 
     def _search_index(self) -> None:
         try:

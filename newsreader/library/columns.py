@@ -117,9 +117,12 @@ class StoryTable(Sequence[StoryMeta]):
         columns: Mapping[str, npt.NDArray[Any]],
         docs: bytes | mmap.mmap = b"",
         made: list[StoryMeta] | None = None,
+        captured: list[str] | None = None,
     ) -> None:
         self.ids = ids
         self.dumps = dumps
+        # When each dump's page was saved (ISO 8601 UTC): the time of its undated stories.
+        self.captured = captured if captured is not None else [""] * len(dumps)
         self.positions = {story_id: number for number, story_id in enumerate(ids)}
         self.start = columns["start"]
         self.end = columns["end"]
@@ -272,11 +275,13 @@ def _build(data: Mapping[str, Any], raw: bytes | None) -> Columns:
     dumps.sort(key=lambda dump: dump.get("file", ""))
     dumps.sort(key=_dump_time, reverse=True)
     names: list[str] = []
+    captured: list[str] = []
     made: list[StoryMeta] = []
     where: list[tuple[int, int]] = []
     dump_of: list[int] = []
     for dump in dumps:
         names.append(dump.get("file", ""))
+        captured.append(str(dump.get("captured_at") or ""))
         for doc in dump.get("stories", ()):
             made.append(meta_from(doc, names[-1], len(made)))
             where.append(spans[id(doc)])
@@ -294,7 +299,7 @@ def _build(data: Mapping[str, Any], raw: bytes | None) -> Columns:
         "match": np.array([positions.get(s.match, -1) if s.match else -1 for s in made], np.int32),
         "rank": rank,
     }
-    table = StoryTable(ids, names, columns, made=made)
+    table = StoryTable(ids, names, columns, made=made, captured=captured)
     digests = [dump.get("digest", "") for dump in dumps]
     return Columns(table, digests, schema_of(data), copies)
 
@@ -328,6 +333,7 @@ def save(folder: Path, stamp: Stamp, columns: Columns) -> None:
         "schema": columns.schema,
         "ids": table.ids,
         "dumps": table.dumps,
+        "captured": table.captured,
         "digests": columns.digests,
         "copies": columns.copies is not None,
     }
@@ -387,5 +393,5 @@ def _parse(whole: mmap.mmap, folder: Path, stamp: Stamp) -> Columns | None:
         docs = _map(folder / LIBRARY_FILE, stamp)
     if len(ids) and int(arrays["end"].max()) > len(docs):
         return None  # torn or truncated
-    table = StoryTable(ids, header["dumps"], arrays, docs)
+    table = StoryTable(ids, header["dumps"], arrays, docs, captured=header["captured"])
     return Columns(table, header["digests"], header["schema"])

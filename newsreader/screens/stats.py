@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from newsreader import counting
+from newsreader.counting import stories
 from newsreader.library import Library
 from newsreader.stats import LibraryStats, library_stats
 
@@ -70,10 +72,6 @@ def _day(day: date) -> str:
     return f"{day:%b} {day.day}"
 
 
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
-
-
 class StatsScreen(ModalScreen[None]):
     """Library statistics over the list; Esc, q or i closes it."""
 
@@ -99,7 +97,7 @@ class StatsScreen(ModalScreen[None]):
                 yield Static(_day(stats.first_day), id="stats-axis-first")
                 yield Static(_day(stats.last_day), id="stats-axis-last")
             if stats.undated:
-                undated = _plural(stats.undated, "story", "stories")
+                undated = stories(stats.undated)
                 yield Static(f"{undated} without a date, not counted")
             yield Static("Top sources", classes="stats-heading")
             yield SourceBars(stats.top_sources, id="stats-sources")
@@ -111,9 +109,9 @@ class StatsScreen(ModalScreen[None]):
         text.append(f"{stats.unread} unread", "bold")
         text.append(f"  ·  {stats.starred} starred\n")
         text.append(
-            f"{_plural(stats.stories, 'story', 'stories')} in {_plural(stats.dumps, 'dump')}"
+            f"{stories(stats.stories)} in {counting.count(stats.dumps, 'dump')}"
             f"  ·  {stats.shown} shown  ·  "
-            f"{_plural(stats.hidden_duplicates, 'hidden duplicate')}"
+            f"{counting.count(stats.hidden_duplicates, 'hidden duplicate')}"
         )
         return text
 

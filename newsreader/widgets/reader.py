@@ -7,6 +7,7 @@ width and only the lines on screen are drawn, so opening one costs the same at a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -17,8 +18,10 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader import when
 from newsreader.difference import Difference
 from newsreader.models import Story
+from newsreader.when import Clock, byline, local_now
 from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
@@ -69,8 +72,10 @@ class Reader(ScrollView, can_focus=True):
 
     story_id: str | None = None  # the story shown, if any
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock = local_now, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock
+        self._story: Story | None = None
         self._blocks: list[Block] = []
         self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
         self._wrapped_for = 0
@@ -82,14 +87,28 @@ class Reader(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.show_story(None)
+        self.set_interval(when.AGE_REFRESH_SECONDS, self._age_again)
 
     def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
         """Show `story` (or an empty-state hint) from the top."""
         self.story_id = None if story is None else story.id
-        self._blocks = _blocks(story, others)
+        self._story = story
+        self._blocks = _blocks(story, others, self.clock())
         self._wrap()
         self.scroll_home(animate=False)
         self.refresh()
+
+    def _age_again(self) -> None:
+        """Say the story's age as it is now, keeping the place the user has read to."""
+        if self._story is None or len(self._blocks) < 3 or self._blocks[2][0] != BYLINE:
+            return
+        line = _byline(self._story, self.clock())
+        if line != self._blocks[2][1]:
+            self._blocks[2] = (BYLINE, line)
+            top = self.scroll_offset.y
+            self._wrap()
+            self.scroll_to(y=top, animate=False)
+            self.refresh()
 
     def text_of(self, kind: str) -> list[str]:
         """The text of every block of one kind (e.g. DIFF_ADDED), before wrapping."""
@@ -176,15 +195,13 @@ class Reader(ScrollView, can_focus=True):
         return style
 
 
-def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block]:
-    """The story as blocks of text, each styled as a whole, blank blocks between paragraphs."""
+def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime) -> list[Block]:
+    """The story as blocks of text, each styled as a whole, blank blocks between paragraphs;
+    its age as it is at `now`."""
     if story is None:
         return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
-    parts = [p for p in (story.source, story.age) if p]
-    if story.authors:
-        parts.append("By " + ", ".join(story.authors))
     # Read and starred show in the list, which every mark redraws; here they would go stale.
-    blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, " · ".join(parts))]
+    blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, _byline(story, now))]
     if others:
         sources = ", ".join(dict.fromkeys(other.source for other in others))
         blocks.append((VERSIONS, f"Also reported by: {sources}"))
@@ -203,6 +220,14 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block
             blocks += [(DIFF_ADDED, f"+ {s}") for s in d.sentences_added]
     blocks.append(("", ""))
     return blocks
+
+
+def _byline(story: Story, now: datetime) -> str:
+    """Source · age · date, then the authors."""
+    parts = [byline(story.source, story.published, now)]
+    if story.authors:
+        parts.append("By " + ", ".join(story.authors))
+    return " · ".join(parts)
 
 
 def _count(items: tuple[str, ...], noun: str) -> str:

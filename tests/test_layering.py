@@ -34,6 +34,13 @@ CORE = [
     "newsreader.collector",
     "newsreader.bands",
     "newsreader.library.batch",
+    "newsreader.feeds.parse",
+    "newsreader.feeds.subscriptions",
+    "newsreader.feeds.opml",
+    "newsreader.feeds.http_get",
+    "newsreader.feeds.fetch",
+    "newsreader.feeds.commands",
+    "newsreader.feeds.arguments",
 ]
 
 

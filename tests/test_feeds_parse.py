@@ -138,3 +138,19 @@ def test_age_text_reads_as_the_list_expects() -> None:
     assert age_text(timedelta(hours=1)) == "an hour ago"
     assert age_text(timedelta(hours=5)) == "5 hours ago"
     assert age_text(timedelta(days=1)) == "a day ago"
+
+
+def test_entity_declarations_are_refused_before_parsing_but_not_in_content() -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "x">]><rss><channel/></rss>'
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(bomb, "k", NOW)
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(bomb.decode().encode("utf-16"), "k", NOW)
+    about = (
+        (FEEDS / "rss091.xml")
+        .read_bytes()
+        .replace(b"Old text.", b"&amp;lt;!ENTITY a &amp;quot;x&amp;quot;&amp;gt; explained")
+    )
+    assert parse_feed(about, "k", NOW).dumps[0].stories[0].paragraphs == (
+        '<!ENTITY a "x"> explained',
+    )

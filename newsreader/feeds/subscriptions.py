@@ -94,6 +94,17 @@ def find(subscriptions: list[Subscription], text: str) -> list[Subscription]:
     return [s for s in subscriptions if folded in (s.name.casefold(), s.title.casefold())]
 
 
+def feed_names(folder: Path) -> dict[str, list[str]]:
+    """Each subscription's key with the names `feed:` matches (folded): name, title, URLs.
+
+    A feed's stories name it by its key; one unsubscribed since still matches by its URL.
+    """
+    from newsreader.search.tokens import fold
+
+    names = {s.key: [fold(n) for n in (s.name, s.title, s.url, s.key) if n] for s in load(folder)}
+    return names
+
+
 def as_json(subscription: Subscription) -> dict[str, Any]:
     """A subscription as `feeds --json` prints it (without the HTTP validators)."""
     data = asdict(subscription)

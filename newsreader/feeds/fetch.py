@@ -6,13 +6,15 @@ in only from a body that was fetched and parsed whole.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from newsreader.dumps.ages import iso_utc
@@ -28,10 +30,14 @@ from newsreader.feeds.http_get import (
 )
 from newsreader.feeds.parse import ParsedFeed, parse_feed
 from newsreader.feeds.subscriptions import Subscription
-from newsreader.library import Library
+from newsreader.library import Library, word_count
 from newsreader.models import ParsedDump
 
 WORKERS = 16
+IN_FLIGHT = 24
+"""Feeds fetched (or being fetched) ahead of the import, at most."""
+PARALLEL_FROM_FEEDS = 20
+"""Starting parser processes costs about a second: worth it only for this many feeds or more."""
 PER_HOST = 2
 """Requests in flight to one host at a time: a site serving many feeds is not hammered."""
 BACKOFF_FIRST = timedelta(minutes=5)
@@ -112,8 +118,18 @@ class _Hosts:
             return self._semaphores.setdefault(host, threading.Semaphore(self.per_host))
 
 
-# What a worker thread hands back: the response, the parsed feed, why it failed, retry after.
-_Fetched = tuple[Response | None, ParsedFeed | None, str, float | None]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What a worker thread hands back about one feed."""
+
+    response: Response | None
+    feed: ParsedFeed | None
+    new: list[ParsedDump]  # the entries not in the library yet, prepared for it
+    reason: str  # why it failed, if it did
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -125,8 +141,69 @@ class Limits:
     max_bytes: int = MAX_FEED_BYTES
 
 
-def _fetch_one(sub: Subscription, hosts: _Hosts, now: datetime, limits: Limits) -> _Fetched:
-    """Fetch and parse one feed in a worker thread: (response, feed, reason, retry after)."""
+class _Workers:
+    """Processes that parse feeds and work out their entries' features, started on first use.
+
+    With one process (a small fetch, or one core) the work is done in the calling thread.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, function: Callable[..., _T], *args: Any) -> _T:
+        """`function(*args)`, in a worker process when there are several."""
+        if self.processes <= 1:
+            return function(*args)
+        with self._lock:
+            if self._pool is None:
+                # spawn, not fork: this process runs threads, and forking them is unsafe.
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+        return self._pool.submit(function, *args).result()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def _parse(body: bytes, key: str, now: datetime, name: str) -> ParsedFeed | str:
+    """Parse a feed's body; the reason instead when it cannot be read (pickled as a string)."""
+    try:
+        return parse_feed(body, key, now, name)
+    except FeedError as error:
+        return error.reason
+    except Exception as error:  # feedparser on a document no one foresaw: this feed fails
+        return f"cannot be parsed ({type(error).__name__}: {error})"[:300]
+
+
+def _prepare(dumps: list[ParsedDump]) -> list[ParsedDump]:
+    """Work out what the library computes of each new entry ahead, as the importer does."""
+    from newsreader.dedup import features
+    from newsreader.search.tokens import story_terms
+
+    return [
+        replace(
+            dump,
+            features=tuple(features(s.title, s.paragraphs) for s in dump.stories),
+            search_terms=tuple(story_terms(s.title, s.paragraphs) for s in dump.stories),
+            word_counts=tuple(word_count(s.paragraphs) for s in dump.stories),
+        )
+        for dump in dumps
+    ]
+
+
+def _fetch_one(
+    sub: Subscription,
+    hosts: _Hosts,
+    workers: _Workers,
+    known: Callable[[str], bool],
+    now: datetime,
+    limits: Limits,
+) -> _Fetched:
+    """Fetch, parse and prepare one feed's new entries (in a worker thread)."""
     try:
         with hosts.of(sub.url):
             response = get(
@@ -138,14 +215,15 @@ def _fetch_one(sub: Subscription, hosts: _Hosts, now: datetime, limits: Limits) 
                 deadline=limits.deadline,
             )
     except FetchFailed as failure:
-        return None, None, failure.reason, failure.retry_after
+        return _Fetched(None, None, [], failure.reason, failure.retry_after)
     if response.body is None:
-        return response, None, "", None
-    try:
-        feed = parse_feed(response.body, sub.key, now, sub.name)
-    except FeedError as error:
-        return response, None, error.reason, None
-    return response, feed, "", None
+        return _Fetched(response, None, [], "", None)
+    feed = workers.run(_parse, response.body, sub.key, now, sub.name)
+    if isinstance(feed, str):
+        return _Fetched(response, None, [], feed, None)
+    new = [dump for dump in feed.dumps if not known(dump.digest)]
+    prepared = workers.run(_prepare, new) if new else []
+    return _Fetched(response, feed, prepared, "", None)
 
 
 def fetch_feeds(
@@ -167,30 +245,49 @@ def fetch_feeds(
     )
     hosts = _Hosts(per_host)
     done: list[FeedResult] = []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    processes = cores if len(due) >= PARALLEL_FROM_FEEDS else 1
+    parsers = _Workers(processes)
+
+    def known(digest: str) -> bool:
+        return digest in library.catalog.digests
+
+    # Feeds fetched and parsed but not yet taken by the library: the fetching threads must not
+    # run ahead of the import with every feed's entries in memory.
+    ahead = threading.BoundedSemaphore(IN_FLIGHT)
+
+    def fetch_one(sub: Subscription) -> _Fetched:
+        ahead.acquire()
+        try:
+            return _fetch_one(sub, hosts, parsers, known, now, limits)
+        except Exception as error:  # a bug or a dead worker process: this feed alone fails
+            return _Fetched(None, None, [], f"unexpected error ({type(error).__name__}: {error})")
 
     def dumps() -> Iterator[ParsedDump]:
         if not due:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
             futures: dict[Future[_Fetched], Subscription] = {
-                pool.submit(_fetch_one, s, hosts, now, limits): s for s in due
+                pool.submit(fetch_one, s): s for s in due
             }
             for number, future in enumerate(as_completed(futures), start=1):
                 sub = futures[future]
-                response, feed, reason, wait = future.result()
-                result = _record(sub, response, feed, reason, wait, now)
-                if feed is not None:
-                    new = [d for d in feed.dumps if d.digest not in library.catalog.digests]
-                    result.added = len(new)
-                    result.outcome = "fetched"
-                    result.reason = f"{len(new)} new of {len(feed.dumps)}"
+                fetched = future.result()
+                ahead.release()
+                result = _record(sub, fetched, now)
+                if fetched.feed is not None:
+                    result.added = len(fetched.new)
+                    result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
                     sub.outcome = f"ok: {result.reason}"
-                    yield from new
+                    yield from fetched.new
                 done.append(result)
                 if on_feed is not None:
                     on_feed(number, len(due), sub.display_name)
 
-    imported = library.import_dumps(dumps())
+    try:
+        imported = library.import_dumps(dumps())
+    finally:
+        parsers.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden
     report.results.extend(done)
@@ -198,15 +295,14 @@ def fetch_feeds(
     return report
 
 
-def _record(
-    sub: Subscription,
-    response: Response | None,
-    feed: ParsedFeed | None,
-    reason: str,
-    wait: float | None,
-    now: datetime,
-) -> FeedResult:
+def _record(sub: Subscription, fetched: _Fetched, now: datetime) -> FeedResult:
     """Update the subscription with how its fetch went; the result to report."""
+    response, feed, reason, wait = (
+        fetched.response,
+        fetched.feed,
+        fetched.reason,
+        fetched.retry_after,
+    )
     sub.last_fetch = iso_utc(now)
     if response is None or (response.body is not None and feed is None):
         sub.failures += 1

@@ -167,3 +167,15 @@ def test_a_story_in_two_feeds_is_folded(server: FeedServer, library_path: Path) 
     report = fetch_feeds(library, limits=FAST)
     assert report.stories_added == 2 and report.versions_folded == 1
     assert len(library.visible()) == 1
+
+
+def test_many_feeds_are_parsed_in_worker_processes_with_the_same_result(
+    server: FeedServer, library_path: Path
+) -> None:
+    urls = [server.put(f"/many/{n}.xml", rss(f"Many {n}", items(f"m{n}", 3))) for n in range(45)]
+    library = subscribed(library_path, *urls)
+    report = fetch_feeds(library, limits=FAST)  # past the first 20 feeds: worker processes
+    assert report.count("fetched") == 45 and report.count("failed") == 0
+    assert report.stories_added == 135
+    assert {meta.source for meta in library.stories} == {f"Many {n}" for n in range(45)}
+    assert fetch_feeds(library, limits=FAST).count("unchanged") == 45

@@ -37,7 +37,7 @@ WORKERS = 16
 IN_FLIGHT = 24
 """Feeds fetched (or being fetched) ahead of the import, at most."""
 PARALLEL_FROM_FEEDS = 20
-"""Starting parser processes costs about a second: worth it only for this many feeds or more."""
+"""Feeds parsed in this process before the rest go to worker processes (started then)."""
 PER_HOST = 2
 """Requests in flight to one host at a time: a site serving many feeds is not hammered."""
 BACKOFF_FIRST = timedelta(minutes=5)
@@ -144,17 +144,23 @@ class Limits:
 class _Workers:
     """Processes that parse feeds and work out their entries' features, started on first use.
 
-    With one process (a small fetch, or one core) the work is done in the calling thread.
+    The first `inline` calls run in the calling thread: starting the processes costs about a
+    second, worth it only when many feeds changed (a first fetch, not a usual one of 304s).
     """
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, inline: int) -> None:
         self.processes = processes
+        self.inline = inline
+        self._calls = 0
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, function: Callable[..., _T], *args: Any) -> _T:
         """`function(*args)`, in a worker process when there are several."""
-        if self.processes <= 1:
+        with self._lock:
+            self._calls += 1
+            here = self.processes <= 1 or self._calls <= self.inline
+        if here:
             return function(*args)
         with self._lock:
             if self._pool is None:
@@ -246,8 +252,7 @@ def fetch_feeds(
     hosts = _Hosts(per_host)
     done: list[FeedResult] = []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    processes = cores if len(due) >= PARALLEL_FROM_FEEDS else 1
-    parsers = _Workers(processes)
+    parsers = _Workers(cores, inline=2 * PARALLEL_FROM_FEEDS)  # two calls a feed
 
     def known(digest: str) -> bool:
         return digest in library.catalog.digests

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -258,36 +259,48 @@ def fetch_feeds(
         return digest in library.catalog.digests
 
     # Feeds fetched and parsed but not yet taken by the library: the fetching threads must not
-    # run ahead of the import with every feed's entries in memory.
-    ahead = threading.BoundedSemaphore(IN_FLIGHT)
+    # run ahead of the import with every feed's entries in memory. Results come back through a
+    # queue, not futures, which would keep every feed's entries until the last one is done.
+    ahead = threading.Semaphore(IN_FLIGHT)
+    arrived: queue.SimpleQueue[tuple[Subscription, _Fetched]] = queue.SimpleQueue()
+    stopping = threading.Event()
 
-    def fetch_one(sub: Subscription) -> _Fetched:
+    def fetch_one(sub: Subscription) -> None:
         ahead.acquire()
+        if stopping.is_set():
+            return
         try:
-            return _fetch_one(sub, hosts, parsers, known, now, limits)
+            fetched = _fetch_one(sub, hosts, parsers, known, now, limits)
         except Exception as error:  # a bug or a dead worker process: this feed alone fails
-            return _Fetched(None, None, [], f"unexpected error ({type(error).__name__}: {error})")
+            reason = f"unexpected error ({type(error).__name__}: {error})"
+            fetched = _Fetched(None, None, [], reason)
+        arrived.put((sub, fetched))
 
     def dumps() -> Iterator[ParsedDump]:
         if not due:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
-            futures: dict[Future[_Fetched], Subscription] = {
-                pool.submit(fetch_one, s): s for s in due
-            }
-            for number, future in enumerate(as_completed(futures), start=1):
-                sub = futures[future]
-                fetched = future.result()
-                ahead.release()
-                result = _record(sub, fetched, now)
-                if fetched.feed is not None:
-                    result.added = len(fetched.new)
-                    result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
-                    sub.outcome = f"ok: {result.reason}"
-                    yield from fetched.new
-                done.append(result)
-                if on_feed is not None:
-                    on_feed(number, len(due), sub.display_name)
+            try:
+                for sub in due:
+                    pool.submit(fetch_one, sub)
+                for number in range(1, len(due) + 1):
+                    sub, fetched = arrived.get()
+                    ahead.release()
+                    result = _record(sub, fetched, now)
+                    if fetched.feed is not None:
+                        result.added = len(fetched.new)
+                        result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
+                        sub.outcome = f"ok: {result.reason}"
+                        yield from fetched.new
+                    del fetched
+                    done.append(result)
+                    if on_feed is not None:
+                        on_feed(number, len(due), sub.display_name)
+            finally:
+                # The import stopped (an error, or the user): let waiting threads end at once.
+                stopping.set()
+                for _ in due:
+                    ahead.release()
 
     try:
         imported = library.import_dumps(dumps())

@@ -6,11 +6,12 @@ in only from a body that was fetched and parsed whole.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from newsreader.feeds.http_get import (
 )
 from newsreader.feeds.parse import ParsedFeed, parse_feed
 from newsreader.feeds.subscriptions import Subscription
-from newsreader.library import Library, word_count
+from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
 
 WORKERS = 16
@@ -276,7 +277,7 @@ def fetch_feeds(
             fetched = _Fetched(None, None, [], reason)
         arrived.put((sub, fetched))
 
-    def dumps() -> Iterator[ParsedDump]:
+    def dumps() -> Generator[ParsedDump, None, None]:
         if not due:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
@@ -302,9 +303,16 @@ def fetch_feeds(
                 for _ in due:
                     ahead.release()
 
+    stream = dumps()
     try:
-        imported = library.import_dumps(dumps())
+        # The library is locked for the import only once there is something new to import:
+        # a fetch of 304s never loads the duplicate index at all.
+        first = next(stream, None)
+        imported = ImportReport()
+        if first is not None:
+            imported = library.import_dumps(itertools.chain([first], stream))
     finally:
+        stream.close()
         parsers.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden

@@ -33,9 +33,19 @@ async def test_R_fetches_in_the_background_and_lists_the_new_stories(
     before = len(library.visible())
     app = NewsReader(library, Config())
     notes = recording(app)
+    statuses: list[str] = []
+    set_status = app._set_status
+
+    def record_status(line: str) -> None:
+        statuses.append(line)
+        set_status(line)
+
+    app._set_status = record_status  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("R")
         await until(pilot, lambda: any(n.startswith("Feeds:") for n in notes))
+        assert "Fetching feeds 1/1 · Live Feed" in statuses
+        assert not statuses[-1].startswith("Fetching")  # the usual status line once done
         rows = app.query_one(StoryList).rows
         assert len(rows) == before + 4
         assert {row.story.source for row in rows} >= {"Live Feed"}

@@ -44,6 +44,7 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("toggle_versions", "v", "Show or hide other versions"),
     UserAction("split_version", "x", "Split story from its group"),
     UserAction("stats", "i", "Library statistics"),
+    UserAction("fetch_feeds", "R", "Fetch subscriptions"),
     UserAction("back", "escape", "Back", footer=True, key_display="esc"),
     UserAction("help", "question_mark", "Help", footer=True, key_display="?"),
     UserAction("quit", "q", "Quit", footer=True),

@@ -21,6 +21,7 @@ from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError
+from newsreader.feed_worker import FeedsFetched, FetchProgress, notify_fetched, start_fetch
 from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
@@ -194,6 +195,8 @@ class NewsReader(Triage):
             from newsreader.workers import start_watching
 
             start_watching(self, self.watched_folder, self.library.folder)
+        if self.config.fetch_interval:
+            self.set_interval(self.config.fetch_interval * 60, self.action_fetch_feeds)
 
     def remember_first_screen(self, counts: tuple[int, int] | None = None) -> None:
         """Save what a fresh start will show first, unless the saved one is still true."""
@@ -310,7 +313,24 @@ class NewsReader(Triage):
             self._load_rows(keep=current.id if current else None)
             collector.spare_what_lives()
 
+    def on_fetch_progress(self, message: FetchProgress) -> None:
+        self._set_status(f"Fetching feeds {message.done}/{message.total} · {message.name}")
+
+    def on_feeds_fetched(self, message: FeedsFetched) -> None:
+        if self.library.refresh():
+            current = self.story_list.current
+            self._load_rows(keep=current.id if current else None)
+            collector.spare_what_lives()
+        self._update_status()
+        notify_fetched(self, message)
+
     # ---- actions --------------------------------------------------------------------------
+
+    def action_fetch_feeds(self) -> None:
+        """Fetch the subscriptions in the background; progress shows in the status line."""
+        if self.opened:
+            self._set_status("Fetching feeds…")
+            start_fetch(self, self.library.folder)
 
     def action_open_story(self) -> None:
         self.story_list.open_current()

@@ -16,6 +16,7 @@ import orjson
 from newsreader.counting import count, stories
 from newsreader.doctor import doctor_command
 from newsreader.errors import NewsreaderError
+from newsreader.feeds.commands import COMMANDS as FEED_COMMANDS
 from newsreader.importer import ImportOutcome, import_paths
 from newsreader.library import Library, StoryMeta
 from newsreader.models import Story
@@ -58,7 +59,16 @@ def _workers() -> int:
 
 
 def import_command(library: Library, args: argparse.Namespace) -> int:
-    """Import files and folders; exit 1 when any file was rejected."""
+    """Import files and folders (OPML files: subscribe); exit 1 when any file was rejected."""
+    opml = [path for path in args.paths if path.suffix.lower() == ".opml" and path.is_file()]
+    if opml:
+        from newsreader.feeds.commands import import_opml
+
+        status = import_opml(library, opml)
+        args.paths = [path for path in args.paths if path not in opml]
+        if not args.paths:
+            return status
+        return max(status, import_command(library, args))
     outcome = _with_progress(library, args)
     report = outcome.report
     for warning in report.warnings:
@@ -219,6 +229,10 @@ def export_command(library: Library, args: argparse.Namespace) -> int:
     """Write stories (starred, read, or matching a query) as Markdown or a JSON array."""
     from newsreader import export
 
+    if args.opml:
+        from newsreader.feeds.commands import export_opml
+
+        return export_opml(library, args.output)
     text = args.query if args.query is not None else ("starred" if args.starred else "read")
     metas = _matching(
         library, text, _newest_first(library, library.stories if args.all else library.visible())
@@ -261,6 +275,7 @@ def merge_command(library: Library, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    **FEED_COMMANDS,
     "import": import_command,
     "list": list_command,
     "show": show_command,

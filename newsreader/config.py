@@ -38,6 +38,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     mark_group_read: bool = True
     watch: str | None = None  # dumps appearing in this folder are imported while the app runs
+    fetch_interval: int = 0  # minutes between fetches of the subscriptions while the app runs
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -56,6 +57,9 @@ def load_config(path: Path | None = None) -> Config:
         config.mark_group_read = data["mark_group_read"]
     if isinstance(data.get("watch"), str) and data["watch"].strip():
         config.watch = data["watch"]
+    interval = data.get("fetch_interval")
+    if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0:
+        config.fetch_interval = interval
     keys = data.get("keys")
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -74,6 +78,7 @@ def save_config(config: Config, path: Path | None = None) -> None:
         f"theme = {_toml_string(config.theme)}",
         f"mark_group_read = {'true' if config.mark_group_read else 'false'}",
         *([f"watch = {_toml_string(config.watch)}"] if config.watch else []),
+        *([f"fetch_interval = {config.fetch_interval}"] if config.fetch_interval else []),
         "",
         "[keys]",
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),

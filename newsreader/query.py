@@ -1,10 +1,11 @@
-"""The search and filter language: words, "phrases", source:, read/unread/starred, @dates, -not.
+"""The search and filter language: words, "phrases", source:, feed:, read/unread/starred, @dates.
 
     trump "peace deal" source:mint unread -starred @2-days-ago -source:"times of india"
 
 Every term must hold (they AND together); a leading `-` turns a term into an exclusion.
 Words and phrases match a story's title and body whole-word, ignoring case and accents.
-`source:x` matches a source containing x. `@2-days-ago` keeps stories published at or after
+`source:x` matches a source containing x; `feed:x` the stories of a subscription whose name or
+URL contains x (no dump's story). `@2-days-ago` keeps stories published at or after
 that moment, `@2026-11-01` that day, `@2026-11-01--2026-11-20` that range of days (inclusive;
 either end may also be relative, e.g. `@2-weeks-ago--1-week-ago`). Dates are read in the time
 zone of the `now` given to `parse_query`. To search for the word "read", quote it: `"read"`.
@@ -64,6 +65,7 @@ class Terms:
     words: tuple[str, ...] = ()  # folded single words
     phrases: tuple[tuple[str, ...], ...] = ()  # folded word sequences of two or more words
     sources: tuple[str, ...] = ()  # folded substrings of the source
+    feeds: tuple[str, ...] = ()  # folded substrings of a subscription's name or URL
     dates: tuple[DateRange, ...] = ()
 
     @property
@@ -194,6 +196,7 @@ class _Collected:
         self.words: list[str] = []
         self.phrases: list[tuple[str, ...]] = []
         self.sources: list[str] = []
+        self.feeds: list[str] = []
         self.dates: list[DateRange] = []
 
     def freeze(self) -> Terms:
@@ -202,6 +205,7 @@ class _Collected:
             words=tuple(dict.fromkeys(self.words)),
             phrases=tuple(dict.fromkeys(self.phrases)),
             sources=tuple(dict.fromkeys(self.sources)),
+            feeds=tuple(dict.fromkeys(self.feeds)),
             dates=tuple(dict.fromkeys(self.dates)),
         )
 
@@ -221,6 +225,11 @@ def parse_query(text: str, now: datetime) -> Query:
             if not name:
                 raise QueryError('source: needs a name, e.g. source:mint or source:"the hindu"')
             into.sources.append(name)
+        elif not head_quoted and head.lower().startswith("feed:"):
+            name = fold(whole[len("feed:") :]).strip()
+            if not name:
+                raise QueryError('feed: needs a name, e.g. feed:guardian or feed:"ars technica"')
+            into.feeds.append(name)
         elif len(pieces) == 1 and not head_quoted and head.lower() in FLAGS:
             flag, value = FLAGS[head.lower()]
             value = value != negated

@@ -31,7 +31,7 @@ from newsreader.search.segments import (
     tidy,
     write_segments,
 )
-from newsreader.search.tokens import word_key
+from newsreader.search.tokens import fold, word_key
 from newsreader.storage import FILE_MODE
 
 if TYPE_CHECKING:
@@ -144,6 +144,8 @@ class SearchIndex:
         for word in exclude.words:
             candidates = candidates[~np.isin(candidates, self.holding([word_key(word)]))]
         candidates = self._by_source(candidates, include.sources, exclude.sources)
+        if include.feeds or exclude.feeds:
+            candidates = self._by_feed(library, candidates, include.feeds, exclude.feeds)
         candidates = candidates[
             _dates_pass(self.published[candidates], include.dates, exclude.dates)
         ]
@@ -181,6 +183,35 @@ class SearchIndex:
         ]
         table = np.array([*allowed, False], dtype=bool)  # -1, a story not indexed: last entry
         kept: Positions = candidates[table[self.source[candidates]]]
+        return kept
+
+    def _by_feed(
+        self,
+        library: Library,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """The candidates from a subscription named by every `include`, by no `exclude`."""
+        from newsreader.feeds.subscriptions import feed_names
+
+        names = feed_names(library.folder)
+        table = library.catalog.stories
+
+        def wanted(dump: str) -> bool:
+            known = names.get(dump)
+            if known is None:
+                if not dump.startswith(("http://", "https://")):
+                    return not include  # a dump file's story: from no feed at all
+                known = [fold(dump)]  # a feed unsubscribed since
+            return all(any(s in n for n in known) for s in include) and not any(
+                s in n for s in exclude for n in known
+            )
+
+        allowed = np.array([wanted(name) for name in table.dumps] + [False], dtype=bool)
+        where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
+        numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
+        kept: Positions = candidates[allowed[numbers]]
         return kept
 
 

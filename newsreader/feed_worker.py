@@ -1,0 +1,74 @@
+"""The app's fetch of subscriptions: a thread worker reporting progress and the end by messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.message import Message
+from textual.worker import Worker
+
+from newsreader.errors import NewsreaderError
+
+
+class FetchProgress(Message):
+    """One more feed was fetched: `done` of `total`, the last one named."""
+
+    def __init__(self, done: int, total: int, name: str) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.name = name
+
+
+class FeedsFetched(Message):
+    """The fetch ended: its summary, the feeds that failed, or the error that stopped it."""
+
+    def __init__(self, summary: str, failed: list[str], error: str | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.failed = failed
+        self.error = error
+
+
+def start_fetch(app: App[Any], library_folder: Path) -> Worker[None]:
+    """Fetch every subscription due in a thread worker (one at a time: a second waits)."""
+
+    def progress(done: int, total: int, name: str) -> None:
+        app.post_message(FetchProgress(done, total, name))
+
+    def run() -> None:
+        from newsreader.feeds.fetch import fetch_feeds
+        from newsreader.library import Library
+
+        try:
+            library = Library(library_folder)
+            try:
+                report = fetch_feeds(library, on_feed=progress)
+            finally:
+                library.close()
+        except NewsreaderError as error:
+            app.post_message(FeedsFetched("", [], str(error)))
+            return
+        failed = [
+            f"{r.subscription.display_name}: {r.reason}"
+            for r in report.results
+            if r.outcome == "failed"
+        ]
+        app.post_message(FeedsFetched(report.summary(), failed))
+
+    return app.run_worker(run, name="fetch feeds", group="fetch", thread=True, exclusive=True)
+
+
+def notify_fetched(app: App[Any], message: FeedsFetched) -> None:
+    """Tell the user what a fetch did, naming the feeds that failed."""
+    if message.error is not None:
+        app.notify(message.error, title="Fetch failed", severity="error", markup=False)
+        return
+    app.notify(message.summary, title="Feeds", markup=False)
+    if message.failed:
+        shown = "\n".join(message.failed[:8]) + (
+            f"\n… and {len(message.failed) - 8} more" if len(message.failed) > 8 else ""
+        )
+        app.notify(shown, title="Not fetched", severity="warning", timeout=10, markup=False)

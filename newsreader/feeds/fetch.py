@@ -1,0 +1,362 @@
+"""Fetch subscriptions concurrently (a few per host) and import what is new into the library.
+
+One failing feed never stops the others and never touches what is stored: a feed's stories go
+in only from a body that was fetched and parsed whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from newsreader.dumps.ages import iso_utc
+from newsreader.feeds import subscriptions as subs
+from newsreader.feeds.errors import FeedError
+from newsreader.feeds.http_get import (
+    DEADLINE,
+    MAX_FEED_BYTES,
+    TIMEOUT,
+    FetchFailed,
+    Response,
+    get,
+)
+from newsreader.feeds.parse import ParsedFeed, parse_feed
+from newsreader.feeds.subscriptions import Subscription
+from newsreader.library import ImportReport, Library, word_count
+from newsreader.models import ParsedDump
+
+WORKERS = 16
+IN_FLIGHT = 24
+"""Feeds fetched (or being fetched) ahead of the import, at most."""
+PARALLEL_FROM_FEEDS = 20
+"""Feeds parsed in this process before the rest go to worker processes (started then)."""
+PER_HOST = 2
+"""Requests in flight to one host at a time: a site serving many feeds is not hammered."""
+BACKOFF_FIRST = timedelta(minutes=5)
+BACKOFF_MOST = timedelta(hours=24)
+
+Outcome = Literal["fetched", "unchanged", "failed", "skipped"]
+
+
+@dataclass
+class FeedResult:
+    """How one subscription's fetch went."""
+
+    subscription: Subscription
+    outcome: Outcome
+    reason: str = ""
+    added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FetchReport:
+    """What one fetch did, feed by feed and in all."""
+
+    results: list[FeedResult] = field(default_factory=list)
+    stories_added: int = 0
+    versions_folded: int = 0
+
+    def count(self, outcome: Outcome) -> int:
+        """How many feeds ended with `outcome`."""
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    def summary(self) -> str:
+        """One line, like the import's."""
+        return (
+            f"{self.count('fetched')} feeds fetched, {self.count('unchanged')} unchanged, "
+            f"{self.count('failed')} failed, {self.count('skipped')} skipped (backing off); "
+            f"{self.stories_added} stories added, {self.versions_folded} versions folded"
+        )
+
+
+def backoff(failures: int) -> timedelta:
+    """How long a feed that failed `failures` times in a row is left alone."""
+    doublings: int = max(0, min(failures - 1, 20))
+    return min(BACKOFF_FIRST * (1 << doublings), BACKOFF_MOST)
+
+
+def select(
+    all_subs: Sequence[Subscription], wanted: Sequence[str], now: datetime
+) -> tuple[list[Subscription], list[Subscription]]:
+    """(to fetch, skipped): the ones named (always), or every one not backing off."""
+    if wanted:
+        chosen: dict[str, Subscription] = {}
+        for text in wanted:
+            found = subs.find(list(all_subs), text)
+            if not found:
+                raise FeedError(text, "no such subscription (see `newsreader feeds`)")
+            chosen.update((s.key, s) for s in found)
+        return list(chosen.values()), []
+    due: list[Subscription] = []
+    waiting: list[Subscription] = []
+    for s in all_subs:
+        (waiting if s.next_attempt and s.next_attempt > iso_utc(now) else due).append(s)
+    return due, waiting
+
+
+class _Hosts:
+    """A semaphore per host, made on first use."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._semaphores: dict[str, threading.Semaphore] = {}
+
+    def of(self, url: str) -> threading.Semaphore:
+        """The semaphore of `url`'s host."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            return self._semaphores.setdefault(host, threading.Semaphore(self.per_host))
+
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What a worker thread hands back about one feed."""
+
+    response: Response | None
+    feed: ParsedFeed | None
+    new: list[ParsedDump]  # the entries not in the library yet, prepared for it
+    reason: str  # why it failed, if it did
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much one feed's fetch may take (tests make them small)."""
+
+    timeout: float = TIMEOUT
+    deadline: float = DEADLINE
+    max_bytes: int = MAX_FEED_BYTES
+
+
+class _Workers:
+    """Processes that parse feeds and work out their entries' features, started on first use.
+
+    The first `inline` calls run in the calling thread: starting the processes costs about a
+    second, worth it only when many feeds changed (a first fetch, not a usual one of 304s).
+    """
+
+    def __init__(self, processes: int, inline: int) -> None:
+        self.processes = processes
+        self.inline = inline
+        self._calls = 0
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, function: Callable[..., _T], *args: Any) -> _T:
+        """`function(*args)`, in a worker process when there are several."""
+        with self._lock:
+            self._calls += 1
+            here = self.processes <= 1 or self._calls <= self.inline
+        if here:
+            return function(*args)
+        with self._lock:
+            if self._pool is None:
+                # spawn, not fork: this process runs threads, and forking them is unsafe.
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+        return self._pool.submit(function, *args).result()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def _parse(body: bytes, key: str, now: datetime, name: str) -> ParsedFeed | str:
+    """Parse a feed's body; the reason instead when it cannot be read (pickled as a string)."""
+    try:
+        return parse_feed(body, key, now, name)
+    except FeedError as error:
+        return error.reason
+    except Exception as error:  # feedparser on a document no one foresaw: this feed fails
+        return f"cannot be parsed ({type(error).__name__}: {error})"[:300]
+
+
+def _prepare(dumps: list[ParsedDump]) -> list[ParsedDump]:
+    """Work out what the library computes of each new entry ahead, as the importer does."""
+    from newsreader.dedup import features
+    from newsreader.search.tokens import story_terms
+
+    return [
+        replace(
+            dump,
+            features=tuple(features(s.title, s.paragraphs) for s in dump.stories),
+            search_terms=tuple(story_terms(s.title, s.paragraphs) for s in dump.stories),
+            word_counts=tuple(word_count(s.paragraphs) for s in dump.stories),
+        )
+        for dump in dumps
+    ]
+
+
+def _fetch_one(
+    sub: Subscription,
+    hosts: _Hosts,
+    workers: _Workers,
+    known: Callable[[str], bool],
+    now: datetime,
+    limits: Limits,
+) -> _Fetched:
+    """Fetch, parse and prepare one feed's new entries (in a worker thread)."""
+    try:
+        with hosts.of(sub.url):
+            response = get(
+                sub.url,
+                sub.etag,
+                sub.last_modified,
+                max_bytes=limits.max_bytes,
+                timeout=limits.timeout,
+                deadline=limits.deadline,
+            )
+    except FetchFailed as failure:
+        return _Fetched(None, None, [], failure.reason, failure.retry_after)
+    if response.body is None:
+        return _Fetched(response, None, [], "", None)
+    feed = workers.run(_parse, response.body, sub.key, now, sub.name)
+    if isinstance(feed, str):
+        return _Fetched(response, None, [], feed, None)
+    new = [dump for dump in feed.dumps if not known(dump.digest)]
+    prepared = workers.run(_prepare, new) if new else []
+    return _Fetched(response, feed, prepared, "", None)
+
+
+def fetch_feeds(
+    library: Library,
+    wanted: Sequence[str] = (),
+    on_feed: Callable[[int, int, str], None] | None = None,
+    now: datetime | None = None,
+    workers: int = WORKERS,
+    per_host: int = PER_HOST,
+    limits: Limits = Limits(),
+) -> FetchReport:
+    """Fetch the subscriptions (those named in `wanted`, else all not backing off) and import."""
+    now = now or datetime.now(UTC)
+    folder = library.folder
+    due, waiting = select(subs.load(folder), wanted, now)
+    report = FetchReport()
+    report.results.extend(
+        FeedResult(s, "skipped", f"backing off until {s.next_attempt}") for s in waiting
+    )
+    hosts = _Hosts(per_host)
+    done: list[FeedResult] = []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    parsers = _Workers(cores, inline=2 * PARALLEL_FROM_FEEDS)  # two calls a feed
+
+    def known(digest: str) -> bool:
+        return digest in library.catalog.digests
+
+    # Feeds fetched and parsed but not yet taken by the library: the fetching threads must not
+    # run ahead of the import with every feed's entries in memory. Results come back through a
+    # queue, not futures, which would keep every feed's entries until the last one is done.
+    ahead = threading.Semaphore(IN_FLIGHT)
+    arrived: queue.SimpleQueue[tuple[Subscription, _Fetched]] = queue.SimpleQueue()
+    stopping = threading.Event()
+
+    def fetch_one(sub: Subscription) -> None:
+        ahead.acquire()
+        if stopping.is_set():
+            return
+        try:
+            fetched = _fetch_one(sub, hosts, parsers, known, now, limits)
+        except Exception as error:  # a bug or a dead worker process: this feed alone fails
+            reason = f"unexpected error ({type(error).__name__}: {error})"
+            fetched = _Fetched(None, None, [], reason)
+        arrived.put((sub, fetched))
+
+    def dumps() -> Generator[ParsedDump, None, None]:
+        if not due:
+            return
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
+            try:
+                for sub in due:
+                    pool.submit(fetch_one, sub)
+                for number in range(1, len(due) + 1):
+                    sub, fetched = arrived.get()
+                    ahead.release()
+                    result = _record(sub, fetched, now)
+                    if fetched.feed is not None:
+                        result.added = len(fetched.new)
+                        result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
+                        sub.outcome = f"ok: {result.reason}"
+                        yield from fetched.new
+                    del fetched
+                    done.append(result)
+                    if on_feed is not None:
+                        on_feed(number, len(due), sub.display_name)
+            finally:
+                # The import stopped (an error, or the user): let waiting threads end at once.
+                stopping.set()
+                for _ in due:
+                    ahead.release()
+
+    stream = dumps()
+    try:
+        # The library is locked for the import only once there is something new to import:
+        # a fetch of 304s never loads the duplicate index at all.
+        first = next(stream, None)
+        imported = ImportReport()
+        if first is not None:
+            imported = library.import_dumps(itertools.chain([first], stream))
+    finally:
+        stream.close()
+        parsers.close()
+    report.stories_added = imported.stories_added
+    report.versions_folded = imported.duplicates_hidden
+    report.results.extend(done)
+    _store(folder, done)
+    return report
+
+
+def _record(sub: Subscription, fetched: _Fetched, now: datetime) -> FeedResult:
+    """Update the subscription with how its fetch went; the result to report."""
+    response, feed, reason, wait = (
+        fetched.response,
+        fetched.feed,
+        fetched.reason,
+        fetched.retry_after,
+    )
+    sub.last_fetch = iso_utc(now)
+    if response is None or (response.body is not None and feed is None):
+        sub.failures += 1
+        delay = backoff(sub.failures)
+        if wait is not None:
+            delay = max(delay, timedelta(seconds=wait))
+        sub.next_attempt = iso_utc(now + delay)
+        sub.outcome = f"failed: {reason}"
+        return FeedResult(sub, "failed", reason)
+    sub.failures, sub.next_attempt = 0, None
+    if response.moved_to:
+        sub.url = response.moved_to
+    sub.etag, sub.last_modified = response.etag, response.last_modified
+    if response.body is None:
+        sub.outcome = "unchanged"
+        return FeedResult(sub, "unchanged", "not modified (304)")
+    assert feed is not None
+    if feed.title:
+        sub.title = feed.title
+    return FeedResult(sub, "fetched", warnings=list(feed.warnings))
+
+
+def _store(folder: Path, results: list[FeedResult]) -> None:
+    """Write the fetches' outcomes back, keeping what other processes changed meanwhile."""
+    by_key = {r.subscription.key: r.subscription for r in results}
+    with subs.editing(folder) as current:
+        for position, sub in enumerate(current):
+            if sub.key in by_key:
+                fetched = by_key[sub.key]
+                fetched.name, fetched.tags = sub.name, sub.tags  # renamed meanwhile: kept
+                current[position] = fetched

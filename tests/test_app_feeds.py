@@ -1,0 +1,97 @@
+"""`R` in the app and the fetch interval, driven with Pilot against a local feed server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsreader.app import NewsReader
+from newsreader.config import Config, load_config, save_config
+from newsreader.feeds.commands import subscribe
+from newsreader.feeds.subscriptions import Subscription
+from newsreader.importer import import_paths
+from newsreader.library import Library
+from newsreader.widgets.story_list import StoryList
+from tests.conftest import CAPTURED, SEED
+from tests.feeds_helpers import FeedServer, items, rss, server
+from tests.test_app_watch import recording, until
+
+__all__ = ["server"]
+
+
+def seeded_with_feed(folder: Path, server: FeedServer) -> Library:
+    library = Library(folder)
+    import_paths(library, [SEED], CAPTURED)
+    url = server.put("/live.xml", rss("Live Feed", items("live", 4)))
+    subscribe(folder, [Subscription(url=url)])
+    return library
+
+
+async def test_R_fetches_in_the_background_and_lists_the_new_stories(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    library = seeded_with_feed(tmp_path / "lib", server)
+    before = len(library.visible())
+    app = NewsReader(library, Config())
+    notes = recording(app)
+    statuses: list[str] = []
+    set_status = app._set_status
+
+    def record_status(line: str) -> None:
+        statuses.append(line)
+        set_status(line)
+
+    app._set_status = record_status  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("R")
+        await until(pilot, lambda: any(n.startswith("Feeds:") for n in notes))
+        assert "Fetching feeds 1/1 · Live Feed" in statuses
+        assert not statuses[-1].startswith("Fetching")  # the usual status line once done
+        rows = app.query_one(StoryList).rows
+        assert len(rows) == before + 4
+        assert {row.story.source for row in rows} >= {"Live Feed"}
+        assert "1 feeds fetched" in next(n for n in notes if n.startswith("Feeds:"))
+        await pilot.press("R")  # again: nothing new, nothing changed
+        await until(pilot, lambda: sum(n.startswith("Feeds:") for n in notes) == 2)
+        assert len(app.query_one(StoryList).rows) == before + 4
+    assert server.not_modified == 1
+
+
+async def test_a_failing_feed_is_named_in_a_notification(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    library = seeded_with_feed(tmp_path / "lib", server)
+    subscribe(tmp_path / "lib", [Subscription(url=server.url("/gone.xml"), name="Gone")])
+    app = NewsReader(library, Config())
+    notes = recording(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("R")
+        await until(pilot, lambda: any(n.startswith("Not fetched:") for n in notes))
+        assert "Gone: HTTP 404 Not Found" in next(n for n in notes if n.startswith("Not fetched"))
+
+
+async def test_the_fetch_interval_fetches_while_the_app_runs(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    library = seeded_with_feed(tmp_path / "lib", server)
+    config = Config(fetch_interval=1)
+    app = NewsReader(library, config)
+    notes = recording(app)
+    intervals: list[float] = []
+    set_interval = app.set_interval
+
+    def fast(interval: float, callback: object, **options: object) -> object:
+        intervals.append(interval)
+        return set_interval(0.2, callback, **options)  # type: ignore[arg-type]
+
+    app.set_interval = fast  # type: ignore[assignment, method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: any(n.startswith("Feeds:") for n in notes))
+    assert 60 in intervals
+
+
+def test_fetch_interval_is_read_and_saved(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    save_config(Config(fetch_interval=30), path)
+    assert load_config(path).fetch_interval == 30
+    path.write_text("fetch_interval = -5\n")
+    assert load_config(path).fetch_interval == 0

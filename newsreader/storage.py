@@ -26,6 +26,16 @@ def make_private_folder(folder: Path) -> None:
         folder.chmod(FOLDER_MODE)
 
 
+def refuses_writes(folder: Path) -> bool:
+    """Whether files in `folder` cannot be written: a read-only mount, or someone else's files."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False  # not there yet: it is made when first written
+    return not os.access(folder, os.W_OK)
+
+
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries to disk, so that a rename in it survives a power cut."""
     fd = os.open(folder, os.O_RDONLY)
@@ -178,7 +188,12 @@ class AppendLog:
         try:
             fd = os.open(self.path, os.O_RDONLY)  # a copy merged from may be read-only
         except FileNotFoundError:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except OSError:
+                # A read-only library without a log: there is nothing to hold off.
+                yield
+                return
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
             yield

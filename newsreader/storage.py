@@ -55,9 +55,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(error, OSError) and not error.filename:
+            error.filename = str(path)  # so that the user is told which file
         raise
     fsync_folder(path.parent)
 

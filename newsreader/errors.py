@@ -46,11 +46,16 @@ _WORDS = {
 }
 
 
-def in_words(error: OSError) -> str:
-    """What an OSError means to a user: "disk full", "library is read-only", …"""
+def in_words(error: OSError, library: bool = True) -> str:
+    """What an OSError means to a user: "disk full", "library is read-only", …
+
+    With `library=False` (a file of the user's, an export say) EROFS is "read-only file system".
+    """
     import errno
 
     name = errno.errorcode.get(error.errno or 0, "")
+    if name == "EROFS" and not library:
+        return "read-only file system"
     return _WORDS.get(name) or (error.strerror or str(error)).lower()
 
 

@@ -179,8 +179,16 @@ class AppendLog:
             # acknowledged record is not glued to the fragment and lost with it.
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 payload = b"\n" + payload
-            os.write(fd, payload)
-            os.fsync(fd)
+            try:
+                view = memoryview(payload)
+                while view:  # a nearly full disk may take part of it, then fail
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            except OSError:
+                # Not durable, so not a mark: take it out, or a later read would revive it.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise
         finally:
             os.close(fd)
 

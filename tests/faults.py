@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -68,6 +69,8 @@ class InjectedFsync:
         self.after = 0
         self.delay = 0.0
         self.calls = 0
+        self.gate = threading.Event()  # cleared: every fsync waits (a disk that hangs)
+        self.gate.set()
         self._real: Callable[[int], None] = os.fsync
 
     def __call__(self, fd: int) -> None:
@@ -76,11 +79,20 @@ class InjectedFsync:
             raise OSError(self.error, os.strerror(self.error))
         if self.delay:
             time.sleep(self.delay)
+        self.gate.wait(timeout=60)
         self._real(fd)
 
     def fail(self, code: int = errno.ENOSPC, after: int = 0) -> None:
         """Fail every fsync from the (after+1)-th on with `code`."""
         self.error, self.after, self.calls = code, after, 0
+
+    def hang(self) -> None:
+        """Make every fsync wait until `release`."""
+        self.gate.clear()
+
+    def release(self) -> None:
+        """Let the waiting fsyncs finish."""
+        self.gate.set()
 
     def heal(self) -> None:
         """Let every fsync through again."""

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,7 @@ with hold(Path(sys.argv[1]), "import"):
 
 
 @pytest.fixture
-def held_lock(seeded: Library) -> tuple[subprocess.Popen[str], Path]:
+def held_lock(seeded: Library) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """Another process holding the library's import lock, stopped (as by SIGSTOP or a hung NFS)."""
     folder = seeded.folder
     seeded.close()

@@ -20,7 +20,7 @@ from newsreader import collector, undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import Original
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, in_words
 from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
@@ -219,7 +219,15 @@ class NewsReader(Triage):
         if self.config.theme != theme:
             self.config.theme = theme
             if self.config_path is not None:
-                save_config(self.config, self.config_path)
+                try:
+                    save_config(self.config, self.config_path)
+                except OSError as error:
+                    self.notify(
+                        f"{error.filename}: {in_words(error, library=False)}",
+                        title="Theme not saved",
+                        severity="error",
+                        markup=False,
+                    )
 
     # ---- data down ------------------------------------------------------------------------
 

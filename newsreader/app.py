@@ -325,6 +325,7 @@ class NewsReader(Triage):
         if message.error is None:
             return
         if message.staged is not None:
+            self.undo_stack.forget(message.staged.field, message.staged.stories)
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
         self._update_status()

@@ -52,6 +52,7 @@ async def test_a_full_disk_keeps_the_row_as_it_was_says_why_and_the_next_try_wor
         await settled(app, pilot)
         assert not app.library.is_starred(story.id)
         assert status(app) == "disk full — mark not saved"
+        assert len(app.undo_stack) == 0  # nothing was done, so there is nothing to undo
         assert app.is_running
         await pilot.press("j", "k")  # reading and moving go on
         assert app.story_list.current is not None

@@ -276,3 +276,12 @@ def test_the_lock_of_a_dead_process_is_taken_over(
     done = run("--db", str(folder), "--no-wait", "import", *dumps)
     assert done.returncode == 0, done.stderr
     assert "waiting" not in done.stderr
+
+
+def test_doctor_names_the_import_that_holds_the_lock(
+    held_lock: tuple[subprocess.Popen[str], Path],
+) -> None:
+    holder, folder = held_lock
+    done = run("--db", str(folder), "doctor")
+    assert done.returncode == 1
+    assert f"an import is running (another import, pid {holder.pid}, started " in done.stdout

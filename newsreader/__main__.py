@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsreader import __version__
 from newsreader.config import default_library_path
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, in_words
 
 
 def _timestamp(text: str) -> datetime:
@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="library folder (default: $NEWSREADER_DB or the user data directory)",
+    )
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another process holds the library's lock, stop at once instead of waiting",
     )
     parser.add_argument(
         "--watch",
@@ -109,11 +114,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # The reader of our output went away (`newsreader list | head`): not an error. Point
-        # stdout at nothing so that flushing it on exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            return _broken_pipe()
+        # A full or failing disk met outside the library's own checks: still one line.
+        where = error.filename or "newsreader"
+        print(f"newsreader: {where}: {in_words(error)}", file=sys.stderr)
+        return 2
+
+
+def _broken_pipe() -> int:
+    # The reader of our output went away (`newsreader list | head`): not an error. Point
+    # stdout at nothing so that flushing it on exit does not fail again.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 # The commands that may make a new library; every other one only works on an existing one,
@@ -164,6 +178,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in cli.FOLDER_COMMANDS:  # these must work when the library does not open
         return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)
+    library.wait_for_locks = not args.no_wait
+    library.on_lock_wait = _say
     try:
         status = int(cli.COMMANDS[args.command](library, args))
         if args.command in ("import", "fetch"):
@@ -176,6 +192,11 @@ def _run(args: argparse.Namespace) -> int:
         return status
     finally:
         library.close()
+
+
+def _say(message: str) -> None:
+    """Tell the user what the command is waiting for (Ctrl-C stops the wait)."""
+    print(f"newsreader: {message} — Ctrl-C to stop", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

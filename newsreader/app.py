@@ -20,7 +20,7 @@ from newsreader import collector, undo
 from newsreader.actions import ACTIONS
 from newsreader.config import Config, config_folder, save_config
 from newsreader.difference import Original
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, in_words
 from newsreader.feed_worker import FeedsFetched, FetchProgress, notify_fetched, start_fetch
 from newsreader.first_screen import FirstScreen, status_line
 from newsreader.screens.help import HelpScreen, current_keys
@@ -33,7 +33,8 @@ from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
-    from newsreader.workers import DumpsArrived
+    from newsreader.library.writer import MarkWriter
+    from newsreader.workers import DumpsArrived, MarksWritten
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
@@ -113,8 +114,12 @@ class NewsReader(Triage):
             self._use(library)
 
     def _use(self, library: Library) -> None:
+        from newsreader.workers import start_mark_writer
+
         self.library = library
         self.library.mark_group_read = self.config.mark_group_read
+        # Marks show at once and are written off the UI thread: a slow fsync never freezes keys.
+        self.mark_writer: MarkWriter | None = start_mark_writer(self, library)
         self.opened = True
 
     def _handle_exception(self, error: Exception) -> None:
@@ -212,6 +217,8 @@ class NewsReader(Triage):
         await super().on_event(event)
 
     def on_unmount(self) -> None:
+        if self.opened and self.mark_writer is not None:
+            self.mark_writer.close()  # what the screen shows as marked is on disk on quit
         # Another app in this process (tests, the benchmarks) starts with nothing held back.
         collector.give_back()
 
@@ -219,7 +226,15 @@ class NewsReader(Triage):
         if self.config.theme != theme:
             self.config.theme = theme
             if self.config_path is not None:
-                save_config(self.config, self.config_path)
+                try:
+                    save_config(self.config, self.config_path)
+                except OSError as error:
+                    self.notify(
+                        f"{error.filename}: {in_words(error, library=False)}",
+                        title="Theme not saved",
+                        severity="error",
+                        markup=False,
+                    )
 
     # ---- data down ------------------------------------------------------------------------
 
@@ -235,7 +250,10 @@ class NewsReader(Triage):
     def _update_status(self) -> None:
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
-        self._set_status(status_line(title, self.unread, self.starred))
+        line = status_line(title, self.unread, self.starred)
+        if self.opened and self.library.read_only:
+            line += "  ·  library is read-only"
+        self._set_status(line)
 
     def _set_status(self, line: str) -> None:
         # Its size is fixed by the stylesheet: a new count needs no layout of the whole screen,
@@ -306,6 +324,20 @@ class NewsReader(Triage):
         from newsreader.workers import notify_arrivals
 
         notify_arrivals(self, message.report)
+
+    def on_marks_written(self, message: MarksWritten) -> None:
+        # A mark the writer could not make durable is taken back and the user told why.
+        if message.staged is not None:
+            self.library.marks.settle(message.staged, message.error)
+        if message.error is None:
+            return
+        if message.staged is not None:
+            self.undo_stack.forget(message.staged.field, message.staged.stories)
+            current = self.story_list.current
+            self._load_rows(keep=current.id if current else None)
+        self._update_status()
+        words = getattr(message.error, "words", None) or str(message.error)
+        self._set_status(f"{words} — mark not saved")
 
     def on_app_focus(self) -> None:
         if self.opened and self.library.refresh():

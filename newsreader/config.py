@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from newsreader.errors import NewsreaderError
+from newsreader.storage import write_atomic
 
 APP_NAME = "newsreader"
 
@@ -84,4 +85,5 @@ def save_config(config: Config, path: Path | None = None) -> None:
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Replaced whole: writing in place on a full disk would leave an empty settings file.
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.library.checkup import STALE_TEMP_SECONDS, Checkup, Report, name_in
-from newsreader.storage import FILE_MODE, FOLDER_MODE
+from newsreader.locks import holder
+from newsreader.storage import FILE_MODE, FOLDER_MODE, refuses_writes
 
 __all__ = ["STALE_TEMP_SECONDS", "Report", "doctor_command", "examine"]
 
@@ -19,7 +20,13 @@ __all__ = ["STALE_TEMP_SECONDS", "Report", "doctor_command", "examine"]
 @contextlib.contextmanager
 def _import_lock(folder: Path) -> Iterator[bool]:
     """Hold the import lock if no import holds it; yield whether we got it."""
-    fd = os.open(folder / "import.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fd = os.open(folder / "import.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError:
+        if not refuses_writes(folder):
+            raise
+        yield True  # a read-only library: no import can be writing to it
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -42,7 +49,10 @@ def examine(folder: Path, repair: bool = False) -> Report:
     try:
         with _import_lock(report.folder) as free:
             if not free:
-                report.problems.append("an import is running: run doctor again once it is done")
+                who = holder(report.folder / "import.lock")
+                report.problems.append(
+                    f"an import is running ({who}): run doctor again once it is done"
+                )
                 return report
             Checkup(report).run()
     except OSError as error:

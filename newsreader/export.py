@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, in_words
 from newsreader.models import Story
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.storage import write_atomic
@@ -53,4 +53,5 @@ def write(data: bytes, path: Path | None) -> None:
     try:
         write_atomic(path, data)
     except OSError as error:
-        raise NewsreaderError(f"{path}: cannot be written ({error.strerror})") from error
+        words = in_words(error, library=False)
+        raise NewsreaderError(f"{path}: cannot be written ({words})") from error

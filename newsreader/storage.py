@@ -26,6 +26,16 @@ def make_private_folder(folder: Path) -> None:
         folder.chmod(FOLDER_MODE)
 
 
+def refuses_writes(folder: Path) -> bool:
+    """Whether files in `folder` cannot be written: a read-only mount, or someone else's files."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False  # not there yet: it is made when first written
+    return not os.access(folder, os.W_OK)
+
+
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries to disk, so that a rename in it survives a power cut."""
     fd = os.open(folder, os.O_RDONLY)
@@ -45,9 +55,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(error, OSError) and not error.filename:
+            error.filename = str(path)  # so that the user is told which file
         raise
     fsync_folder(path.parent)
 
@@ -167,8 +179,16 @@ class AppendLog:
             # acknowledged record is not glued to the fragment and lost with it.
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 payload = b"\n" + payload
-            os.write(fd, payload)
-            os.fsync(fd)
+            try:
+                view = memoryview(payload)
+                while view:  # a nearly full disk may take part of it, then fail
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            except OSError:
+                # Not durable, so not a mark: take it out, or a later read would revive it.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise
         finally:
             os.close(fd)
 
@@ -178,7 +198,12 @@ class AppendLog:
         try:
             fd = os.open(self.path, os.O_RDONLY)  # a copy merged from may be read-only
         except FileNotFoundError:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except OSError:
+                # A read-only library without a log: there is nothing to hold off.
+                yield
+                return
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
             yield

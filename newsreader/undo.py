@@ -97,6 +97,15 @@ class UndoStack:
         library.restore_marks(change.field, change.before)
         return change
 
+    def forget(self, field: str, stories: Sequence[str]) -> None:
+        """Drop the newest change of `field` to exactly `stories`: it was never saved."""
+        wanted = set(stories)
+        for number in range(len(self._changes) - 1, -1, -1):
+            change = self._changes[number]
+            if change.field == field and set(change.before) == wanted:
+                del self._changes[number]
+                return
+
     def clear(self) -> None:
         """Forget every change."""
         self._changes.clear()

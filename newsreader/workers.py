@@ -11,6 +11,9 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from newsreader import watch
+from newsreader.errors import LibraryError
+from newsreader.library.marks import Staged
+from newsreader.library.writer import MarkWriter
 
 
 class DumpsArrived(Message):
@@ -19,6 +22,25 @@ class DumpsArrived(Message):
     def __init__(self, report: watch.WatchReport) -> None:
         super().__init__()
         self.report = report
+
+
+class MarksWritten(Message):
+    """Marks handed to the mark writer are durable now, or failed (`error`) and were not kept."""
+
+    def __init__(self, staged: Staged | None, error: LibraryError | None) -> None:
+        super().__init__()
+        self.staged = staged
+        self.error = error
+
+
+def start_mark_writer(app: App[Any], library: Any) -> MarkWriter:
+    """Write the library's marks off the UI thread; each outcome is posted to `app`."""
+
+    def done(staged: Staged | None, error: LibraryError | None) -> None:
+        # post_message is safe from another thread, and never waits for the app.
+        app.post_message(MarksWritten(staged, error))
+
+    return MarkWriter(library.marks, done)
 
 
 def start_watching(app: App[Any], folder: Path, library_folder: Path) -> Worker[None] | None:

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader.bench.corpus import TRUTH_FILE, generate
+from newsreader.errors import WriteFailed
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.library.catalog import Catalog
@@ -214,7 +215,7 @@ def test_an_import_that_never_committed_is_not_found(
 
     with monkeypatch.context() as patch:
         patch.setattr(Catalog, "commit", crash)
-        with pytest.raises(OSError):
+        with pytest.raises(WriteFailed):  # the failed write, named, as the user is told
             made.import_dumps([extra])
     assert len(segments.segment_names(made.folder)) == 2  # the stray segment is on disk
     assert titles(made, "zebras") == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import os
 import random
 import statistics
 import sys
@@ -114,11 +115,22 @@ async def _measure(
         return results
 
     marks: list[float] = []
+    presses: list[float] = []
     _wall_timer(app, "action_toggle_read", marks)
     _wall_timer(app, "action_toggle_star", marks)
     for key in ("r", "s") * max(1, samples // 2):
+        start = time.perf_counter()
         await press(key)
+        presses.append((time.perf_counter() - start) * 1000)
     results["mark"] = _summary(marks)
+    results["mark: key pressed to handled, wall"] = _summary(presses)
+    writer = app.mark_writer
+    if writer is not None:
+        start = time.perf_counter()
+        writer.drain()
+        results["mark: all durable after the last key, wall"] = _summary(
+            [(time.perf_counter() - start) * 1000]
+        )
     return results
 
 
@@ -148,6 +160,17 @@ async def measure(folder: Path, samples: int = SAMPLES) -> dict[str, dict[str, f
     return results
 
 
+def slow_fsync(seconds: float) -> None:
+    """Make every fsync of this process take `seconds` longer: an SD card, a network disk."""
+    real = os.fsync
+
+    def fsync(fd: int | Any) -> None:
+        time.sleep(seconds)
+        real(fd)
+
+    os.fsync = fsync
+
+
 def _nothing(*_args: Any, **_kwargs: Any) -> None:
     return None
 
@@ -157,7 +180,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("library", type=Path)
     parser.add_argument("--samples", type=int, default=SAMPLES, help="presses per jump")
+    parser.add_argument(
+        "--fsync-delay", type=float, default=0.0, metavar="MS", help="add MS to every fsync"
+    )
     args = parser.parse_args(argv)
+    if args.fsync_delay:
+        slow_fsync(args.fsync_delay / 1000)
     figures = asyncio.run(measure(args.library, args.samples))
     sys.stdout.buffer.write(orjson.dumps(figures) + b"\n")
 

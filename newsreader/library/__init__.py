@@ -14,7 +14,7 @@ A library is a folder (0700) of files (0600):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,16 +22,22 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.errors import DamagedLibrary, LibraryError, UnknownStory
+from newsreader.errors import (
+    DamagedLibrary,
+    LibraryError,
+    ReadOnlyLibrary,
+    UnknownStory,
+    in_words,
+)
 from newsreader.library.batch import Batch, word_count
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import MarkState
 from newsreader.library.schema import upgrade
+from newsreader.locks import hold
 from newsreader.models import ParsedDump, Story
 from newsreader.query import Query
-from newsreader.storage import locked
 
 __all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
 
@@ -58,6 +64,9 @@ class Library:
         with _reading(self.folder / "marks.json"):
             self.marks = MarkState(self.folder)
         self.mark_group_read = True
+        # When another process holds the import lock: wait (told through on_lock_wait) or not.
+        self.wait_for_locks = True
+        self.on_lock_wait: Callable[[str], None] | None = None
         self._groups: Groups = Groups()
         self._regroup()
 
@@ -67,6 +76,11 @@ class Library:
     def stories(self) -> Sequence[StoryMeta]:
         """Every story, duplicates included, in library order."""
         return self.catalog.stories
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the library can only be read (found at open, or at the first failed write)."""
+        return self.marks.read_only
 
     def is_empty(self) -> bool:
         """True when nothing has been imported yet."""
@@ -202,16 +216,14 @@ class Library:
         """Mark stories read or unread (their whole groups too, unless turned off)."""
         targets = self._with_groups(ids) if self.mark_group_read else list(ids)
         changes = {sid: read for sid in targets if self.is_read(sid) != read}
-        self.marks.set_many("read", changes)
-        return list(changes)
+        return list(changes) if self.marks.set_many("read", changes) else []
 
     def set_starred(self, ids: Sequence[str], starred: bool = True) -> list[str]:
         """Star or unstar stories (only those given: a star stays on the story starred)."""
         for sid in ids:
             self.meta(sid)
         changes = {sid: starred for sid in ids if self.is_starred(sid) != starred}
-        self.marks.set_many("starred", changes)
-        return list(changes)
+        return list(changes) if self.marks.set_many("starred", changes) else []
 
     def ungroup(self, story_id: str) -> None:
         """Take a story out of its group: it is shown on its own from now on."""
@@ -267,7 +279,10 @@ class Library:
         from newsreader.dedup import DuplicateIndex
 
         report = ImportReport()
-        with locked(self.folder / "import.lock"):
+        if self.read_only:
+            raise ReadOnlyLibrary(self.folder, "nothing imported")
+        lock = self.folder / "import.lock"
+        with hold(lock, "import", self.wait_for_locks, self.on_lock_wait):
             self.catalog.reload()
             try:
                 index = DuplicateIndex.load(self.folder)
@@ -320,7 +335,5 @@ def _reading(path: Path) -> Iterator[None]:
         raise DamagedLibrary(
             path, f"unexpected content ({type(error).__name__}: {error})"
         ) from error
-    except PermissionError as error:
-        raise LibraryError(f"{error.filename or path}: permission denied") from error
     except OSError as error:
-        raise LibraryError(f"{error.filename or path}: {error.strerror or error}") from error
+        raise LibraryError(f"{error.filename or path}: {in_words(error)}") from error

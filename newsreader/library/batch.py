@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from newsreader.errors import WriteFailed
 from newsreader.library.catalog import Catalog
 from newsreader.models import ParsedDump
 
@@ -103,7 +105,24 @@ class Batch:
         return len(self.bodies) >= COMMIT_EVERY_STORIES or elapsed >= COMMIT_EVERY_SECONDS
 
     def commit(self) -> None:
-        """Write bodies, then the duplicate index, then the dumps (the commit point)."""
+        """Write bodies, then the duplicate index, then the dumps (the commit point).
+
+        A write that fails (a full disk, say) raises WriteFailed naming the file; the body
+        segments this commit wrote are removed first, so that the library is as it was.
+        """
+        if not self.dumps:
+            self.started = time.monotonic()
+            return
+        known = set(self.catalog.bodies_folder.glob("*.json"))
+        try:
+            self._commit()
+        except OSError as error:
+            for path in set(self.catalog.bodies_folder.glob("*.json")) - known:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise WriteFailed(self.catalog.folder, error, "import stopped") from error
+
+    def _commit(self) -> None:
         if self.dumps:
             placed = self.catalog.place_bodies(self.bodies)
             for doc, (segment, start, end) in zip(self.metas, placed, strict=True):

@@ -14,24 +14,43 @@ import re
 import socket
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from newsreader.errors import LibraryError
-from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
+from newsreader.errors import LibraryError, ReadOnlyLibrary, WriteFailed
+from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder, refuses_writes
+
+if TYPE_CHECKING:
+    from newsreader.library.writer import MarkWriter
 
 FIELDS = ("read", "starred", "group")
 COMPACT_AT_BYTES = 512 * 1024
 _HOST = socket.gethostname()
 # One document of marks.json as compact JSON writes it: enough to find the whole ones in a
 # file cut short or partly overwritten.
+_READ_ONLY_WORDS = ("library is read-only", "permission denied")
 _SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*",[^\[\]{}]*\])+\}')
 
 # A stamped value: (time in ns, origin, value). Tuples compare by time, then by origin, so
 # every copy of the library picks the same winner for two changes made at the same instant.
 Stamped = tuple[int, str, Any]
+
+
+@dataclass
+class Staged:
+    """Marks shown already but not yet durable: the log records, and what each replaced."""
+
+    field: str
+    records: list[dict[str, Any]]
+    before: dict[str, Stamped | None]
+
+    @property
+    def stories(self) -> list[str]:
+        """The ids of the stories the marks are for."""
+        return list(self.before)
 
 
 class MarkState:
@@ -46,6 +65,9 @@ class MarkState:
         self._offset = 0
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
+        # Set by the app: marks are then written on the writer's thread, not the caller's.
+        self.writer: MarkWriter | None = None
+        self.read_only = refuses_writes(folder)
         self.reload()
 
     def reload(self) -> None:
@@ -103,12 +125,37 @@ class MarkState:
             if field in fields:
                 yield story, fields[field][2]
 
-    def set_many(self, field: str, changes: dict[str, Any]) -> None:
-        """Set `field` for several stories in one durable append."""
+    def set_many(self, field: str, changes: dict[str, Any]) -> bool:
+        """Set `field` for several stories in one durable append; False if the writer refused.
+
+        Without a writer the marks are on disk when this returns, and a failed write raises
+        WriteFailed (or ReadOnlyLibrary) with nothing changed. With one, they show at once
+        and are written on its thread; a failure is reported to it and the marks taken back.
+        """
         if field not in FIELDS:
             raise LibraryError(f"unknown mark {field!r}")
         if not changes:
-            return
+            return True
+        if self.read_only:
+            refused = ReadOnlyLibrary(self.log.path.parent, "mark not saved")
+            if self.writer is None:
+                raise refused
+            self.writer.refuse(refused)
+            return False
+        staged = self.stage(field, changes)
+        if self.writer is not None:
+            self.writer.submit(staged)
+            return True
+        try:
+            self.write(staged)
+        except WriteFailed as error:
+            self.settle(staged, error)
+            raise
+        self.settle(staged, None)
+        return True
+
+    def stage(self, field: str, changes: dict[str, Any]) -> Staged:
+        """Show `changes` at once, before they are written; `write` then `settle` them."""
         when = max(time.time_ns(), self._last_time + 1)
         self._last_time = when
         # The pid is read now, not at import: processes forked from one parent differ.
@@ -116,11 +163,37 @@ class MarkState:
         records = [
             {"id": s, "f": field, "v": v, "t": when, "o": origin} for s, v in changes.items()
         ]
-        self.log.append(records)
+        before = {s: self._values.get(s, {}).get(field) for s in changes}
         for record in records:
             self._apply(record)
+        return Staged(field, records, before)
+
+    def write(self, staged: Staged) -> None:
+        """Append staged marks durably (safe on another thread: only the log is touched)."""
+        try:
+            self.log.append(staged.records)
+        except OSError as error:
+            raise WriteFailed(self.log.path, error, "mark not saved") from error
+
+    def settle(self, staged: Staged, error: LibraryError | None) -> None:
+        """After `write`: on failure take the marks back (unless changed since), else tidy up."""
+        if error is not None:
+            if isinstance(error, WriteFailed) and error.words in _READ_ONLY_WORDS:
+                self.read_only = True  # found at the first failed write, not only at start
+            for record in staged.records:
+                story = record["id"]
+                fields = self._values.get(story, {})
+                if fields.get(staged.field) == (record["t"], record["o"], record["v"]):
+                    previous = staged.before[story]
+                    if previous is None:
+                        del fields[staged.field]
+                    else:
+                        fields[staged.field] = previous
+            return
         if self.log.size() > COMPACT_AT_BYTES:
-            self.compact()
+            # The marks are in the log already: a compaction that fails loses none of them.
+            with contextlib.suppress(OSError):
+                self.compact()
 
     def compact(self) -> None:
         """Fold the log into the snapshot so that opening the library stays fast."""
@@ -160,7 +233,12 @@ class MarkState:
             if mine is None or (when, str(record.get("o", ""))) > mine[:2]:
                 newer.append(record)
         if newer:
-            self.log.append(newer)
+            if self.read_only:
+                raise ReadOnlyLibrary(self.log.path.parent, "marks not merged")
+            try:
+                self.log.append(newer)
+            except OSError as error:
+                raise WriteFailed(self.log.path, error, "marks not merged") from error
             for record in newer:
                 self._apply(record)
         return len(newer)

@@ -24,6 +24,9 @@ from newsreader.library import Library
 
 SAMPLE = Path(__file__).parent / "fixtures" / "wcxb"
 _REJECTED = re.compile(r"^newsreader: rejected (\S+): (.+)$", re.MULTILINE)
+# The headline repeated at the top of the body is dropped on purpose (it is shown as the title);
+# on the whole set that loses one must-have snippet of 1,400 (page 0224), trafilatura keeps it.
+_ALLOWED = {"snippet_recall": 0.002}
 _KEY_ERROR_PAGES = ("0097", "0138", "0339", "0350")  # raised KeyError in _climb
 
 
@@ -92,7 +95,7 @@ def test_what_the_library_holds_reads_as_well_as_trafilatura(
     below = {
         name: (round(getattr(ours, name), 3), round(getattr(theirs, name), 3))
         for name in figures
-        if getattr(ours, name) < getattr(theirs, name) - 0.0005
+        if getattr(ours, name) < getattr(theirs, name) - _ALLOWED.get(name, 0.0005)
     }
     assert below == {}
 

@@ -54,6 +54,7 @@ class Page:
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    url: str | None = None
 
 
 def load_set(folder: Path, limit: int | None = None) -> list[Page]:
@@ -75,6 +76,7 @@ def load_set(folder: Path, limit: int | None = None) -> list[Page]:
                 data.get("title"),
                 data.get("author"),
                 data.get("published"),
+                data.get("url"),
             )
         )
     return pages
@@ -115,6 +117,7 @@ class Row:
     title: float
     author: float
     date: float
+    url: float
     median_ms: float
     errors: int
     empty: int
@@ -162,6 +165,7 @@ def row(name: str, results: Sequence[Result]) -> Row:
         title=share(lambda x: scores.same_title(x.page.title or "", x.extracted.title)),
         author=share(lambda x: scores.same_authors(x.page.author, x.extracted.authors)),
         date=share(lambda x: scores.same_date(x.page.published, x.extracted.published)),
+        url=share(lambda x: scores.same_url(x.page.url, x.extracted.url)),
         median_ms=statistics.median(x.ms for x in results) if results else 0.0,
         errors=sum(1 for x in results if x.extracted.error and not x.extracted.body),
         empty=sum(1 for x in results if not x.extracted.body.strip()),
@@ -195,14 +199,14 @@ def format_table(rows: Sequence[Row]) -> str:
     """The rows as a Markdown table."""
     head = (
         "| extractor | pages | body F1 (P / R) | bag-of-words F1 | snippets R / P "
-        "| title | author | date | median ms | no body |"
+        "| title | author | date | URL | median ms | no body |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for x in rows:
         lines.append(
             f"| {x.name} | {x.pages} | {x.f1:.3f} ({x.precision:.3f} / {x.recall:.3f}) "
             f"| {x.bow_f1:.3f} | {x.snippet_recall:.3f} / {x.snippet_precision:.3f} "
-            f"| {x.title:.3f} | {x.author:.3f} | {x.date:.3f} | {x.median_ms:.0f} "
+            f"| {x.title:.3f} | {x.author:.3f} | {x.date:.3f} | {x.url:.3f} | {x.median_ms:.0f} "
             f"| {x.empty} ({x.errors} errors) |"
         )
     return "\n".join(lines)

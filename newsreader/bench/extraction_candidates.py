@@ -29,6 +29,7 @@ class Extracted:
     published: str | None = None  # at least YYYY-MM-DD when known
     body: str = ""
     error: str = ""
+    url: str | None = None
 
 
 Candidate = Callable[[str], Extracted]
@@ -43,7 +44,8 @@ def newsreader_page(html: str) -> Extracted:
     except Exception as error:  # a bug: counted, and the page scores as empty
         return Extracted(error=type(error).__name__)
     story = stories[0]
-    return Extracted(story.title, story.authors, story.published, "\n".join(story.paragraphs))
+    body = "\n".join(story.paragraphs)
+    return Extracted(story.title, story.authors, story.published, body, url=story.url)
 
 
 def own_reader_page(html: str) -> Extracted:
@@ -57,11 +59,9 @@ def own_reader_page(html: str) -> Extracted:
         body = extract_body(soup)
     except Exception as error:  # a bug: counted, and the page scores as empty
         return Extracted(error=type(error).__name__)
-    if body is None:
-        return Extracted(meta.title, meta.authors or meta.page_authors, meta.published)
-    return Extracted(
-        meta.title, meta.authors or meta.page_authors, meta.published, "\n".join(body.paragraphs)
-    )
+    text = "\n".join(body.paragraphs) if body is not None else ""
+    authors = meta.authors or meta.page_authors
+    return Extracted(meta.title, authors, meta.published, text, url=meta.url)
 
 
 def trafilatura_page(html: str) -> Extracted:
@@ -74,7 +74,8 @@ def trafilatura_page(html: str) -> Extracted:
     found = document if isinstance(document, dict) else document.as_dict()
     authors = tuple(a for a in _AUTHOR_SPLIT.split(found.get("author") or "") if a)
     text = str(found.get("text") or "")
-    return Extracted(str(found.get("title") or ""), authors, found.get("date"), text)
+    url = found.get("url")
+    return Extracted(str(found.get("title") or ""), authors, found.get("date"), text, url=url)
 
 
 def readability_page(html: str) -> Extracted:

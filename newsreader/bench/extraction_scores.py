@@ -125,3 +125,14 @@ def same_date(expected: str | None, extracted: str | None) -> bool:
     if not expected:
         return not extracted
     return bool(extracted) and str(extracted)[:10] == expected[:10]
+
+
+def same_url(expected: str | None, extracted: str | None) -> bool:
+    """Whether the addresses name the same page (scheme, `www.`, a final slash and case aside)."""
+
+    def key(url: str | None) -> str:
+        url = (url or "").strip().lower().split("#")[0]
+        url = re.sub(r"^https?://(?:www\.)?", "", url)
+        return url.rstrip("/")
+
+    return key(expected) == key(extracted)

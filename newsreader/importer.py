@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from newsreader.dumps import read_dump
+from newsreader.dumps import internal_error, read_dump
 from newsreader.errors import DumpError
 from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
@@ -114,13 +114,18 @@ def prepare(path: Path, captured_at: datetime | None) -> ParsedDump | str:
         dump = read_dump(path, captured_at)
     except DumpError as error:
         return error.reason  # a plain string: DumpError does not survive pickling
+    except Exception as error:
+        return internal_error("dump reader", error)
     stories = dump.stories
-    return replace(
-        dump,
-        features=tuple(features(story.title, story.paragraphs) for story in stories),
-        search_terms=tuple(story_terms(story.title, story.paragraphs) for story in stories),
-        word_counts=tuple(word_count(story.paragraphs) for story in stories),
-    )
+    try:
+        return replace(
+            dump,
+            features=tuple(features(story.title, story.paragraphs) for story in stories),
+            search_terms=tuple(story_terms(story.title, story.paragraphs) for story in stories),
+            word_counts=tuple(word_count(story.paragraphs) for story in stories),
+        )
+    except Exception as error:
+        return internal_error("story indexing", error)
 
 
 def _prepared(

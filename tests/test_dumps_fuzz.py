@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from newsreader.sanitize import clean_line
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_e213fecfa28b599e.txt"
 SEED_LINES = SEED.read_text("utf-8").split("\n")
+REAL_PAGES = sorted((Path(__file__).parent / "fixtures" / "wcxb").glob("*.html.gz"))[:6]
 AT = datetime(2025, 8, 9, 12, 0, tzinfo=UTC)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -39,6 +41,7 @@ def outcome(data: bytes) -> ParsedDump | None:
         return parse_dump(data, "fuzz.txt", AT)
     except DumpError as error:
         assert error.name == "fuzz.txt" and error.reason
+        assert "internal error" not in error.reason  # a reader's bug, turned into a rejection
         return None
 
 
@@ -128,3 +131,28 @@ def test_any_line_ending_in_an_age_splits(prefix: str, age: str) -> None:
     published = published_from_age(split[1], AT)
     # Only an age reaching back past year 1 has no date.
     assert published is not None or int(split[1].split()[0]) > 2000
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(REAL_PAGES),
+    st.floats(0.0, 1.0),
+    st.lists(st.tuples(st.floats(0.0, 1.0), st.sampled_from([*NASTY, "</div>", "<div>", ""])),
+             max_size=6),
+    st.floats(0.0, 1.0),
+    st.integers(0, 2000),
+)  # fmt: skip
+def test_real_pages_cut_and_mutated_give_clean_stories_or_a_dump_error(
+    path: Path, cut: float, inserts: list[tuple[float, str]], hole: float, hole_size: int
+) -> None:
+    data = gzip.decompress(path.read_bytes())
+    data = data[: max(1, int(len(data) * cut))]
+    at = int(len(data) * hole)
+    data = data[:at] + data[at + hole_size :]
+    for where, text in inserts:
+        at = int(len(data) * where)
+        data = data[:at] + text.encode() + data[at:]
+    parsed = outcome(data)
+    if parsed is not None:
+        for story in parsed.stories:
+            assert_clean(story)

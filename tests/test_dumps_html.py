@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.bench.extraction import evaluate, load_pages
+from newsreader.bench.extraction import SINGLE, load_pages, row, run
+from newsreader.bench.extraction_scores import shingle_page, shingle_prf
 from newsreader.dumps.html import parse_html
 from newsreader.dumps.html_meta import byline_names
 from newsreader.dumps.text import parse_text
@@ -19,8 +20,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "html"
 SEED = Path(__file__).parent.parent / "seeds" / "000_e213fecfa28b599e.txt"
 CAPTURED = datetime(2025, 8, 8, 12, 0, tzinfo=UTC)
 
-# Measured 0.992 with `python -m newsreader.bench.extraction`; the guard allows a small margin.
-REFERENCE_F1_FLOOR = 0.97
+# Measured 0.969 (`python -m newsreader.bench.extraction --fixtures tests/fixtures/html/reference`)
+# with trafilatura's body; the hand-written reader scored 0.992 on these, the pages it was tuned on.
+REFERENCE_F1_FLOOR = 0.96
 
 PARAGRAPH = (
     "The council voted on Tuesday to rebuild the old harbour wall, which storms breached twice "
@@ -313,7 +315,7 @@ def test_headline_is_not_repeated_in_the_body() -> None:
 
 def test_text_in_divs_and_line_breaks_is_read() -> None:
     html = page(f'<div id="story-text">{PARAGRAPH}<br><br>{SECOND}</div>')
-    assert parse_one(html).paragraphs == (f"{PARAGRAPH} {SECOND}",)
+    assert parse_one(html).paragraphs == (PARAGRAPH, SECOND)
 
 
 # Pages with nothing to read
@@ -376,8 +378,13 @@ def test_entities_are_decoded_once() -> None:
 def test_reference_pages_keep_their_f1() -> None:
     pages = load_pages(FIXTURES / "reference")
     assert len(pages) >= 10
-    report = evaluate(pages, "newsreader", size=4, runs=1)
-    assert report.f1 >= REFERENCE_F1_FLOOR, [(p.name, round(p.f1, 3)) for p in report.pages]
+    results = run(pages, SINGLE["newsreader"])
+    report = row("newsreader", results)
+    low = [
+        (x.page.name, round(shingle_prf([shingle_page(x.page.expected, x.extracted.body)])[2], 3))
+        for x in results
+    ]
+    assert report.f1 >= REFERENCE_F1_FLOOR, low
 
 
 def test_a_page_with_too_many_elements_is_refused_before_parsing() -> None:

@@ -15,7 +15,7 @@ from newsreader.errors import DumpError
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.sanitize import clean_line
 
-__all__ = ["MAX_DUMP_BYTES", "parse_dump", "read_dump"]
+__all__ = ["MAX_DUMP_BYTES", "internal_error", "parse_dump", "read_dump"]
 
 MAX_DUMP_BYTES: int = 20 * 1024 * 1024
 """The largest dump newsreader reads: a saved page is far smaller, a bigger file is a mistake."""
@@ -32,10 +32,17 @@ def parse_dump(data: bytes, name: str, captured_at: datetime) -> ParsedDump:
     text = decode_bytes(data, name)
     if not text.strip():
         raise DumpError(name, "empty file")
-    if _looks_like_html(text):
-        stories, warnings = _parse_html(text, name, captured_at)
-    else:
-        stories, warnings = parse_text(text, name, captured_at)
+    reader = "HTML" if _looks_like_html(text) else "text"
+    try:
+        if reader == "HTML":
+            stories, warnings = _parse_html(text, name, captured_at)
+        else:
+            stories, warnings = parse_text(text, name, captured_at)
+    except DumpError:
+        raise
+    except Exception as error:
+        # A bug in a reader costs the user this one file, never the rest of the import.
+        raise DumpError(name, internal_error(f"{reader} reader", error)) from error
     if not stories:
         raise DumpError(name, "no stories found")
     digest = hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
@@ -46,6 +53,11 @@ def parse_dump(data: bytes, name: str, captured_at: datetime) -> ParsedDump:
         digest=digest,
         warnings=tuple(clean_line(warning) for warning in warnings),
     )
+
+
+def internal_error(part: str, error: BaseException) -> str:
+    """The reason given for a file on which `part` failed by a bug, not by the file's fault."""
+    return f"internal error in the {part} ({type(error).__name__}); please report it"
 
 
 def read_dump(path: Path, captured_at: datetime | None = None) -> ParsedDump:

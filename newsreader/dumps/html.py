@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 
 from newsreader.dumps.html_aggregator import parse_aggregator
 from newsreader.dumps.html_body import extract_body
-from newsreader.dumps.html_meta import byline_names, read_meta
+from newsreader.dumps.html_meta import byline_names, people, read_meta
+from newsreader.dumps.html_text import LibraryReading, read_with_library
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory
 from newsreader.sanitize import clean_line
@@ -23,6 +24,8 @@ MAX_ELEMENTS = 100_000
 TOO_MANY = f"HTML page too complex to read (over {MAX_ELEMENTS:,} elements)"
 _START_TAG = re.compile(r"<[a-zA-Z]")
 
+# Fewer words than this from trafilatura is site furniture, not an article: our reader decides.
+_MIN_LIBRARY_WORDS = 12
 _BYLINE = re.compile(r"^(?:by|von|par|por)\b", re.IGNORECASE)
 # lxml builds the tree several times faster; html.parser is the standard library's fallback.
 _PARSER = "lxml" if importlib.util.find_spec("lxml") is not None else "html.parser"
@@ -37,41 +40,81 @@ def parse_html(text: str, name: str, captured_at: datetime) -> tuple[list[Parsed
         aggregator = parse_aggregator(soup, name, captured_at)
         if aggregator is not None:
             return aggregator
-        return [_article(soup, name, captured_at)], []
+        return [_article(soup, text, name, captured_at)], []
     except RecursionError:
         raise DumpError(name, TOO_DEEP) from None
 
 
-def _article(soup: BeautifulSoup, name: str, captured_at: datetime) -> ParsedStory:
-    """The one story of a saved news article page."""
+def _article(soup: BeautifulSoup, text: str, name: str, captured_at: datetime) -> ParsedStory:
+    """The one story of a saved news article page: trafilatura's text, bs4's metadata."""
     meta = read_meta(soup, captured_at)
-    body = extract_body(soup)
-    if body is None:
-        raise DumpError(name, NO_ARTICLE)
-    paragraphs, byline = _without_head(body.paragraphs, meta.title)
+    reading = _library_reading(text)
+    captions = _captions(soup)
+    found = [paragraph for paragraph in reading.paragraphs if paragraph not in captions]
+    if sum(len(paragraph.split()) for paragraph in found) < _MIN_LIBRARY_WORDS:
+        body = extract_body(soup)
+        found, captions = (body.paragraphs, body.captions) if body is not None else ([], [])
+    paragraphs, byline = _without_head(found, {meta.title, reading.title, _h1(soup)} - {""})
     if not paragraphs:
         raise DumpError(name, NO_ARTICLE)
-    authors = meta.authors or tuple(byline)
-    title = meta.title or _first_words(paragraphs[0])
+    authors = meta.authors or people(reading.authors) or meta.page_authors or tuple(byline)
+    title = meta.title or reading.title or _first_words(paragraphs[0])
     return ParsedStory(
         title=title,
         source=meta.source,
         age=meta.age,
-        published=meta.published,
+        published=_published(meta.published, reading.day),
         authors=authors,
         paragraphs=tuple(paragraphs),
         role="main",
         url=meta.url,
-        captions=tuple(body.captions),
+        captions=tuple(captions),
     )
 
 
-def _without_head(paragraphs: list[str], title: str) -> tuple[list[str], list[str]]:
+def _h1(soup: BeautifulSoup) -> str:
+    """The text of the page's first h1: the headline the body may repeat."""
+    h1 = soup.find("h1")
+    return clean_line(h1.get_text(" ")) if h1 is not None else ""
+
+
+def _captions(soup: BeautifulSoup) -> list[str]:
+    """The page's photo captions, kept out of the body."""
+    captions: list[str] = []
+    for caption in soup.find_all("figcaption"):
+        text = clean_line(caption.get_text(" "))
+        if text and text not in captions:
+            captions.append(text)
+    return captions
+
+
+def _library_reading(text: str) -> LibraryReading:
+    """trafilatura's reading, or nothing when it fails on the page (our reader takes over)."""
+    try:
+        return read_with_library(text)
+    except Exception:
+        return LibraryReading()
+
+
+def _published(from_meta: str | None, day: str | None) -> str | None:
+    """When the page says it was published; None when it does not say (never the capture time).
+
+    trafilatura's day is right more often than the page's first date; the page's own time is
+    kept when it falls on that day, as it says the hour too.
+    """
+    if day is None:
+        return from_meta
+    if from_meta is not None and from_meta.startswith(day):
+        return from_meta
+    return f"{day}T00:00:00Z"
+
+
+def _without_head(paragraphs: list[str], titles: set[str]) -> tuple[list[str], list[str]]:
     """Drop a repeated headline and byline lines from the start of the body; return the names."""
     kept = list(paragraphs)
     names: list[str] = []
     while kept:
-        if kept[0] == title:
+        if kept[0] in titles:
             kept.pop(0)
         elif _BYLINE.match(kept[0]) and len(kept[0]) <= 120 and (found := byline_names(kept[0])):
             names += [n for n in found if n not in names]

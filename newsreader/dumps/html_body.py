@@ -172,6 +172,8 @@ def _article_roots(root: Tag, stats: dict[int, _Stats]) -> list[Tag]:
     ranked = sorted(final, key=final.__getitem__, reverse=True)
     top = elements[ranked[0]]
     top = _shared_ancestor(top, [elements[key] for key in ranked[1:5]], final)
+    # A shared ancestor may hold no paragraph of its own: it scores as its best candidate.
+    final.setdefault(id(top), final[ranked[0]])
     top = _climb(top, final)
     return _with_siblings(top, final, stats)
 

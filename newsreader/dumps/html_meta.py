@@ -17,12 +17,95 @@ from newsreader.sanitize import clean_line
 
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|NewsArticle|Report|Posting", re.I)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
-_BY = re.compile(r"^(?:by|from|von|par|por|door|di)\s*:?\s+", re.I)
+_BY = re.compile(
+    r"^(?:(?:written|posted|reviewed|edited|published|words|story)\s+)?"
+    r"(?:by|from|von|par|por|door|di)\s*:?\s+",
+    re.I,
+)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", re.I)
 # A byline often goes on with a date, a role or a place after one of these.
 _BYLINE_END = re.compile(r"\s+(?:[-|•·—–]|\bon\b|\bupdated\b|\bpublished\b)\s+.*$", re.I)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _MAX_NAME_WORDS = 5
+# What a byline names beside people: honorifics, credentials, roles and organisations.
+_HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir)\.?\s+", re.I)
+_CREDENTIAL = re.compile(r"^(?:[A-Z][A-Z.\-]{1,7}|Ph\.?\s?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
+_ROLE_WORDS = frozenset(
+    [
+        "former",
+        "senior",
+        "chief",
+        "managing",
+        "executive",
+        "associate",
+        "contributing",
+        "staff",
+        "editor",
+        "editors",
+        "writer",
+        "reporter",
+        "correspondent",
+        "columnist",
+        "consultant",
+        "contributor",
+        "author",
+        "founder",
+        "ceo",
+        "director",
+        "manager",
+        "producer",
+        "photographer",
+    ]
+)
+_ORGANISATION_WORDS = frozenset(
+    [
+        "team",
+        "staff",
+        "desk",
+        "newsroom",
+        "news",
+        "university",
+        "college",
+        "clinic",
+        "inc",
+        "llc",
+        "ltd",
+        "studio",
+        "studios",
+        "media",
+        "group",
+        "press",
+        "magazine",
+        "blog",
+        "editorial",
+        "company",
+        "corporation",
+        "agency",
+        "institute",
+        "admin",
+    ]
+)
+_NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "el",
+        "y",
+        "e",
+    ]
+)
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datepublished", "pubdate",
     "publishdate", "publish-date", "date", "dc.date.issued", "dcterms.created", "sailthru.date",
@@ -39,7 +122,8 @@ class Meta:
 
     title: str = ""
     source: str = ""
-    authors: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # as the page's metadata (JSON-LD, meta tags) names them
+    page_authors: tuple[str, ...] = ()  # from byline elements, when the metadata names nobody
     published: str | None = None
     age: str = ""
     url: str | None = None
@@ -59,7 +143,8 @@ def read_meta(soup: BeautifulSoup, captured_at: datetime) -> Meta:
     return Meta(
         title=title,
         source=source,
-        authors=_authors(soup, metas, ld),
+        authors=(authors := _authors(metas, ld)),
+        page_authors=() if authors else tuple(_byline_elements(soup)),
         published=published,
         age=age,
         url=url,
@@ -72,10 +157,34 @@ def byline_names(text: str) -> list[str]:
     text = _BYLINE_END.sub("", _BY.sub("", text)).strip(" ,;:-–—")
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
-        name = _BY.sub("", part.strip(" .,;:-–—"))
+        name = _person(_BY.sub("", part.strip(" .,;:-–—")))
         if _is_name(name) and name not in names:
             names.append(name)
     return names
+
+
+def people(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """Only the people among `authors` (as another reader gave them), by the byline rules."""
+    found: list[str] = []
+    for author in authors:
+        found += [name for name in byline_names(author) if name not in found]
+    return tuple(found)
+
+
+def _person(text: str) -> str:
+    """`text` without an honorific before the name or a role after it; empty if not a person."""
+    text = _HONORIFIC.sub("", text.strip())
+    words = text.split()
+    for index, word in enumerate(words):
+        folded = word.lower().strip(".,")
+        if folded in _ORGANISATION_WORDS:
+            return ""
+        if folded in _ROLE_WORDS:
+            words = words[:index]
+            break
+    while len(words) > 2 and _CREDENTIAL.match(words[-1]):
+        words.pop()  # "Ann Lee MD"
+    return " ".join(words)
 
 
 def _is_name(text: str) -> bool:
@@ -85,7 +194,12 @@ def _is_name(text: str) -> bool:
         return False
     if any(ch.isdigit() for ch in text) or "@" in text or "/" in text or "://" in text:
         return False
-    return text[0].isalpha()
+    if _CREDENTIAL.match(text):
+        return False
+    if not all(any(ch.isalpha() for ch in word) for word in words):
+        return False  # "Name *", a form's label
+    # Every word of a name but its particles is capitalised: "experienced gardeners" is not one.
+    return all(w[0].isupper() for w in words if w.lower() not in _NAME_PARTICLES and w[0].isalpha())
 
 
 def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
@@ -241,10 +355,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
 
-def _authors(
-    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]
-) -> tuple[str, ...]:
-    """The article's authors: JSON-LD, meta author tags, then byline elements on the page."""
+def _authors(metas: dict[str, list[str]], ld: dict[str, object]) -> tuple[str, ...]:
+    """The article's authors as its metadata names them: JSON-LD, then meta author tags."""
     names = [n for raw in _ld_names(ld.get("author")) for n in byline_names(raw)]
     if not names:
         for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
@@ -253,8 +365,6 @@ def _authors(
                     names += [n for n in byline_names(value) if n not in names]
             if names:
                 break
-    if not names:
-        names = _byline_elements(soup)
     return tuple(names)
 
 

@@ -202,6 +202,8 @@ class NewsReader(Triage):
         # rows, which are those on screen, and none is lost or taken out of order.
         if not self.opened and isinstance(event, (events.InputEvent, events.Paste)):
             self.open_library()
+        if isinstance(event, events.Key):
+            self.key_time = event.time  # when the key being handled was typed
         await super().on_event(event)
 
     def on_unmount(self) -> None:
@@ -255,10 +257,21 @@ class NewsReader(Triage):
         # Opened before the cursor rested: the preview still waiting would show the story a
         # second time, back at its top.
         self._cancel_preview()
-        self._set_read(message.story_id, True)
+        if message.mark_read:
+            self._set_read(message.story_id, True)
         self._show(message.story_id)
+        self.read_at_end = None if message.mark_read else message.story_id
         if self.screen.has_class("narrow"):
             self._focus_pane(self.reader)
+
+    def on_reader_end_drawn(self, message: Reader.EndDrawn) -> None:
+        # A story opened by reading on (Space, n) is read once its last line has been on
+        # screen: never when a burst of keys went past it before it was drawn.
+        story_id = message.story_id
+        if self.read_at_end == story_id and self.reader.story_id == story_id:
+            self.read_at_end = None
+            if not self.library.is_read(story_id):
+                self._set_read(story_id, True)
 
     def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
         # Side by side, the reader previews the highlighted story; it is marked read only
@@ -308,10 +321,15 @@ class NewsReader(Triage):
 
     # ---- actions --------------------------------------------------------------------------
 
-    def action_open_story(self) -> None:
+    def action_open_story(self, held: bool = False) -> None:
+        if not held and not self.story_list.cursor_on_screen:
+            # Typed before the cursor's last move was drawn: act once it is on screen.
+            self.call_after_refresh(self.action_open_story, True)
+            return
         self.story_list.open_current()
 
     def action_toggle_read(self) -> None:
+        self.read_at_end = None  # the user decides: drawing the end no longer marks it
         current = self.story_list.current
         if current is not None:
             self._set_read(current.id, not self.library.is_read(current.id))

@@ -73,6 +73,8 @@ class Triage(App[None]):
         self.own_themes: list[str] = []  # names of the themes loaded from theme files
         self._partial: list[str] | None = None  # ids found so far while `view` is not complete
         self._finish: Timer | None = None
+        self.read_at_end: str | None = None  # opened to read on: marked once its end is drawn
+        self.key_time: float | None = None  # when the key being handled was typed
 
     @property
     def search_bar(self) -> SearchBar:
@@ -270,9 +272,20 @@ class Triage(App[None]):
         if number is None:
             self.notify("No other unread story in this list.")
             return
-        self.story_list.cursor = number
         if self.focused is self.reader:
-            self.story_list.open_current()  # reading on: the reader shows it, marked read
+            if not self._reader_on_screen():
+                return  # a key meant for a story not yet drawn: a burst stops at the screen
+            self.story_list.cursor = number
+            # Reading on: the reader shows it, marked read once its end has been on screen.
+            self.story_list.open_current(mark_read=False)
+        else:
+            self.story_list.cursor = number
+
+    def _reader_on_screen(self) -> bool:
+        """Whether the reader was drawn as it is, showing the story under the cursor."""
+        current = self.story_list.current
+        shown = current is not None and current.id == self.reader.story_id
+        return shown and self.reader.on_screen
 
     def action_next_unread(self) -> None:
         self._go_unread(1)
@@ -289,14 +302,21 @@ class Triage(App[None]):
             raise SkipAction()  # Tab keeps its usual meaning in the search bar and dialogs
 
     def action_read_on(self) -> None:
+        # Each Space acts on what was on screen when it was typed: one that arrives before
+        # the last one's effect was drawn (a burst over SSH, a paste) is dropped, so a burst
+        # never runs past the story on screen, and only a story whose end was drawn is read.
         reader = self.reader
         hidden = self.screen.has_class("narrow") and reader.has_class("away")
         if hidden or reader.story_id is None:
-            self.story_list.open_current()
+            if self.story_list.cursor_on_screen:
+                self.story_list.open_current(mark_read=False)
+        elif not self._reader_on_screen():
+            return
         elif reader.scroll_y < reader.max_scroll_y:
             reader.scroll_page_down(animate=False)
-        else:
+        elif reader.end_drawn:
             # At the end of a story it has been read: mark it so, and go on to the next.
+            self.read_at_end = None
             if not self.library.is_read(reader.story_id):
                 label = f"marked read “{short(self.library.meta(reader.story_id).title)}”"
                 self.record(undo.mark_read(self.library, [reader.story_id], True, label))
@@ -305,7 +325,7 @@ class Triage(App[None]):
                 self.notify("No more unread stories in this list.")
                 return
             self.story_list.cursor = number
-            self.story_list.open_current()
+            self.story_list.open_current(mark_read=False)
 
     # ---- looks and the clipboard ----------------------------------------------------------
 

@@ -58,6 +58,10 @@ class Terminal:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
 
+    def burst(self, *keys: str) -> None:
+        """Send `keys` in one go, as a paste or a laggy SSH link delivers them."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
     def stop(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
@@ -180,3 +184,19 @@ def test_a_second_start_paints_the_saved_first_screen_and_keys_act_on_it(
     terminal.stop()
     terminal.start("newsreader")  # saved on exit: the star is in the first screen
     assert "1 starred" in terminal.wait_for("How Trump and Putin")
+
+
+def test_a_burst_of_space_never_marks_a_story_whose_end_was_not_drawn(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from tests.app_library import build_library
+
+    build_library(tmp_path / "library", stories=12, paragraphs=30).close()
+    terminal.start("newsreader")
+    terminal.wait_for("Story 00")
+    terminal.burst(*["Space"] * 14)
+    time.sleep(2)
+    screen = terminal.wait_for("12 unread")
+    assert "Story 00" in screen  # still on the first story: the burst stopped there
+    terminal.keys("q")
+    assert not any(s["read"] for s in listed(tmp_path / "library"))

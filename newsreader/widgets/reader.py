@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -69,8 +70,18 @@ class Reader(ScrollView, can_focus=True):
 
     story_id: str | None = None  # the story shown, if any
 
+    class EndDrawn(Message):
+        """The last line of the story shown has reached the screen."""
+
+        def __init__(self, story_id: str) -> None:
+            super().__init__()
+            self.story_id = story_id
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # What the terminal was last sent: keys act on that, not on a state not yet drawn.
+        self.drawn: tuple[str | None, int] | None = None  # (story, top line)
+        self.end_drawn = False
         self._blocks: list[Block] = []
         self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
         self._wrapped_for = 0
@@ -86,10 +97,17 @@ class Reader(ScrollView, can_focus=True):
     def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
         """Show `story` (or an empty-state hint) from the top."""
         self.story_id = None if story is None else story.id
+        self.drawn = None
+        self.end_drawn = False
         self._blocks = _blocks(story, others)
         self._wrap()
         self.scroll_home(animate=False)
         self.refresh()
+
+    @property
+    def on_screen(self) -> bool:
+        """Whether the story and the part of it shown now are what was last drawn."""
+        return self.drawn == (self.story_id, self.scroll_offset.y)
 
     def text_of(self, kind: str) -> list[str]:
         """The text of every block of one kind (e.g. DIFF_ADDED), before wrapping."""
@@ -144,6 +162,8 @@ class Reader(ScrollView, can_focus=True):
             # Drawn at another width than the story was wrapped for (it was wrapped while the
             # pane had no size yet): wrap again, then draw again.
             self.call_later(self._rewrap_if_needed)
+        else:
+            self._drew(number)
         if width != self._strips_width:
             self._strips.clear()
             self._strips_width = width
@@ -151,6 +171,15 @@ class Reader(ScrollView, can_focus=True):
         if strip is None:
             strip = self._strips[number] = self._draw(number, width)
         return strip
+
+    def _drew(self, number: int) -> None:
+        self.drawn = (self.story_id, self.scroll_offset.y)
+        if number >= len(self.lines) - 1 and self.story_id is not None and not self.end_drawn:
+            self.end_drawn = True
+            message = self.EndDrawn(self.story_id)
+            # Drawn while the screen composes: sent from the screen, it would not reach the app.
+            message.set_sender(self)
+            self.post_message(message)
 
     def _draw(self, number: int, width: int) -> Strip:
         base = self._style("")

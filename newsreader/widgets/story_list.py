@@ -59,11 +59,13 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             self.story_id = story_id
 
     class Opened(Message):
-        """The user asked to open the story under the cursor."""
+        """The user asked to open the story under the cursor; `mark_read` now, or once its
+        end is on screen."""
 
-        def __init__(self, story_id: str) -> None:
+        def __init__(self, story_id: str, mark_read: bool = True) -> None:
             super().__init__()
             self.story_id = story_id
+            self.mark_read = mark_read
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         self._is_starred = is_starred
         self.rows: Sequence[ListRow] = []
         self._positions: dict[str, int] | None = None  # made when first needed
+        self.drawn_cursor: str | None = None  # the story last drawn under the cursor
 
     def set_marks(self, is_read: Callable[[str], bool], is_starred: Callable[[str], bool]) -> None:
         """Take the read and starred marks from these lookups from now on."""
@@ -128,6 +131,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_line(position)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.drawn_cursor = None
         self.refresh_line(old)
         self.refresh_line(new)
         self.scroll_to_region_line(new)
@@ -152,11 +156,17 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         """Move the cursor by one screenful."""
         self.move(direction * max(1, self.scrollable_content_region.height - 1))
 
-    def open_current(self) -> None:
+    @property
+    def cursor_on_screen(self) -> bool:
+        """Whether the cursor was drawn where it is now, on the story it is on now."""
+        current = self.current
+        return current is not None and self.drawn_cursor == current.id
+
+    def open_current(self, mark_read: bool = True) -> None:
         """Ask the app to open the story under the cursor."""
         current = self.current
         if current is not None:
-            self.post_message(self.Opened(current.id))
+            self.post_message(self.Opened(current.id, mark_read))
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
@@ -181,6 +191,8 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         row = self.rows[number]
         story = row.story
+        if number == self.cursor:
+            self.drawn_cursor = story.id
         read = self._is_read(story.id)
         base = self.get_component_rich_style(
             "story-list--read" if read else "story-list--unread", partial=True

@@ -40,6 +40,8 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("mark_matching_read", "M", "Mark every story listed read"),
     UserAction("copy_story", "y", "Copy the story to the clipboard"),
     UserAction("export_listed", "e", "Export the listed stories as Markdown"),
+    UserAction("widen_list", "greater_than_sign", "Widen the list", key_display=">"),
+    UserAction("narrow_list", "less_than_sign", "Narrow the list", key_display="<"),
     UserAction("cycle_theme", "t", "Next theme"),
     UserAction("toggle_versions", "v", "Show or hide other versions"),
     UserAction("split_version", "x", "Split story from its group"),

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 
 from newsreader import collector, undo
 from newsreader.actions import ACTIONS
-from newsreader.config import Config, config_folder, save_config
+from newsreader.config import LIST_WIDTHS, Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError
 from newsreader.first_screen import FirstScreen, status_line
@@ -27,6 +27,7 @@ from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
+from newsreader.widgets.status import fit_status
 from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
@@ -87,6 +88,7 @@ class NewsReader(Triage):
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
         self._preview_timer: Timer | None = None
+        self._status_line = ""
         self.first_screen = first_screen
         self.save_first_screen = save_first_screen
         self.opened = False  # whether `library` is open: not yet while the first screen shows
@@ -235,7 +237,9 @@ class NewsReader(Triage):
     def _set_status(self, line: str) -> None:
         # Its size is fixed by the stylesheet: a new count needs no layout of the whole screen,
         # which would cost more than the rest of opening a story.
-        self.query_one("#status", Static).update(Text(line), layout=False)
+        self._status_line = line
+        fitted = fit_status(line, self.size.width - 2)  # its padding: a cell each side
+        self.query_one("#status", Static).update(Text(fitted), layout=False)
 
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)
@@ -261,8 +265,7 @@ class NewsReader(Triage):
             self._set_read(message.story_id, True)
         self._show(message.story_id)
         self.read_at_end = None if message.mark_read else message.story_id
-        if self.screen.has_class("narrow"):
-            self._focus_pane(self.reader)
+        self._focus_pane(self.reader)  # into the story, as in mutt: j/k scroll, Esc returns
 
     def on_reader_end_drawn(self, message: Reader.EndDrawn) -> None:
         # A story opened by reading on (Space, n) is read once its last line has been on
@@ -392,12 +395,36 @@ class NewsReader(Triage):
         pane.remove_class("away")
         other.add_class("away")
         pane.focus()
+        self.refresh_bindings()  # the footer offers what the pane in front does
 
     def _layout_for(self, width: int) -> None:
         narrow = width < NARROW_BELOW
         self.screen.set_class(narrow, "narrow")
         if narrow and not self.reader.has_class("away") and not self.story_list.has_class("away"):
             self.reader.add_class("away")
+        # One pane at a time, the list takes the whole width; side by side, its share.
+        self.story_list.styles.width = "1fr" if narrow else f"{self.config.list_width}%"
+        self._set_status(self._status_line)
+
+    def action_widen_list(self) -> None:
+        self._resize_list(5)
+
+    def action_narrow_list(self) -> None:
+        self._resize_list(-5)
+
+    def _resize_list(self, step: int) -> None:
+        if self.screen.has_class("narrow"):
+            self.notify("The list and the reader take turns at this width: nothing to resize.")
+            return
+        low, high = LIST_WIDTHS
+        self.config.list_width = max(low, min(high, self.config.list_width + step))
+        self._layout_for(self.size.width)
+        if self.config_path is not None:
+            save_config(self.config, self.config_path)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter opens a story from the list: in the reader there is nothing to open.
+        return not (action == "open_story" and self.screen.focused is self.reader)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
         yield from super().get_system_commands(screen)

@@ -27,7 +27,10 @@ class Terminal:
         self.env = env
 
     def start(self, command: str, width: int = 80, height: int = 24) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        # COLUMNS and LINES as the session's: inherited from the test's own process, they
+        # would give the app another size than its terminal's.
+        sized = {**self.env, "COLUMNS": str(width), "LINES": str(height)}
+        exports = " ".join(f"{k}={v}" for k, v in sized.items())
         argv = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
                 f"env {exports} {command}; sleep 30"]  # fmt: skip
         # Right after `stop` ended the last session, the tmux server may still be exiting:
@@ -200,3 +203,28 @@ def test_a_burst_of_space_never_marks_a_story_whose_end_was_not_drawn(
     assert "Story 00" in screen  # still on the first story: the burst stopped there
     terminal.keys("q")
     assert not any(s["read"] for s in listed(tmp_path / "library"))
+
+
+def test_enter_goes_into_the_story_side_by_side_and_the_focus_shows(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from tests.app_library import build_library
+
+    build_library(tmp_path / "library", stories=12, paragraphs=30).close()
+    terminal.start("newsreader", width=120, height=34)
+    list_focused = terminal.wait_for("w0x0")  # the first story previewed
+    assert "┃" not in list_focused  # the reader's edge is light while the list has the keys
+    terminal.keys("Enter")
+    reader_focused = terminal.wait_for("┃")
+    assert "w0x0 " in reader_focused
+    terminal.keys(*["j"] * 8)
+    time.sleep(0.5)
+    scrolled = terminal.screen()
+    assert "w0x0 " not in scrolled  # j scrolled the story, not the list
+    terminal.keys("Escape")
+    deadline = time.monotonic() + 10
+    while "┃" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "┃" not in terminal.screen()
+    terminal.keys("j")
+    terminal.wait_for("w1x0")  # back in the list: j moves to the next story

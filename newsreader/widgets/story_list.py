@@ -20,6 +20,8 @@ __all__ = ["EMPTY_HINT", "ListRow", "StoryList", "StoryRows", "short_age"]
 
 _SOURCE_CELLS = 16
 _MIN_TITLE_CELLS = 20
+_MIN_SOURCE_CELLS = 8
+_ROOMY_TITLE_CELLS = 40  # a title this long is seldom cut: sources shrink to leave it room
 EMPTY_HINT = "No stories here. 1 shows all stories; Esc clears a search."
 _INDENT_AND_BADGE_CELLS = 8
 _AGE_UNITS = {
@@ -205,7 +207,8 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         badge_style = style + self.get_component_rich_style("story-list--badge", partial=True)
         prefix = " " + "  " * row.depth + _branch(row)
         badge = f" +{row.hidden_versions}" if row.hidden_versions else ""
-        source = set_cell_size(_fit(story.source, _SOURCE_CELLS), _SOURCE_CELLS)
+        cells = _source_cells(width)
+        source = set_cell_size(_fit(story.source, cells), cells)
         suffix = f"  {source} {short_age(story.age):>3} "
         # Decided by the width alone, so that every row shows its source or none does; the
         # allowance is for the deepest indent and a badge. A narrow list keeps the titles.
@@ -225,6 +228,12 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(suffix, meta_style),
         ]
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+
+
+def _source_cells(width: int) -> int:
+    """The source column's width: sources give way before titles do, down to a few letters."""
+    fixed = 3 + _INDENT_AND_BADGE_CELLS + 7  # marks, indent and badge, spaces, the age
+    return max(_MIN_SOURCE_CELLS, min(_SOURCE_CELLS, width - fixed - _ROOMY_TITLE_CELLS))
 
 
 def _branch(row: ListRow) -> str:

@@ -21,7 +21,7 @@ from newsreader.actions import ACTIONS
 from newsreader.config import LIST_WIDTHS, Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError
-from newsreader.first_screen import FirstScreen, status_line
+from newsreader.first_screen import FirstScreen, stamps, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen i
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
+LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
 
 
 def _unmarked(story_id: str) -> bool:
@@ -89,6 +90,7 @@ class NewsReader(Triage):
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
         self._preview_timer: Timer | None = None
         self._status_line = ""
+        self._library_stamps: dict[str, tuple[int, int, int] | None] = {}
         self.first_screen = first_screen
         self.save_first_screen = save_first_screen
         self.opened = False  # whether `library` is open: not yet while the first screen shows
@@ -187,6 +189,10 @@ class NewsReader(Triage):
         self.call_after_refresh(gc.enable)
         if self.save_first_screen:
             self.call_after_refresh(self.remember_first_screen, (self.unread, self.starred))
+        # Marks made by another instance or by `newsreader mark` show within a second: the
+        # library's files are looked at (three stat calls), and read only when they changed.
+        self._library_stamps = stamps(self.library.folder, None)
+        self.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
@@ -284,6 +290,8 @@ class NewsReader(Triage):
         story_id = message.story_id
         if story_id is None or self.screen.has_class("narrow"):
             return
+        if story_id == self.reader.story_id:
+            return  # shown already (the rows were reloaded): keep the place in it
         if self.reader.story_id is None:  # the first story shown: nothing to wait for
             self._show(story_id)
         else:
@@ -317,7 +325,18 @@ class NewsReader(Triage):
         notify_arrivals(self, message.report)
 
     def on_app_focus(self) -> None:
-        if self.opened and self.library.refresh():
+        if self.opened:
+            self._pick_up_changes()
+
+    def look_for_changes(self) -> None:
+        """Show what other processes changed in the library since the last look, if anything."""
+        now = stamps(self.library.folder, None)
+        if now != self._library_stamps:
+            self._library_stamps = now
+            self._pick_up_changes()
+
+    def _pick_up_changes(self) -> None:
+        if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
             collector.spare_what_lives()

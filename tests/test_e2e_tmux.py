@@ -228,3 +228,16 @@ def test_enter_goes_into_the_story_side_by_side_and_the_focus_shows(
     assert "┃" not in terminal.screen()
     terminal.keys("j")
     terminal.wait_for("w1x0")  # back in the list: j moves to the next story
+
+
+def test_a_mark_made_from_the_command_line_shows_in_the_running_app(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader")
+    terminal.wait_for("3 unread")
+    first = listed(tmp_path / "library")[0]["id"]
+    subprocess.run(
+        ["newsreader", "--db", str(tmp_path / "library"), "mark", str(first), "--read"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    terminal.wait_for("2 unread", timeout=5)  # no key pressed: the app noticed by itself

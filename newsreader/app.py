@@ -12,6 +12,7 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -25,6 +26,7 @@ from newsreader.first_screen import FirstScreen, stamps, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
+from newsreader.widgets.colourless import Colourless
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.status import fit_status
@@ -101,6 +103,10 @@ class NewsReader(Triage):
         )
         for theme in themes:
             self.register_theme(theme)
+        if self.no_color:
+            # Textual's NO_COLOR filters still send greys (256-colour codes): send none.
+            self._filters = [f for f in self._filters if not isinstance(f, (Monochrome, NoColor))]
+            self._filters.append(Colourless())
         self.own_themes = [theme.name for theme in themes]
         self.theme = (
             self.config.theme if self.config.theme in self.available_themes else ("newsreader-dark")
@@ -219,6 +225,8 @@ class NewsReader(Triage):
         collector.give_back()
 
     def watch_theme(self, theme: str) -> None:
+        if self.no_color:
+            return  # with no colour shown, a theme chosen would be one never seen
         if self.config.theme != theme:
             self.config.theme = theme
             if self.config_path is not None:
@@ -232,6 +240,11 @@ class NewsReader(Triage):
         library = self.library
         rows = StoryRows(stories, library.versions, library.meta, self.expanded)
         self.story_list.set_rows(rows, keep=keep)
+        if not rows:
+            # Nothing listed (an empty search result, say): no story is left on show.
+            self._cancel_preview()
+            self.read_at_end = None
+            self.reader.show_story(None)
         self.unread, self.starred = self.library.counts()
         self._update_status()
 
@@ -446,11 +459,14 @@ class NewsReader(Triage):
         return not (action == "open_story" and self.screen.focused is self.reader)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
-        yield from super().get_system_commands(screen)
-        keys = current_keys(self)
+        # Textual's own Quit and Keys would list quitting twice and a second, other help.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+        keys = current_keys(self, screen)  # the screen under the palette, as help shows them
         for action in ACTIONS:
             yield SystemCommand(
                 action.description,
-                f"{action.description} ({keys.get(action.name, action.keys)})",
+                f"Keys: {keys.get(action.name, action.key_display or action.keys)}",
                 lambda name=action.name: self.run_action(name),
             )

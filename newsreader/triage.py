@@ -115,12 +115,23 @@ class Triage(App[None]):
         """Narrow the list to the stories matching `text`; a bad query is shown in the bar."""
         from newsreader.query import parse_query
 
+        now = datetime.now().astimezone()
         try:
-            query = parse_query(text, datetime.now().astimezone()) if text.strip() else None
+            query = parse_query(text, now) if text.strip() else None
         except QueryError as error:
             self.search_bar.show_error(str(error))
-            return
-        self.search_bar.show_error(None)
+            # A term still being typed (`source:`, `@`): the list, and the status line that
+            # says what it shows, follow the query without it, not the word before the colon.
+            words = text.split()
+            if not words or not words[-1].endswith((":", "@", "-")):
+                return
+            try:
+                before = " ".join(words[:-1])
+                query = parse_query(before, now) if before.strip() else None
+            except QueryError:
+                return
+        else:
+            self.search_bar.show_error(None)
         if self._finish is not None:
             self._finish.stop()
         complete = True
@@ -330,6 +341,9 @@ class Triage(App[None]):
     # ---- looks and the clipboard ----------------------------------------------------------
 
     def action_cycle_theme(self) -> None:
+        if self.no_color:
+            self.notify("NO_COLOR is set: newsreader shows no colours, so no theme to choose.")
+            return
         names = [n for n in THEME_ORDER if n in self.available_themes]
         names += [n for n in self.own_themes if n not in names]
         if not names:

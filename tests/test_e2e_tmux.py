@@ -41,9 +41,10 @@ class Terminal:
             time.sleep(0.1)
         subprocess.run(argv, check=True)
 
-    def screen(self) -> str:
+    def screen(self, escapes: bool = False) -> str:
+        flags = ["-p", "-e"] if escapes else ["-p"]
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            ["tmux", "capture-pane", *flags, "-t", self.name], capture_output=True, text=True
         )
         return result.stdout
 
@@ -241,3 +242,19 @@ def test_a_mark_made_from_the_command_line_shows_in_the_running_app(
         check=True, capture_output=True,
     )  # fmt: skip
     terminal.wait_for("2 unread", timeout=5)  # no key pressed: the app noticed by itself
+
+
+def test_no_color_sends_no_colour_codes(terminal: Terminal) -> None:
+    import re
+
+    terminal.env["NO_COLOR"] = "1"
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    terminal.wait_for("WASHINGTON")
+    screen = terminal.screen(escapes=True)
+    parameters = [p for sgr in re.findall(r"\x1b\[([0-9;]*)m", screen) for p in sgr.split(";")]
+    assert "7" in parameters  # the cursor row, reversed
+    # 39 and 49 say "the terminal's own colours": no colour of ours.
+    colours = [p for p in parameters if p and (30 <= int(p) <= 48 or 90 <= int(p) <= 107)]
+    assert [p for p in colours if p != "39"] == []

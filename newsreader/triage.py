@@ -352,11 +352,33 @@ class Triage(App[None]):
         self.theme = names[(position + 1) % len(names)]
         self.notify(f"Theme: {self.theme}")
 
-    def action_copy_story(self) -> None:
+    def _story_in_front(self) -> str | None:
+        """The story the keys act on: the reader's when it has them, else the cursor's."""
         story_id = self.reader.story_id if self.focused is self.reader else None
         if story_id is None:
             current = self.story_list.current
             story_id = current.id if current else None
+        return story_id
+
+    def action_open_original(self) -> None:
+        from newsreader import browser
+
+        story_id = self._story_in_front()
+        if story_id is None:
+            return
+        url = self.library.meta(story_id).url
+        if url is None or not browser.is_web_link(url):
+            self.notify("This story has no link to its page.")
+        elif browser.has_local_browser():
+            browser.open_in_browser(url)
+            self.notify(f"Opening {url}", markup=False)
+        else:
+            # Over SSH or with no display: the link goes to the user's own clipboard (OSC 52).
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser here: copied the link to the clipboard. {url}", markup=False)
+
+    def action_copy_story(self) -> None:
+        story_id = self._story_in_front()
         if story_id is None:
             return
         story = self.library.story(story_id)

@@ -22,9 +22,11 @@ def story_text(number: int, paragraphs: int = 2) -> tuple[str, ...]:
     return (*text[:-1], text[-1][:-1] + f" marker{number % 4}.")
 
 
-def build_library(folder: Path, stories: int = 40, paragraphs: int = 2) -> Library:
+def build_library(
+    folder: Path, stories: int = 40, paragraphs: int = 2, urls: bool = False
+) -> Library:
     """A library of `stories` one-story dumps titled 'Story 00', 'Story 01', … newest first,
-    each of `paragraphs` paragraphs."""
+    each of `paragraphs` paragraphs (and with `urls`, the address of its page)."""
     library = Library(folder)
     dumps = []
     for number in range(stories):
@@ -34,6 +36,7 @@ def build_library(folder: Path, stories: int = 40, paragraphs: int = 2) -> Libra
             age=f"{number + 1} hours ago",
             published=(NEWEST - timedelta(minutes=number)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             paragraphs=story_text(number, paragraphs),
+            url=f"https://news.example/story-{number:02d}?a=1&b=2" if urls else None,
         )
         digest = hashlib.blake2b(f"story {number}".encode(), digest_size=8).hexdigest()
         dumps.append(ParsedDump(f"{number:03d}.txt", (story,), "2026-11-21T00:00:00Z", digest))

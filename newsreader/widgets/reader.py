@@ -18,17 +18,19 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.browser import is_web_link
 from newsreader.difference import Difference
 from newsreader.models import Story
 from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
 # Which component class styles each kind of block.
-TITLE, BYLINE, VERSIONS, BODY = (
+TITLE, BYLINE, VERSIONS, BODY, LINK = (
     "reader--title",
     "reader--byline",
     "reader--versions",
     "reader--body",
+    "reader--link",
 )
 DIFF_HEADING, DIFF_VERSION = "reader--diff-heading", "reader--diff-version"
 DIFF_REMOVED, DIFF_ADDED = "reader--diff-removed", "reader--diff-added"
@@ -65,10 +67,11 @@ class Reader(ScrollView, can_focus=True):
     """Shows a story as plain text: nothing in a dump is read as markup or escape codes."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        TITLE, BYLINE, VERSIONS, BODY, DIFF_HEADING, DIFF_VERSION, DIFF_REMOVED, DIFF_ADDED,
+        TITLE, BYLINE, VERSIONS, BODY, LINK, DIFF_HEADING, DIFF_VERSION, DIFF_REMOVED, DIFF_ADDED,
     }  # fmt: skip
 
     story_id: str | None = None  # the story shown, if any
+    link: str | None = None  # the address of the story's page, if it has one
 
     class EndDrawn(Message):
         """The last line of the story shown has reached the screen."""
@@ -97,6 +100,9 @@ class Reader(ScrollView, can_focus=True):
     def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
         """Show `story` (or an empty-state hint) from the top."""
         self.story_id = None if story is None else story.id
+        # An OSC 8 hyperlink: terminals that know it make the address clickable, over SSH too.
+        self.link = story.url if story is not None and is_web_link(story.url) else None
+        self._styles.clear()
         self.drawn = None
         self.end_drawn = False
         self._blocks = _blocks(story, others)
@@ -201,6 +207,8 @@ class Reader(ScrollView, can_focus=True):
             style = self.rich_style
             if kind:
                 style += self.get_component_rich_style(kind, partial=True)
+            if kind == LINK and self.link:
+                style += Style(link=self.link)
             self._styles[kind] = style
         return style
 
@@ -214,6 +222,8 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...]) -> list[Block
         parts.append("By " + ", ".join(story.authors))
     # Read and starred show in the list, which every mark redraws; here they would go stale.
     blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, " · ".join(parts))]
+    if is_web_link(story.url):
+        blocks.append((LINK, str(story.url)))
     if others:
         sources = ", ".join(dict.fromkeys(other.source for other in others))
         blocks.append((VERSIONS, f"Also reported by: {sources}"))

@@ -33,7 +33,8 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("toggle_read", "r", "Toggle read", footer=True, label="Read"),
     UserAction("toggle_star", "s", "Toggle star", footer=True, label="Star"),
     UserAction("undo", "u,ctrl+z", "Undo", footer=True),
-    UserAction("search", "slash", "Search", footer=True),
+    # Checked first, as Tab is: words typed right after it (a burst) go into the bar.
+    UserAction("search", "slash", "Search", footer=True, priority=True),
     UserAction("show_all", "1", "Show all stories"),
     UserAction("show_unread", "2", "Show unread stories"),
     UserAction("show_starred", "3", "Show starred stories"),

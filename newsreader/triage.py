@@ -106,6 +106,8 @@ class Triage(App[None]):
         self.set_view(replace(self.view, show="starred"))
 
     def action_search(self) -> None:
+        if self.focused is self.search_bar.input or self.screen is not self.screen_stack[0]:
+            raise SkipAction()  # `/` typed in the bar is text; a dialog keeps its keys
         self.search_bar.open()
 
     def on_search_bar_changed(self, message: SearchBar.Changed) -> None:

@@ -101,3 +101,19 @@ async def test_y_typed_before_the_question_is_drawn_does_not_answer_it(
         assert read_ids(library_path) == set()
         await pilot.press("y")
         assert len(read_ids(library_path)) == 12
+
+
+async def test_words_typed_right_after_slash_go_into_the_search_bar(
+    long_stories: Library,
+) -> None:
+    app = make_app(long_stories)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        burst(app, "slash", 1, "/")
+        for letter in "story":
+            burst(app, letter, 1, letter)
+        await pilot.pause(0.3)
+        assert app.search_bar.input.value == "story"
+        assert app.theme == "newsreader-dark"  # `t` went into the bar, not to the themes
+        await pilot.press("slash")
+        assert app.search_bar.input.value == "story/"  # in the bar, `/` is text

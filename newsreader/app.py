@@ -12,23 +12,26 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from newsreader import collector, undo
 from newsreader.actions import ACTIONS
-from newsreader.config import Config, config_folder, save_config
+from newsreader.config import LIST_WIDTHS, Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError, in_words
 from newsreader.feed_worker import FeedsFetched, FetchProgress, notify_fetched, start_fetch
-from newsreader.first_screen import FirstScreen, status_line
+from newsreader.first_screen import FirstScreen, stamps, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
 from newsreader.when import Clock, local_now
+from newsreader.widgets.colourless import Colourless
 from newsreader.widgets.reader import OtherVersion, Reader
 from newsreader.widgets.search_bar import SearchBar
+from newsreader.widgets.status import fit_status
 from newsreader.widgets.story_list import ListRow, StoryList, StoryRows
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
@@ -38,6 +41,7 @@ if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen i
 
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
+LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
 
 
 def _unmarked(story_id: str) -> bool:
@@ -93,6 +97,8 @@ class NewsReader(Triage):
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
         self._preview_timer: Timer | None = None
+        self._status_line = ""
+        self._library_stamps: dict[str, tuple[int, int, int] | None] = {}
         self.first_screen = first_screen
         self.save_first_screen = save_first_screen
         self.opened = False  # whether `library` is open: not yet while the first screen shows
@@ -103,6 +109,10 @@ class NewsReader(Triage):
         )
         for theme in themes:
             self.register_theme(theme)
+        if self.no_color:
+            # Textual's NO_COLOR filters still send greys (256-colour codes): send none.
+            self._filters = [f for f in self._filters if not isinstance(f, (Monochrome, NoColor))]
+            self._filters.append(Colourless())
         self.own_themes = [theme.name for theme in themes]
         self.theme = (
             self.config.theme if self.config.theme in self.available_themes else ("newsreader-dark")
@@ -195,6 +205,10 @@ class NewsReader(Triage):
         self.call_after_refresh(gc.enable)
         if self.save_first_screen:
             self.call_after_refresh(self.remember_first_screen, (self.unread, self.starred))
+        # Marks made by another instance or by `newsreader mark` show within a second: the
+        # library's files are looked at (three stat calls), and read only when they changed.
+        self._library_stamps = stamps(self.library.folder, None)
+        self.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
@@ -214,6 +228,8 @@ class NewsReader(Triage):
         # rows, which are those on screen, and none is lost or taken out of order.
         if not self.opened and isinstance(event, (events.InputEvent, events.Paste)):
             self.open_library()
+        if isinstance(event, events.Key):
+            self.key_time = event.time  # when the key being handled was typed
         await super().on_event(event)
 
     def on_unmount(self) -> None:
@@ -223,6 +239,8 @@ class NewsReader(Triage):
         collector.give_back()
 
     def watch_theme(self, theme: str) -> None:
+        if self.no_color:
+            return  # with no colour shown, a theme chosen would be one never seen
         if self.config.theme != theme:
             self.config.theme = theme
             if self.config_path is not None:
@@ -244,6 +262,11 @@ class NewsReader(Triage):
         library = self.library
         rows = StoryRows(stories, library.versions, library.meta, self.expanded)
         self.story_list.set_rows(rows, keep=keep)
+        if not rows:
+            # Nothing listed (an empty search result, say): no story is left on show.
+            self._cancel_preview()
+            self.read_at_end = None
+            self.reader.show_story(None)
         self.unread, self.starred = self.library.counts()
         self._update_status()
 
@@ -258,7 +281,9 @@ class NewsReader(Triage):
     def _set_status(self, line: str) -> None:
         # Its size is fixed by the stylesheet: a new count needs no layout of the whole screen,
         # which would cost more than the rest of opening a story.
-        self.query_one("#status", Static).update(Text(line), layout=False)
+        self._status_line = line
+        fitted = fit_status(line, self.size.width - 2)  # its padding: a cell each side
+        self.query_one("#status", Static).update(Text(fitted), layout=False)
 
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)
@@ -280,10 +305,20 @@ class NewsReader(Triage):
         # Opened before the cursor rested: the preview still waiting would show the story a
         # second time, back at its top.
         self._cancel_preview()
-        self._set_read(message.story_id, True)
+        if message.mark_read:
+            self._set_read(message.story_id, True)
         self._show(message.story_id)
-        if self.screen.has_class("narrow"):
-            self._focus_pane(self.reader)
+        self.read_at_end = None if message.mark_read else message.story_id
+        self._focus_pane(self.reader)  # into the story, as in mutt: j/k scroll, Esc returns
+
+    def on_reader_end_drawn(self, message: Reader.EndDrawn) -> None:
+        # A story opened by reading on (Space, n) is read once its last line has been on
+        # screen: never when a burst of keys went past it before it was drawn.
+        story_id = message.story_id
+        if self.read_at_end == story_id and self.reader.story_id == story_id:
+            self.read_at_end = None
+            if not self.library.is_read(story_id):
+                self._set_read(story_id, True)
 
     def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
         # Side by side, the reader previews the highlighted story; it is marked read only
@@ -293,6 +328,8 @@ class NewsReader(Triage):
         story_id = message.story_id
         if story_id is None or self.screen.has_class("narrow"):
             return
+        if story_id == self.reader.story_id:
+            return  # shown already (the rows were reloaded): keep the place in it
         if self.reader.story_id is None:  # the first story shown: nothing to wait for
             self._show(story_id)
         else:
@@ -340,7 +377,18 @@ class NewsReader(Triage):
         self._set_status(f"{words} — mark not saved")
 
     def on_app_focus(self) -> None:
-        if self.opened and self.library.refresh():
+        if self.opened:
+            self._pick_up_changes()
+
+    def look_for_changes(self) -> None:
+        """Show what other processes changed in the library since the last look, if anything."""
+        now = stamps(self.library.folder, None)
+        if now != self._library_stamps:
+            self._library_stamps = now
+            self._pick_up_changes()
+
+    def _pick_up_changes(self) -> None:
+        if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
             collector.spare_what_lives()
@@ -364,10 +412,15 @@ class NewsReader(Triage):
             self._set_status("Fetching feeds…")
             start_fetch(self, self.library.folder)
 
-    def action_open_story(self) -> None:
+    def action_open_story(self, held: bool = False) -> None:
+        if not held and not self.story_list.cursor_on_screen:
+            # Typed before the cursor's last move was drawn: act once it is on screen.
+            self.call_after_refresh(self.action_open_story, True)
+            return
         self.story_list.open_current()
 
     def action_toggle_read(self) -> None:
+        self.read_at_end = None  # the user decides: drawing the end no longer marks it
         current = self.story_list.current
         if current is not None:
             self._set_read(current.id, not self.library.is_read(current.id))
@@ -430,19 +483,46 @@ class NewsReader(Triage):
         pane.remove_class("away")
         other.add_class("away")
         pane.focus()
+        self.refresh_bindings()  # the footer offers what the pane in front does
 
     def _layout_for(self, width: int) -> None:
         narrow = width < NARROW_BELOW
         self.screen.set_class(narrow, "narrow")
         if narrow and not self.reader.has_class("away") and not self.story_list.has_class("away"):
             self.reader.add_class("away")
+        # One pane at a time, the list takes the whole width; side by side, its share.
+        self.story_list.styles.width = "1fr" if narrow else f"{self.config.list_width}%"
+        self._set_status(self._status_line)
+
+    def action_widen_list(self) -> None:
+        self._resize_list(5)
+
+    def action_narrow_list(self) -> None:
+        self._resize_list(-5)
+
+    def _resize_list(self, step: int) -> None:
+        if self.screen.has_class("narrow"):
+            self.notify("The list and the reader take turns at this width: nothing to resize.")
+            return
+        low, high = LIST_WIDTHS
+        self.config.list_width = max(low, min(high, self.config.list_width + step))
+        self._layout_for(self.size.width)
+        if self.config_path is not None:
+            save_config(self.config, self.config_path)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter opens a story from the list: in the reader there is nothing to open.
+        return not (action == "open_story" and self.screen.focused is self.reader)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
-        yield from super().get_system_commands(screen)
-        keys = current_keys(self)
+        # Textual's own Quit and Keys would list quitting twice and a second, other help.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+        keys = current_keys(self, screen)  # the screen under the palette, as help shows them
         for action in ACTIONS:
             yield SystemCommand(
                 action.description,
-                f"{action.description} ({keys.get(action.name, action.keys)})",
+                f"Keys: {keys.get(action.name, action.key_display or action.keys)}",
                 lambda name=action.name: self.run_action(name),
             )

@@ -13,6 +13,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.storage import write_atomic
 
 APP_NAME = "newsreader"
+LIST_WIDTHS = (30, 80)  # the narrowest and widest the story list may be, in percent
 
 
 def default_library_path() -> Path:
@@ -40,6 +41,7 @@ class Config:
     mark_group_read: bool = True
     watch: str | None = None  # dumps appearing in this folder are imported while the app runs
     fetch_interval: int = 0  # minutes between fetches of the subscriptions while the app runs
+    list_width: int = 60  # percent of a wide terminal given to the story list (`<` and `>`)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -56,6 +58,9 @@ def load_config(path: Path | None = None) -> Config:
         config.theme = data["theme"]
     if isinstance(data.get("mark_group_read"), bool):
         config.mark_group_read = data["mark_group_read"]
+    width = data.get("list_width")
+    if isinstance(width, int) and not isinstance(width, bool):
+        config.list_width = max(LIST_WIDTHS[0], min(LIST_WIDTHS[1], width))
     if isinstance(data.get("watch"), str) and data["watch"].strip():
         config.watch = data["watch"]
     interval = data.get("fetch_interval")
@@ -78,6 +83,7 @@ def save_config(config: Config, path: Path | None = None) -> None:
     lines = [
         f"theme = {_toml_string(config.theme)}",
         f"mark_group_read = {'true' if config.mark_group_read else 'false'}",
+        f"list_width = {config.list_width}",
         *([f"watch = {_toml_string(config.watch)}"] if config.watch else []),
         *([f"fetch_interval = {config.fetch_interval}"] if config.fetch_interval else []),
         "",

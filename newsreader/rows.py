@@ -83,10 +83,21 @@ class StoryRows(Sequence[ListRow]):
         row = self._made.get(index)
         if row is None:
             story = self.stories[index]
-            depth = 1 if story.role == "related" else 0
+            depth = 1 if story.role == "related" and self._under_its_main(index) else 0
             hidden = len(self._versions(story.id)) - 1
             row = self._made[index] = ListRow(story, depth, hidden)
         return row
+
+    def _under_its_main(self, index: int) -> bool:
+        """Whether the row above a related story is its main or a sibling: a filter may have
+        hidden them, and an indent under another story would say it belongs there."""
+        if index == 0:
+            return False
+        story, above = self.stories[index], self.stories[index - 1]
+        if above.id == story.main_id:
+            return True
+        sibling = above.role == "related" and above.main_id == story.main_id
+        return sibling and self._row(index - 1).depth == 1
 
     def __len__(self) -> int:
         return len(self.stories) + sum(len(block) for block in self._blocks)

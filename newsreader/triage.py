@@ -74,6 +74,8 @@ class Triage(App[None]):
         self.own_themes: list[str] = []  # names of the themes loaded from theme files
         self._partial: list[str] | None = None  # ids found so far while `view` is not complete
         self._finish: Timer | None = None
+        self.read_at_end: str | None = None  # opened to read on: marked once its end is drawn
+        self.key_time: float | None = None  # when the key being handled was typed
 
     @property
     def search_bar(self) -> SearchBar:
@@ -105,6 +107,8 @@ class Triage(App[None]):
         self.set_view(replace(self.view, show="starred"))
 
     def action_search(self) -> None:
+        if self.focused is self.search_bar.input or self.screen is not self.screen_stack[0]:
+            raise SkipAction()  # `/` typed in the bar is text; a dialog keeps its keys
         self.search_bar.open()
 
     def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
@@ -114,12 +118,23 @@ class Triage(App[None]):
         """Narrow the list to the stories matching `text`; a bad query is shown in the bar."""
         from newsreader.query import parse_query
 
+        now = datetime.now().astimezone()
         try:
-            query = parse_query(text, datetime.now().astimezone()) if text.strip() else None
+            query = parse_query(text, now) if text.strip() else None
         except QueryError as error:
             self.search_bar.show_error(str(error))
-            return
-        self.search_bar.show_error(None)
+            # A term still being typed (`source:`, `@`): the list, and the status line that
+            # says what it shows, follow the query without it, not the word before the colon.
+            words = text.split()
+            if not words or not words[-1].endswith((":", "@", "-")):
+                return
+            try:
+                before = " ".join(words[:-1])
+                query = parse_query(before, now) if before.strip() else None
+            except QueryError:
+                return
+        else:
+            self.search_bar.show_error(None)
         if self._finish is not None:
             self._finish.stop()
         complete = True
@@ -271,9 +286,20 @@ class Triage(App[None]):
         if number is None:
             self.notify("No other unread story in this list.")
             return
-        self.story_list.cursor = number
         if self.focused is self.reader:
-            self.story_list.open_current()  # reading on: the reader shows it, marked read
+            if not self._reader_on_screen():
+                return  # a key meant for a story not yet drawn: a burst stops at the screen
+            self.story_list.cursor = number
+            # Reading on: the reader shows it, marked read once its end has been on screen.
+            self.story_list.open_current(mark_read=False)
+        else:
+            self.story_list.cursor = number
+
+    def _reader_on_screen(self) -> bool:
+        """Whether the reader was drawn as it is, showing the story under the cursor."""
+        current = self.story_list.current
+        shown = current is not None and current.id == self.reader.story_id
+        return shown and self.reader.on_screen
 
     def action_next_unread(self) -> None:
         self._go_unread(1)
@@ -290,14 +316,21 @@ class Triage(App[None]):
             raise SkipAction()  # Tab keeps its usual meaning in the search bar and dialogs
 
     def action_read_on(self) -> None:
+        # Each Space acts on what was on screen when it was typed: one that arrives before
+        # the last one's effect was drawn (a burst over SSH, a paste) is dropped, so a burst
+        # never runs past the story on screen, and only a story whose end was drawn is read.
         reader = self.reader
         hidden = self.screen.has_class("narrow") and reader.has_class("away")
         if hidden or reader.story_id is None:
-            self.story_list.open_current()
+            if self.story_list.cursor_on_screen:
+                self.story_list.open_current(mark_read=False)
+        elif not self._reader_on_screen():
+            return
         elif reader.scroll_y < reader.max_scroll_y:
             reader.scroll_page_down(animate=False)
-        else:
+        elif reader.end_drawn:
             # At the end of a story it has been read: mark it so, and go on to the next.
+            self.read_at_end = None
             if not self.library.is_read(reader.story_id):
                 label = f"marked read “{short(self.library.meta(reader.story_id).title)}”"
                 self.record(undo.mark_read(self.library, [reader.story_id], True, label))
@@ -306,11 +339,14 @@ class Triage(App[None]):
                 self.notify("No more unread stories in this list.")
                 return
             self.story_list.cursor = number
-            self.story_list.open_current()
+            self.story_list.open_current(mark_read=False)
 
     # ---- looks and the clipboard ----------------------------------------------------------
 
     def action_cycle_theme(self) -> None:
+        if self.no_color:
+            self.notify("NO_COLOR is set: newsreader shows no colours, so no theme to choose.")
+            return
         names = [n for n in THEME_ORDER if n in self.available_themes]
         names += [n for n in self.own_themes if n not in names]
         if not names:
@@ -319,11 +355,33 @@ class Triage(App[None]):
         self.theme = names[(position + 1) % len(names)]
         self.notify(f"Theme: {self.theme}")
 
-    def action_copy_story(self) -> None:
+    def _story_in_front(self) -> str | None:
+        """The story the keys act on: the reader's when it has them, else the cursor's."""
         story_id = self.reader.story_id if self.focused is self.reader else None
         if story_id is None:
             current = self.story_list.current
             story_id = current.id if current else None
+        return story_id
+
+    def action_open_original(self) -> None:
+        from newsreader import browser
+
+        story_id = self._story_in_front()
+        if story_id is None:
+            return
+        url = self.library.meta(story_id).url
+        if url is None or not browser.is_web_link(url):
+            self.notify("This story has no link to its page.")
+        elif browser.has_local_browser():
+            browser.open_in_browser(url)
+            self.notify(f"Opening {url}", markup=False)
+        else:
+            # Over SSH or with no display: the link goes to the user's own clipboard (OSC 52).
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser here: copied the link to the clipboard. {url}", markup=False)
+
+    def action_copy_story(self) -> None:
+        story_id = self._story_in_front()
         if story_id is None:
             return
         story = self.library.story(story_id)

@@ -96,23 +96,32 @@ async def test_the_palette_theme_picker_switches_theme(seeded: Library) -> None:
         assert app.theme == "newsreader-high-contrast"
 
 
-async def test_no_color_turns_the_app_grey_and_the_cursor_reversed(
-    seeded: Library, monkeypatch: pytest.MonkeyPatch
+async def test_no_color_sends_no_colour_at_all_and_the_cursor_reversed(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(seeded)  # Textual reads NO_COLOR when the app is made
+    app.config_path = tmp_path / "config.toml"
     async with app.run_test(size=SIZE) as pilot:
         assert app.no_color
-        assert any(isinstance(f, Monochrome) for f in app.get_line_filters())
+        assert not any(isinstance(f, Monochrome) for f in app.get_line_filters())
         cursor = app.query_one(StoryList).get_component_rich_style("story-list--cursor")
         assert cursor.reverse
         await pilot.press("j", "enter", "escape", "slash", *"trump", "enter")
-        svg = app.export_screenshot()
-        colours = set(re.findall(r"#([0-9a-f]{6})\b", svg)) - SVG_FRAME
-        assert colours
-        for colour in colours:  # every colour drawn is a grey
-            red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
-            assert max(red, green, blue) - min(red, green, blue) <= 2, colour
+        await pilot.pause()
+        for widget in (app.story_list, app.reader):
+            for y in range(widget.size.height):
+                segments = list(widget.render_line(y))
+                for f in app.get_line_filters():
+                    segments = f.apply(segments, app.styles.background)
+                for segment in segments:
+                    assert segment.style is None or not (
+                        segment.style.color or segment.style.bgcolor
+                    ), segment
+        theme = app.theme
+        await pilot.press("t")  # no colours: no theme to choose, none saved
+        assert app.theme == theme
+        assert not app.config_path.exists()
 
 
 async def test_e_exports_the_listed_stories_as_markdown(

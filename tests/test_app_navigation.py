@@ -82,6 +82,7 @@ async def test_n_in_the_reader_opens_the_next_unread(many: Library, library_path
         second = app.story_list.rows[1].story.id
         assert app.reader.story_id == second
         assert app.focused is app.reader
+        await pilot.pause()  # read once its end has been drawn: a short story, at once
         assert Library(library_path).is_read(second)
 
 
@@ -150,10 +151,12 @@ async def test_space_at_the_end_of_a_previewed_story_marks_it_read(
         first = app.story_list.rows[0].story.id
         assert app.reader.story_id == first  # side by side: previewed, not read
         assert not many.is_read(first)
+        await pilot.pause()  # Space acts on what is on screen: the preview, once drawn
         await pilot.press("space")  # a short story: already at its end
         on_disk = Library(library_path)
         assert on_disk.is_read(first)
         assert app.reader.story_id == app.story_list.rows[1].story.id
+        await pilot.pause()  # the next one is read once its end has been drawn
         assert on_disk.is_read(app.story_list.rows[1].story.id)
 
 

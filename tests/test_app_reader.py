@@ -36,7 +36,8 @@ def check_drawn_as_wrapped(reader: Reader) -> None:
 
 
 async def test_the_reader_wraps_and_draws_again_after_a_resize(seeded: Library) -> None:
-    app = make_app(seeded)
+    # Half the width to the list: at 200 columns the reader is wider than the measure.
+    app = NewsReader(library=seeded, config=Config(list_width=50))
     async with app.run_test(size=(200, 30)) as pilot:
         await pilot.press("enter")
         await pilot.pause()

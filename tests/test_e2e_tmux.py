@@ -27,7 +27,10 @@ class Terminal:
         self.env = env
 
     def start(self, command: str, width: int = 80, height: int = 24) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        # COLUMNS and LINES as the session's: inherited from the test's own process, they
+        # would give the app another size than its terminal's.
+        sized = {**self.env, "COLUMNS": str(width), "LINES": str(height)}
+        exports = " ".join(f"{k}={v}" for k, v in sized.items())
         argv = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
                 f"env {exports} {command}; sleep 30"]  # fmt: skip
         # Right after `stop` ended the last session, the tmux server may still be exiting:
@@ -38,9 +41,10 @@ class Terminal:
             time.sleep(0.1)
         subprocess.run(argv, check=True)
 
-    def screen(self) -> str:
+    def screen(self, escapes: bool = False) -> str:
+        flags = ["-p", "-e"] if escapes else ["-p"]
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            ["tmux", "capture-pane", *flags, "-t", self.name], capture_output=True, text=True
         )
         return result.stdout
 
@@ -57,6 +61,10 @@ class Terminal:
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
+
+    def burst(self, *keys: str) -> None:
+        """Send `keys` in one go, as a paste or a laggy SSH link delivers them."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
 
     def stop(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
@@ -180,3 +188,73 @@ def test_a_second_start_paints_the_saved_first_screen_and_keys_act_on_it(
     terminal.stop()
     terminal.start("newsreader")  # saved on exit: the star is in the first screen
     assert "1 starred" in terminal.wait_for("How Trump and Putin")
+
+
+def test_a_burst_of_space_never_marks_a_story_whose_end_was_not_drawn(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from tests.app_library import build_library
+
+    build_library(tmp_path / "library", stories=12, paragraphs=30).close()
+    terminal.start("newsreader")
+    terminal.wait_for("Story 00")
+    terminal.burst(*["Space"] * 14)
+    time.sleep(2)
+    screen = terminal.wait_for("12 unread")
+    assert "Story 00" in screen  # still on the first story: the burst stopped there
+    terminal.keys("q")
+    assert not any(s["read"] for s in listed(tmp_path / "library"))
+
+
+def test_enter_goes_into_the_story_side_by_side_and_the_focus_shows(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from tests.app_library import build_library
+
+    build_library(tmp_path / "library", stories=12, paragraphs=30).close()
+    terminal.start("newsreader", width=120, height=34)
+    list_focused = terminal.wait_for("w0x0")  # the first story previewed
+    assert "┃" not in list_focused  # the reader's edge is light while the list has the keys
+    terminal.keys("Enter")
+    reader_focused = terminal.wait_for("┃")
+    assert "w0x0 " in reader_focused
+    terminal.keys(*["j"] * 8)
+    time.sleep(0.5)
+    scrolled = terminal.screen()
+    assert "w0x0 " not in scrolled  # j scrolled the story, not the list
+    terminal.keys("Escape")
+    deadline = time.monotonic() + 10
+    while "┃" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "┃" not in terminal.screen()
+    terminal.keys("j")
+    terminal.wait_for("w1x0")  # back in the list: j moves to the next story
+
+
+def test_a_mark_made_from_the_command_line_shows_in_the_running_app(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader")
+    terminal.wait_for("3 unread")
+    first = listed(tmp_path / "library")[0]["id"]
+    subprocess.run(
+        ["newsreader", "--db", str(tmp_path / "library"), "mark", str(first), "--read"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    terminal.wait_for("2 unread", timeout=5)  # no key pressed: the app noticed by itself
+
+
+def test_no_color_sends_no_colour_codes(terminal: Terminal) -> None:
+    import re
+
+    terminal.env["NO_COLOR"] = "1"
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    terminal.wait_for("WASHINGTON")
+    screen = terminal.screen(escapes=True)
+    parameters = [p for sgr in re.findall(r"\x1b\[([0-9;]*)m", screen) for p in sgr.split(";")]
+    assert "7" in parameters  # the cursor row, reversed
+    # 39 and 49 say "the terminal's own colours": no colour of ours.
+    colours = [p for p in parameters if p and (30 <= int(p) <= 48 or 90 <= int(p) <= 107)]
+    assert [p for p in colours if p != "39"] == []

@@ -15,10 +15,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader import when
+from newsreader.browser import is_web_link
 from newsreader.difference import Difference
 from newsreader.models import Story
 from newsreader.when import Clock, byline, local_now
@@ -26,11 +28,12 @@ from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
 # Which component class styles each kind of block.
-TITLE, BYLINE, VERSIONS, BODY = (
+TITLE, BYLINE, VERSIONS, BODY, LINK = (
     "reader--title",
     "reader--byline",
     "reader--versions",
     "reader--body",
+    "reader--link",
 )
 DIFF_HEADING, DIFF_VERSION = "reader--diff-heading", "reader--diff-version"
 DIFF_REMOVED, DIFF_ADDED = "reader--diff-removed", "reader--diff-added"
@@ -67,15 +70,26 @@ class Reader(ScrollView, can_focus=True):
     """Shows a story as plain text: nothing in a dump is read as markup or escape codes."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        TITLE, BYLINE, VERSIONS, BODY, DIFF_HEADING, DIFF_VERSION, DIFF_REMOVED, DIFF_ADDED,
+        TITLE, BYLINE, VERSIONS, BODY, LINK, DIFF_HEADING, DIFF_VERSION, DIFF_REMOVED, DIFF_ADDED,
     }  # fmt: skip
 
     story_id: str | None = None  # the story shown, if any
+    link: str | None = None  # the address of the story's page, if it has one
+
+    class EndDrawn(Message):
+        """The last line of the story shown has reached the screen."""
+
+        def __init__(self, story_id: str) -> None:
+            super().__init__()
+            self.story_id = story_id
 
     def __init__(self, *, clock: Clock = local_now, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
         self._story: Story | None = None
+        # What the terminal was last sent: keys act on that, not on a state not yet drawn.
+        self.drawn: tuple[str | None, int] | None = None  # (story, top line)
+        self.end_drawn = False
         self._blocks: list[Block] = []
         self.lines: list[Block] = []  # the blocks wrapped to the pane: what is drawn
         self._wrapped_for = 0
@@ -93,6 +107,11 @@ class Reader(ScrollView, can_focus=True):
         """Show `story` (or an empty-state hint) from the top."""
         self.story_id = None if story is None else story.id
         self._story = story
+        # An OSC 8 hyperlink: terminals that know it make the address clickable, over SSH too.
+        self.link = story.url if story is not None and is_web_link(story.url) else None
+        self._styles.clear()
+        self.drawn = None
+        self.end_drawn = False
         self._blocks = _blocks(story, others, self.clock())
         self._wrap()
         self.scroll_home(animate=False)
@@ -109,6 +128,11 @@ class Reader(ScrollView, can_focus=True):
             self._wrap()
             self.scroll_to(y=top, animate=False)
             self.refresh()
+
+    @property
+    def on_screen(self) -> bool:
+        """Whether the story and the part of it shown now are what was last drawn."""
+        return self.drawn == (self.story_id, self.scroll_offset.y)
 
     def text_of(self, kind: str) -> list[str]:
         """The text of every block of one kind (e.g. DIFF_ADDED), before wrapping."""
@@ -163,6 +187,8 @@ class Reader(ScrollView, can_focus=True):
             # Drawn at another width than the story was wrapped for (it was wrapped while the
             # pane had no size yet): wrap again, then draw again.
             self.call_later(self._rewrap_if_needed)
+        else:
+            self._drew(number)
         if width != self._strips_width:
             self._strips.clear()
             self._strips_width = width
@@ -170,6 +196,15 @@ class Reader(ScrollView, can_focus=True):
         if strip is None:
             strip = self._strips[number] = self._draw(number, width)
         return strip
+
+    def _drew(self, number: int) -> None:
+        self.drawn = (self.story_id, self.scroll_offset.y)
+        if number >= len(self.lines) - 1 and self.story_id is not None and not self.end_drawn:
+            self.end_drawn = True
+            message = self.EndDrawn(self.story_id)
+            # Drawn while the screen composes: sent from the screen, it would not reach the app.
+            message.set_sender(self)
+            self.post_message(message)
 
     def _draw(self, number: int, width: int) -> Strip:
         base = self._style("")
@@ -191,6 +226,8 @@ class Reader(ScrollView, can_focus=True):
             style = self.rich_style
             if kind:
                 style += self.get_component_rich_style(kind, partial=True)
+            if kind == LINK and self.link:
+                style += Style(link=self.link)
             self._styles[kind] = style
         return style
 
@@ -202,6 +239,8 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime
         return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
     # Read and starred show in the list, which every mark redraws; here they would go stale.
     blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, _byline(story, now))]
+    if is_web_link(story.url):
+        blocks.append((LINK, str(story.url)))
     if others:
         sources = ", ".join(dict.fromkeys(other.source for other in others))
         blocks.append((VERSIONS, f"Also reported by: {sources}"))

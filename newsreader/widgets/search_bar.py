@@ -53,11 +53,15 @@ class SearchBar(Horizontal):
     def open(self) -> None:
         """Show the bar and put the cursor in it."""
         self.add_class("open")
-        self.input.focus()
+        # Shown and focused at once, before the keys already queued are handed out: words
+        # typed right after `/` (a burst over SSH) belong in the bar, not to the list.
+        self.display = True
+        self.screen.set_focus(self.input)
 
     def close(self) -> None:
         """Hide the bar, unless it holds a query that still narrows the list."""
         self.set_class(bool(self.text.strip()), "open")
+        self.display = self.has_class("open")
 
     def show_error(self, message: str | None) -> None:
         """Say what is wrong with the query, or clear the message."""

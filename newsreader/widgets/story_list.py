@@ -22,6 +22,8 @@ __all__ = ["EMPTY_HINT", "ListRow", "StoryList", "StoryRows"]
 
 _SOURCE_CELLS = 16
 _MIN_TITLE_CELLS = 20
+_MIN_SOURCE_CELLS = 8
+_ROOMY_TITLE_CELLS = 40  # a title this long is seldom cut: sources shrink to leave it room
 EMPTY_HINT = "No stories here. 1 shows all stories; Esc clears a search."
 _INDENT_AND_BADGE_CELLS = 8
 
@@ -52,11 +54,13 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             self.story_id = story_id
 
     class Opened(Message):
-        """The user asked to open the story under the cursor."""
+        """The user asked to open the story under the cursor; `mark_read` now, or once its
+        end is on screen."""
 
-        def __init__(self, story_id: str) -> None:
+        def __init__(self, story_id: str, mark_read: bool = True) -> None:
             super().__init__()
             self.story_id = story_id
+            self.mark_read = mark_read
 
     def __init__(
         self,
@@ -72,6 +76,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         self.clock = clock
         self.rows: Sequence[ListRow] = []
         self._positions: dict[str, int] | None = None  # made when first needed
+        self.drawn_cursor: str | None = None  # the story last drawn under the cursor
 
     def on_mount(self) -> None:
         # Only the rows on screen are drawn again: as cheap at 100,000 stories as at 10.
@@ -127,6 +132,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_line(position)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.drawn_cursor = None
         self.refresh_line(old)
         self.refresh_line(new)
         self.scroll_to_region_line(new)
@@ -151,11 +157,17 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         """Move the cursor by one screenful."""
         self.move(direction * max(1, self.scrollable_content_region.height - 1))
 
-    def open_current(self) -> None:
+    @property
+    def cursor_on_screen(self) -> bool:
+        """Whether the cursor was drawn where it is now, on the story it is on now."""
+        current = self.current
+        return current is not None and self.drawn_cursor == current.id
+
+    def open_current(self, mark_read: bool = True) -> None:
         """Ask the app to open the story under the cursor."""
         current = self.current
         if current is not None:
-            self.post_message(self.Opened(current.id))
+            self.post_message(self.Opened(current.id, mark_read))
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
@@ -180,6 +192,8 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         row = self.rows[number]
         story = row.story
+        if number == self.cursor:
+            self.drawn_cursor = story.id
         read = self._is_read(story.id)
         base = self.get_component_rich_style(
             "story-list--read" if read else "story-list--unread", partial=True
@@ -192,7 +206,8 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         badge_style = style + self.get_component_rich_style("story-list--badge", partial=True)
         prefix = " " + "  " * row.depth + _branch(row)
         badge = f" +{row.hidden_versions}" if row.hidden_versions else ""
-        source = set_cell_size(_fit(story.source, _SOURCE_CELLS), _SOURCE_CELLS)
+        cells = _source_cells(width)
+        source = set_cell_size(_fit(story.source, cells), cells)
         suffix = f"  {source} {short_age(story.published, self.clock()):>3} "
         # Decided by the width alone, so that every row shows its source or none does; the
         # allowance is for the deepest indent and a badge. A narrow list keeps the titles.
@@ -212,6 +227,12 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(suffix, meta_style),
         ]
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+
+
+def _source_cells(width: int) -> int:
+    """The source column's width: sources give way before titles do, down to a few letters."""
+    fixed = 3 + _INDENT_AND_BADGE_CELLS + 7  # marks, indent and badge, spaces, the age
+    return max(_MIN_SOURCE_CELLS, min(_SOURCE_CELLS, width - fixed - _ROOMY_TITLE_CELLS))
 
 
 def _branch(row: ListRow) -> str:

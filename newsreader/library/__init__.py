@@ -9,6 +9,7 @@ A library is a folder (0700) of files (0600):
 - `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
 - `first-screen.json` — what the app shows first, to paint it before opening the rest
   (see newsreader/first_screen.py).
+- `counts.txt` — the counts `newsreader count` prints, while still true (see count.py).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Library:
             upgrade(self.catalog, self.folder)
         with _reading(self.folder / "marks.json"):
             self.marks = MarkState(self.folder)
+        self.marks.on_commit = self._save_counts
         self.mark_group_read = True
         self._groups: Groups = Groups()
         self._regroup()
@@ -294,7 +296,16 @@ class Library:
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
         self._regroup()
+        self._save_counts("import")
         return report
+
+    def _save_counts(self, field: str | None = None) -> None:
+        """Keep `counts.txt` true after a commit of `field` (None: any), for `newsreader count`."""
+        from newsreader.count import save_summary
+
+        if field is None or field == "group":
+            self._regroup()  # called before the method that changed the groups regroups
+        save_summary(self)
 
     def search(self, query: Query) -> list[str]:
         """Ids of the stories matching `query`, hidden duplicates included, in library order."""

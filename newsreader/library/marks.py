@@ -13,7 +13,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,12 @@ class MarkState:
         self._storage = AtomicJSONStorage(self.snapshot_path)
         self._values: dict[str, dict[str, Stamped]] = {}
         self._offset = 0
+        self._verified = 0  # the log up to here holds nothing our values lack (see `current`)
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
+        # Called once each change is durable (the library keeps its counts summary with it).
+        # Given the field changed ("group", say), or None for any (a merge).
+        self.on_commit: Callable[[str | None], None] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -61,6 +65,7 @@ class MarkState:
         self._values = {}
         self._merge_snapshot(data)
         self._offset = 0
+        self._verified = 0
         self._apply_log()
 
     def _merge_snapshot(self, data: dict[str, Any]) -> None:
@@ -75,6 +80,26 @@ class MarkState:
                 self._load()
                 return True
             return self._apply_log() > 0
+
+    def current(self) -> bool:
+        """Whether the values held are all the files hold now: nothing another process wrote
+        since the last look is missing from them (what this one wrote is in them already)."""
+        with self.log.shared():
+            if self._storage.stamp() != self._snapshot_stamp or self.log.size() < self._offset:
+                return False
+            start = max(self._offset, self._verified)
+            records, end = self.log.read_from(start)
+            if not all(self._holds(record) for record in records):
+                return False
+            self._verified = end
+            return True
+
+    def _holds(self, record: dict[str, Any]) -> bool:
+        story, field, when = record.get("id"), record.get("f"), record.get("t")
+        if not (isinstance(story, str) and field in FIELDS and isinstance(when, int)):
+            return True  # a line `_apply` skips changes nothing
+        mine = self._values.get(story, {}).get(str(field))
+        return mine is not None and mine[:2] >= (when, str(record.get("o", "")))
 
     def _apply_log(self) -> int:
         records, self._offset = self.log.read_from(self._offset)
@@ -121,6 +146,11 @@ class MarkState:
             self._apply(record)
         if self.log.size() > COMPACT_AT_BYTES:
             self.compact()
+        self._committed(field)
+
+    def _committed(self, field: str | None) -> None:
+        if self.on_commit is not None:
+            self.on_commit(field)
 
     def compact(self) -> None:
         """Fold the log into the snapshot so that opening the library stays fast."""
@@ -163,6 +193,7 @@ class MarkState:
             self.log.append(newer)
             for record in newer:
                 self._apply(record)
+            self._committed(None)
         return len(newer)
 
     def merge_from(self, other: MarkState) -> int:

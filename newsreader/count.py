@@ -11,12 +11,11 @@ Imported by the `newsreader` command before anything else: only the standard lib
 cheapest modules here at module level.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
-# `typing` alone would take longer to import than the rest of `count` takes to run.
+# Neither `from __future__ import annotations` nor `typing`: each would take longer to import
+# than the rest of `count` takes to run. Names only annotations use are quoted.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -64,7 +63,7 @@ def read_summary(folder: str | os.PathLike[str]) -> Counts | None:
     return values[0], values[1], values[2]
 
 
-def save_summary(library: Library) -> None:
+def save_summary(library: "Library") -> None:
     """Write `counts.txt` for the library's state, when that is the state of its files.
 
     Best effort, never raises: when another process wrote what the library has not read, no
@@ -93,13 +92,13 @@ def save_summary(library: Library) -> None:
         return
 
 
-def library_counts(library: Library) -> Counts:
+def library_counts(library: "Library") -> Counts:
     """(stories shown, unread, starred) of an opened library."""
     unread, starred = library.counts()
     return len(library.visible_positions()), unread, starred
 
 
-def wants_count(argv: Sequence[str]) -> bool:
+def wants_count(argv: "Sequence[str]") -> bool:
     """Whether `argv` (without the program name) runs `count`, possibly after `--db PATH`."""
     at = 0
     while at < len(argv) and argv[at].startswith("--db"):
@@ -107,7 +106,7 @@ def wants_count(argv: Sequence[str]) -> bool:
     return at < len(argv) and argv[at] == "count"
 
 
-def fast_main(argv: Sequence[str]) -> int | None:
+def fast_main(argv: "Sequence[str]") -> int | None:
     """Answer `newsreader [--db PATH] count [--unread] [--starred] [--json]` from the summary,
     without argparse or the library; None when that cannot be done here (the caller then runs
     the ordinary command line, which answers the same, only later)."""
@@ -164,7 +163,7 @@ def render(counts: Counts, wanted: set[str], as_json: bool) -> str:
     return "  ".join(f"{values[key]} {labels.get(key, key)}" for key in keys) + "\n"
 
 
-def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bool) -> int:
+def count_command(folder: "Path", query: str | None, wanted: set[str], as_json: bool) -> int:
     """`newsreader count` by the ordinary command line: from the summary if it is true, else
     from the library's files, read-only; with `query`, of the stories it matches."""
     counts = read_summary(folder) if query is None else None

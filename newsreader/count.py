@@ -63,8 +63,9 @@ def read_summary(folder: str | os.PathLike[str]) -> Counts | None:
     return values[0], values[1], values[2]
 
 
-def save_summary(library: "Library") -> None:
-    """Write `counts.txt` for the library's state, when that is the state of its files.
+def save_summary(library: "Library", counted: tuple[int, int] | None = None) -> None:
+    """Write `counts.txt` for the library's state, when that is the state of its files;
+    `counted` is its (unread, starred) when the caller knows them.
 
     Best effort, never raises: when another process wrote what the library has not read, no
     summary is written (and `count` works the counts out from the files). Not fsynced: a
@@ -77,7 +78,8 @@ def save_summary(library: "Library") -> None:
     try:
         if library.catalog.changed_on_disk() or not library.marks.current():
             return
-        counts = library_counts(library)
+        unread, starred = library.counts() if counted is None else counted
+        counts = (len(library.visible_positions()), unread, starred)
         if stamps(folder) != before:
             return  # changed meanwhile: the counts may not be those of `before`
         text = f"{_MAGIC}\n{' '.join(before)}\n{' '.join(map(str, counts))}\n"

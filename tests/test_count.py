@@ -278,3 +278,28 @@ def test_the_count_command_is_recognised() -> None:
     assert not wants_count(["list", "--query", "count"])
     assert not wants_count(["--db", "count"])
     assert not wants_count([])
+
+
+def test_the_summary_follows_a_long_run_of_marks(seeded: Library, library_path: Path) -> None:
+    # The counts after a mark are worked out from the mark alone: they must stay those of a
+    # fresh count through reads, stars, undos, splits and joins, in any order.
+    ids = [story.id for story in seeded.stories]
+    hidden = next(sid for sid in ids if seeded.duplicate_of(sid) is not None)
+    steps = [
+        lambda: seeded.set_read(ids[:2]),
+        lambda: seeded.set_starred([ids[0], hidden]),
+        lambda: seeded.set_read([hidden], False),
+        lambda: seeded.ungroup(hidden),
+        lambda: seeded.set_read([hidden]),
+        lambda: seeded.restore_marks("read", {ids[0]: None, ids[1]: True}),
+        lambda: seeded.group(ids[0], hidden),
+        lambda: seeded.set_starred([ids[0]], False),
+        lambda: seeded.set_read(ids, False),
+    ]
+    for step in steps:
+        step()
+        counts = read_summary(library_path)
+        assert counts is not None
+        assert dict(zip(("stories", "unread", "starred"), counts, strict=True)) == truth(
+            library_path
+        )

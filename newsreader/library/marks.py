@@ -48,8 +48,10 @@ class MarkState:
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
         # Called once each change is durable (the library keeps its counts summary with it).
-        # Given the field changed ("group", say), or None for any (a merge).
-        self.on_commit: Callable[[str | None], None] | None = None
+        # Given the field changed and each story's (old, new) value; None and {} for a merge.
+        self.on_commit: Callable[[str | None, dict[str, tuple[Any, Any]]], None] | None = None
+        # Moves on whenever values change other than by this process's own `set_many`.
+        self.generation = 0
         self.reload()
 
     def reload(self) -> None:
@@ -66,6 +68,7 @@ class MarkState:
         self._merge_snapshot(data)
         self._offset = 0
         self._verified = 0
+        self.generation += 1
         self._apply_log()
 
     def _merge_snapshot(self, data: dict[str, Any]) -> None:
@@ -105,6 +108,8 @@ class MarkState:
         records, self._offset = self.log.read_from(self._offset)
         for record in records:
             self._apply(record)
+        if records:
+            self.generation += 1
         return len(records)
 
     def _apply(self, record: dict[str, Any]) -> None:
@@ -141,16 +146,17 @@ class MarkState:
         records = [
             {"id": s, "f": field, "v": v, "t": when, "o": origin} for s, v in changes.items()
         ]
+        old = {s: self.get(s, field) for s in changes}
         self.log.append(records)
         for record in records:
             self._apply(record)
         if self.log.size() > COMPACT_AT_BYTES:
             self.compact()
-        self._committed(field)
+        self._committed(field, {s: (old[s], v) for s, v in changes.items()})
 
-    def _committed(self, field: str | None) -> None:
+    def _committed(self, field: str | None, changes: dict[str, tuple[Any, Any]]) -> None:
         if self.on_commit is not None:
-            self.on_commit(field)
+            self.on_commit(field, changes)
 
     def compact(self) -> None:
         """Fold the log into the snapshot so that opening the library stays fast."""
@@ -168,6 +174,7 @@ class MarkState:
             self._storage.write({"_meta": {"1": {"schema": 1}}, "marks": docs})
 
         self.log.compact(fold)
+        self.generation += 1  # the snapshot folded in may hold other processes' marks
         self._snapshot_stamp = self._storage.read_stamp
         self._offset = 0
 
@@ -193,7 +200,7 @@ class MarkState:
             self.log.append(newer)
             for record in newer:
                 self._apply(record)
-            self._committed(None)
+            self._committed(None, {})
         return len(newer)
 
     def merge_from(self, other: MarkState) -> int:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -303,3 +304,20 @@ def test_the_summary_follows_a_long_run_of_marks(seeded: Library, library_path: 
         assert dict(zip(("stories", "unread", "starred"), counts, strict=True)) == truth(
             library_path
         )
+
+
+def test_a_mark_that_loses_to_a_later_one_changes_no_count(
+    seeded: Library, library_path: Path, tmp_path: Path
+) -> None:
+    # A star set on a machine whose clock runs ahead, merged in, outlives an unstar made here.
+    story = seeded.visible()[0].id
+    copy = tmp_path / "copy"
+    shutil.copytree(library_path, copy)
+    ahead = time.time_ns() + 3600 * 10**9
+    record = {"id": story, "f": "starred", "v": True, "t": ahead, "o": "elsewhere:1"}
+    with (copy / "marks.log").open("ab") as log:
+        log.write(json.dumps(record).encode() + b"\n")
+    seeded.merge_marks_from(copy)
+    seeded.set_starred([story], False)
+    counts = read_summary(library_path)
+    assert counts is not None and counts[2] == truth(library_path)["starred"] == 1

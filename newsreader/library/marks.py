@@ -152,7 +152,9 @@ class MarkState:
             self._apply(record)
         if self.log.size() > COMPACT_AT_BYTES:
             self.compact()
-        self._committed(field, {s: (old[s], v) for s, v in changes.items()})
+        # The value now, not the one asked for: a later change (from a machine whose clock
+        # runs ahead, merged in) may have kept its place.
+        self._committed(field, {s: (old[s], self.get(s, field)) for s in changes})
 
     def _committed(self, field: str | None, changes: dict[str, tuple[Any, Any]]) -> None:
         if self.on_commit is not None:

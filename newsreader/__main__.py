@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     ungrouping = commands.add_parser("ungroup", help="show a story on its own, not as a version")
     ungrouping.add_argument("id", metavar="ID")
 
+    counting = commands.add_parser("count", help="print how many stories, unread and starred")
+    counting.add_argument("--unread", action="store_true", help="the unread count")
+    counting.add_argument("--starred", action="store_true", help="the starred count")
+    counting.add_argument("--query", metavar="QUERY", help="of the stories the query matches")
+    counting.add_argument("--json", action="store_true", help="as a JSON object")
+
     doctor = commands.add_parser("doctor", help="check the library's files, --repair to repair")
     doctor.add_argument("--repair", action="store_true", help="repair what can be repaired")
     merging = commands.add_parser("merge", help="take another library copy's newer marks")
@@ -171,6 +177,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.watch is not None and not args.watch.is_dir():
             raise NewsreaderError(f"{args.watch}: no such folder to watch")
         return run_app(folder, watch=args.watch)
+    if args.command == "count":  # reads the files as they are: never opens the library
+        from newsreader.count import count_command
+
+        wanted = {name for name in ("unread", "starred") if getattr(args, name)}
+        return count_command(folder, args.query, wanted, args.json)
     # Imported only for a command: the app starts faster without the dump parsers.
     from newsreader import cli
     from newsreader.library import Library

@@ -9,6 +9,7 @@ A library is a folder (0700) of files (0600):
 - `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
 - `first-screen.json` — what the app shows first, to paint it before opening the rest
   (see newsreader/first_screen.py).
+- `counts.txt` — the counts `newsreader count` prints, while still true (see count.py).
 """
 
 from __future__ import annotations
@@ -63,11 +64,14 @@ class Library:
             upgrade(self.catalog, self.folder)
         with _reading(self.folder / "marks.json"):
             self.marks = MarkState(self.folder)
+        self.marks.on_commit = self._save_counts
         self.mark_group_read = True
         # When another process holds the import lock: wait (told through on_lock_wait) or not.
         self.wait_for_locks = True
         self.on_lock_wait: Callable[[str], None] | None = None
         self._groups: Groups = Groups()
+        # (groups, stories, marks generation) and the (unread, starred) counted with them.
+        self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -309,7 +313,46 @@ class Library:
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
         self._regroup()
+        self._save_counts("import")
         return report
+
+    def _save_counts(
+        self, field: str | None = None, changes: dict[str, tuple[Any, Any]] | None = None
+    ) -> None:
+        """Keep `counts.txt` true after a commit of `field` (None: any), for `newsreader count`."""
+        from newsreader.count import save_summary
+
+        if field is None or field == "group":
+            self._regroup()  # called before the method that changed the groups regroups
+        counted = self._counts_after(field, changes or {})
+        writer = self.marks.writer
+        if writer is not None and writer.unsaved:
+            return  # memory is ahead of the files: a summary now would not match them
+        save_summary(self, counted)
+
+    def _counts_after(
+        self, field: str | None, changes: dict[str, tuple[Any, Any]]
+    ) -> tuple[int, int]:
+        """`counts()` after a commit: by the changes alone when the rest is as last counted
+        (counting afresh walks every mark: 8 ms a key at 10,000 stories)."""
+        key = (self._groups, self.catalog.stories, self.marks.generation)
+        last = self._counted
+        same = last is not None and last[0][0] is key[0] and last[0][1] is key[1]
+        if not same or last is None or last[0][2] != key[2] or field not in ("read", "starred"):
+            counted = self.counts()
+        else:
+            unread, starred = last[1]
+            for sid, (old, new) in changes.items():
+                if bool(old) == bool(new) or sid not in self.catalog.by_id:
+                    continue
+                step = 1 if new else -1
+                if field == "starred":
+                    starred += step
+                elif self._groups.duplicate_of(sid) is None:
+                    unread -= step
+            counted = (unread, starred)
+        self._counted = (key, counted)
+        return counted
 
     def search(self, query: Query) -> list[str]:
         """Ids of the stories matching `query`, hidden duplicates included, in library order."""

@@ -13,7 +13,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,11 +63,17 @@ class MarkState:
         self._storage = AtomicJSONStorage(self.snapshot_path)
         self._values: dict[str, dict[str, Stamped]] = {}
         self._offset = 0
+        self._verified = 0  # the log up to here holds nothing our values lack (see `current`)
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
         # Set by the app: marks are then written on the writer's thread, not the caller's.
         self.writer: MarkWriter | None = None
         self.read_only = refuses_writes(folder)
+        # Called once each change is durable (the library keeps its counts summary with it).
+        # Given the field changed and each story's (old, new) value; None and {} for a merge.
+        self.on_commit: Callable[[str | None, dict[str, tuple[Any, Any]]], None] | None = None
+        # Moves on whenever values change other than by this process's own `set_many`.
+        self.generation = 0
         self.reload()
 
     def reload(self) -> None:
@@ -83,6 +89,8 @@ class MarkState:
         self._values = {}
         self._merge_snapshot(data)
         self._offset = 0
+        self._verified = 0
+        self.generation += 1
         self._apply_log()
 
     def _merge_snapshot(self, data: dict[str, Any]) -> None:
@@ -98,10 +106,32 @@ class MarkState:
                 return True
             return self._apply_log() > 0
 
+    def current(self) -> bool:
+        """Whether the values held are all the files hold now: nothing another process wrote
+        since the last look is missing from them (what this one wrote is in them already)."""
+        with self.log.shared():
+            if self._storage.stamp() != self._snapshot_stamp or self.log.size() < self._offset:
+                return False
+            start = max(self._offset, self._verified)
+            records, end = self.log.read_from(start)
+            if not all(self._holds(record) for record in records):
+                return False
+            self._verified = end
+            return True
+
+    def _holds(self, record: dict[str, Any]) -> bool:
+        story, field, when = record.get("id"), record.get("f"), record.get("t")
+        if not (isinstance(story, str) and field in FIELDS and isinstance(when, int)):
+            return True  # a line `_apply` skips changes nothing
+        mine = self._values.get(story, {}).get(str(field))
+        return mine is not None and mine[:2] >= (when, str(record.get("o", "")))
+
     def _apply_log(self) -> int:
         records, self._offset = self.log.read_from(self._offset)
         for record in records:
             self._apply(record)
+        if records:
+            self.generation += 1
         return len(records)
 
     def _apply(self, record: dict[str, Any]) -> None:
@@ -194,6 +224,20 @@ class MarkState:
             # The marks are in the log already: a compaction that fails loses none of them.
             with contextlib.suppress(OSError):
                 self.compact()
+        # The value now, not the one asked for: a later change (from a machine whose clock
+        # runs ahead, merged in) may have kept its place.
+        field = staged.field
+        self._committed(
+            field,
+            {
+                s: (None if old is None else old[2], self.get(s, field))
+                for s, old in staged.before.items()
+            },
+        )
+
+    def _committed(self, field: str | None, changes: dict[str, tuple[Any, Any]]) -> None:
+        if self.on_commit is not None:
+            self.on_commit(field, changes)
 
     def compact(self) -> None:
         """Fold the log into the snapshot so that opening the library stays fast."""
@@ -211,6 +255,7 @@ class MarkState:
             self._storage.write({"_meta": {"1": {"schema": 1}}, "marks": docs})
 
         self.log.compact(fold)
+        self.generation += 1  # the snapshot folded in may hold other processes' marks
         self._snapshot_stamp = self._storage.read_stamp
         self._offset = 0
 
@@ -241,6 +286,7 @@ class MarkState:
                 raise WriteFailed(self.log.path, error, "marks not merged") from error
             for record in newer:
                 self._apply(record)
+            self._committed(None, {})
         return len(newer)
 
     def merge_from(self, other: MarkState) -> int:

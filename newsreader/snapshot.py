@@ -1,0 +1,162 @@
+"""A library's state read from its files without opening it: read-only, lock-free, consistent.
+
+Opening a `Library` may write (the catalog cache, an empty marks.log, a schema upgrade) and
+waits on the marks log's lock while a compaction runs. `newsreader count` does neither: every
+file it reads is replaced whole by a rename or only appended to, so it reads them as they are
+and reads again when library.json or marks.json was replaced meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from newsreader.count import Counts, stamps
+from newsreader.errors import DamagedLibrary, LibraryError
+from newsreader.library import columns
+from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
+from newsreader.library.groups import Groups, compute_groups
+from newsreader.library.marks import FIELDS, snapshot_records
+from newsreader.storage import AppendLog, check_tables, read_json
+
+_TRIES = 20  # reads again at most this often while other processes keep replacing files
+
+
+class SnapshotMarks:
+    """The marks as read, by the rule MarkState keeps: the later change wins."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self._values: dict[str, dict[str, tuple[int, str, Any]]] = {}
+        for record in records:
+            story, field, when = record.get("id"), record.get("f"), record.get("t")
+            if isinstance(story, str) and field in FIELDS and isinstance(when, int):
+                stamped = (when, str(record.get("o", "")), record.get("v"))
+                current = self._values.setdefault(story, {})
+                if field not in current or stamped[:2] > current[str(field)][:2]:
+                    current[str(field)] = stamped
+
+    def items(self, field: str) -> Iterator[tuple[str, Any]]:
+        """Every (story, value) pair set for `field`."""
+        for story, fields in self._values.items():
+            if field in fields:
+                yield story, fields[field][2]
+
+
+class SnapshotCatalog:
+    """The stories of library.json, and their bodies read on demand (for phrase queries)."""
+
+    def __init__(self, folder: Path, table: StoryTable) -> None:
+        self.bodies_folder = folder / "bodies"
+        self.stories = table
+        self.by_id = StoryIndex(table)
+
+    def body(self, story: StoryMeta) -> dict[str, Any]:
+        """The body of `story`, read from its segment file."""
+        path = self.bodies_folder / f"{story.segment}.json"
+        if story.body_at is not None:
+            start, end = story.body_at
+            try:
+                with path.open("rb") as handle:
+                    handle.seek(start)
+                    body = orjson.loads(handle.read(end - start))
+                if isinstance(body, dict) and body.get("id") == story.id:
+                    return body
+            except (OSError, ValueError):
+                pass
+        data = read_json(path)
+        if data is None:
+            raise DamagedLibrary(path, "body file missing")
+        for doc in check_tables(data, path).get("bodies", {}).values():
+            if doc.get("id") == story.id:
+                return dict(doc)
+        return {}
+
+
+@dataclass
+class Snapshot:
+    """The stories, marks and groups of a library folder at one moment."""
+
+    folder: Path
+    catalog: SnapshotCatalog
+    marks: SnapshotMarks
+    groups: Groups
+
+    @classmethod
+    def read(cls, folder: Path) -> Snapshot:
+        """Read the library in `folder` as it is, without writing or locking anything."""
+        for _ in range(_TRIES):
+            before = stamps(folder)
+            table = _read_table(folder)
+            records = _read_marks(folder)
+            # marks.log only grows but for a compaction, which replaces marks.json first.
+            if stamps(folder)[:2] == before[:2]:
+                break
+        else:
+            raise LibraryError(f"{folder}: kept changing while being read; try again")
+        marks = SnapshotMarks(records)
+        overrides = {sid: str(key) for sid, key in marks.items("group") if key}
+        return cls(folder, SnapshotCatalog(folder, table), marks, compute_groups(table, overrides))
+
+    def _marked(self, field: str) -> set[str]:
+        known = self.catalog.stories.positions
+        return {sid for sid, value in self.marks.items(field) if value and sid in known}
+
+    def counts(self) -> Counts:
+        """(stories shown, unread, starred), as `Library.counts` gives them."""
+        shown = len(self.groups.shown_positions())
+        read = sum(1 for sid in self._marked("read") if self.groups.duplicate_of(sid) is None)
+        return shown, shown - read, len(self._marked("starred"))
+
+    def query_counts(self, text: str) -> Counts:
+        """(stories, unread, starred) among the shown stories `text` matches, as
+        `newsreader list --query` lists them."""
+        from newsreader.query import parse_query
+        from newsreader.search.index import SearchIndex
+
+        query = parse_query(text, datetime.now().astimezone())
+        found = SearchIndex(self.folder).search(self, query)  # type: ignore[arg-type]
+        table = self.catalog.stories
+        shown = self.groups.shown_positions()
+        positions = np.fromiter((table.positions[sid] for sid in found.ids if sid), np.int64)
+        matching = [table.ids[p] for p in shown[np.isin(shown, positions)].tolist()]
+        read, starred = self._marked("read"), self._marked("starred")
+        unread = sum(1 for sid in matching if sid not in read)
+        return len(matching), unread, sum(1 for sid in matching if sid in starred)
+
+
+def _read_table(folder: Path) -> StoryTable:
+    """The stories of library.json: from the catalog cache when it matches, else parsed."""
+    path = folder / columns.LIBRARY_FILE
+    raw = columns.read_raw(path)
+    if raw is None:
+        if path.exists():
+            raise LibraryError(f"{path}: cannot be read")
+        return columns.build({}, None).table
+    found = columns.load(folder, raw[1])
+    if found is None:
+        if not raw[0].strip():
+            raise DamagedLibrary(path, "the file is empty (damaged library file)")
+        try:
+            data = check_tables(orjson.loads(raw[0]), path)
+        except orjson.JSONDecodeError as error:
+            raise DamagedLibrary(path, f"damaged JSON ({error})") from error
+        found = columns.build(data, raw[0])
+    return found.table
+
+
+def _read_marks(folder: Path) -> list[dict[str, Any]]:
+    """The records of marks.json and then of marks.log, in that order."""
+    path = folder / "marks.json"
+    data = read_json(path) or {}
+    records = [
+        record
+        for doc in check_tables(data, path).get("marks", {}).values()
+        for record in snapshot_records(doc)
+    ]
+    return records + AppendLog(folder / "marks.log").read_from(0)[0]

@@ -138,7 +138,8 @@ def _broken_pipe() -> int:
 
 # The commands that may make a new library; every other one only works on an existing one,
 # so that a mistyped --db says so rather than making an empty library there.
-CREATING = frozenset({"import", "merge"})
+# Subscribing (`add`, `fetch`) brings stories in, as an import does.
+CREATING = frozenset({"import", "merge", "add", "fetch"})
 # What any library folder holds: a folder with none of them is not a library.
 LIBRARY_FILES = ("library.json", "marks.json", "marks.log")
 

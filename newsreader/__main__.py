@@ -118,9 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The commands that may make a new library; every other one only works on an existing one,
 # so that a mistyped --db says so rather than making an empty library there.
-CREATING = frozenset({"import", "merge"})
+CREATING = frozenset({"import", "merge", "add"})
 # What any library folder holds: a folder with none of them is not a library.
-LIBRARY_FILES = ("library.json", "marks.json", "marks.log")
+LIBRARY_FILES = ("library.json", "marks.json", "marks.log", "feeds.json")
 
 
 def check_folder(folder: Path, command: str | None) -> None:

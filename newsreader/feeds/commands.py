@@ -10,6 +10,7 @@ from pathlib import Path
 
 import orjson
 
+from newsreader.counting import count
 from newsreader.errors import NewsreaderError
 from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.discover import feed_links, looks_like_html
@@ -123,15 +124,22 @@ def feeds_command(library: Library, args: argparse.Namespace) -> int:
 
 
 def remove_command(library: Library, args: argparse.Namespace) -> int:
-    """Unsubscribe from one feed, named by URL or title; its stories stay in the library."""
+    """Unsubscribe from one feed, named by URL or title; with --purge, delete its stories."""
     with subs.editing(library.folder) as current:
         found = subs.find(current, args.feed)
         if not found:
             raise NewsreaderError(f"{args.feed}: no such subscription (see `newsreader feeds`)")
         if len(found) > 1:
             raise NewsreaderError(f"{args.feed}: names {len(found)} feeds; give the URL")
-        current.remove(found[0])
-    print(f"unsubscribed from {found[0].display_name} ({found[0].url}); its stories stay")
+        gone = found[0]
+        current.remove(gone)
+    said = f"unsubscribed from {gone.display_name} ({gone.url})"
+    if not getattr(args, "purge", False):
+        print(f"{said}; its stories stay")
+        return 0
+    # Unsubscribed first: no later fetch brings the stories back.
+    deleted = library.delete_dumps(lambda name: name == gone.key)
+    print(f"{said}; {count(len(deleted), 'story', 'stories')} deleted")
     return 0
 
 

@@ -14,7 +14,7 @@ A library is a folder (0700) of files (0600):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,6 +295,14 @@ class Library:
             self.catalog.reload()
         self._regroup()
         return report
+
+    def delete_dumps(self, wanted: Callable[[str], bool]) -> list[str]:
+        """Delete the dumps whose file name `wanted` accepts, stories and marks with them."""
+        from newsreader.library.purge import delete_dumps
+
+        deleted = delete_dumps(self.folder, self.catalog, self.marks, wanted)
+        self._regroup()
+        return deleted
 
     def search(self, query: Query) -> list[str]:
         """Ids of the stories matching `query`, hidden duplicates included, in library order."""

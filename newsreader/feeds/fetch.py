@@ -32,6 +32,7 @@ from newsreader.feeds.http_get import (
 )
 from newsreader.feeds.parse import ParsedFeed, parse_feed
 from newsreader.feeds.subscriptions import Subscription
+from newsreader.feeds.versions import changed_entries
 from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
 
@@ -132,6 +133,7 @@ class _Fetched:
     new: list[ParsedDump]  # the entries not in the library yet, prepared for it
     reason: str  # why it failed, if it did
     retry_after: float | None = None
+    seen: tuple[ParsedDump, ...] = ()  # the entries already in the library, maybe changed
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,8 @@ def _fetch_one(
         return _Fetched(response, None, [], feed, None)
     new = [dump for dump in feed.dumps if not known(dump.digest)]
     prepared = workers.run(_prepare, new) if new else []
-    return _Fetched(response, feed, prepared, "", None)
+    seen = tuple(dump for dump in feed.dumps if known(dump.digest))
+    return _Fetched(response, feed, prepared, "", None, seen)
 
 
 def fetch_feeds(
@@ -289,10 +292,15 @@ def fetch_feeds(
                     ahead.release()
                     result = _record(sub, fetched, now)
                     if fetched.feed is not None:
-                        result.added = len(fetched.new)
+                        # Compared here, not in the threads: it reads the library.
+                        changed = _prepare(changed_entries(library, fetched.seen))
+                        result.added = len(fetched.new) + len(changed)
                         result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
+                        if changed:
+                            result.reason += f", {len(changed)} changed"
                         sub.outcome = f"ok: {result.reason}"
                         yield from fetched.new
+                        yield from changed
                     del fetched
                     done.append(result)
                     if on_feed is not None:

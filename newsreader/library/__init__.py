@@ -290,6 +290,7 @@ class Library:
                 if batch.due():
                     batch.commit()
             batch.commit()
+            self._carry_marks(batch.replaced)
             # Batches commit without rebuilding the catalog's columns (at 100k stories that
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
@@ -303,6 +304,17 @@ class Library:
         deleted = delete_dumps(self.folder, self.catalog, self.marks, wanted)
         self._regroup()
         return deleted
+
+    def _carry_marks(self, replaced: Sequence[tuple[str, str]]) -> None:
+        """Give each new version of a changed story the read mark of the old; move its star."""
+        read = {new: True for new, old in replaced if self.is_read(old)}
+        self.marks.set_many("read", read)
+        # Moved, not copied: one story starred is one star, whichever text is shown.
+        moved: dict[str, bool] = {}
+        for new, old in replaced:
+            if self.is_starred(old):
+                moved.update({new: True, old: False})
+        self.marks.set_many("starred", moved)
 
     def search(self, query: Query) -> list[str]:
         """Ids of the stories matching `query`, hidden duplicates included, in library order."""

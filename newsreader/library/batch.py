@@ -41,6 +41,7 @@ class Batch:
         self.metas: list[dict[str, Any]] = []
         self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
         self.commits = 0
+        self.replaced: list[tuple[str, str]] = []  # (new version, the story it replaces)
         self.started = time.monotonic()
 
     def add(self, dump: ParsedDump) -> tuple[int, int]:
@@ -58,6 +59,8 @@ class Batch:
             counted = words[position]
             found = self.index.find(sid, story.title, story.paragraphs, features)
             match = next((other for other in found if other in self.known), None)
+            replaces = dump.replaces if position == 0 and dump.replaces in self.known else ""
+            match = replaces or match
             self.index.add(sid, story.title, story.paragraphs, features)
             self.known.add(sid)
             hidden += match is not None
@@ -74,6 +77,9 @@ class Batch:
                 "words": word_count(story.paragraphs) if counted is None else counted,
                 "match": match,
             }
+            if replaces:
+                doc["replaces"] = replaces
+                self.replaced.append((sid, replaces))
             docs.append(doc)
             self.metas.append(doc)
             self.terms.append(terms[position])

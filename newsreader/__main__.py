@@ -165,6 +165,10 @@ def _run(args: argparse.Namespace) -> int:
         return int(cli.FOLDER_COMMANDS[args.command](folder, args))
     library = Library(folder)
     try:
+        if args.command in ("import", "fetch"):
+            from newsreader.config import load_config
+
+            library.rules = load_config().rules
         status = int(cli.COMMANDS[args.command](library, args))
         if args.command in ("import", "fetch"):
             # The next start paints the new stories at once rather than opening the library

@@ -317,6 +317,8 @@ class NewsReader(Triage):
         self._set_status(f"Fetching feeds {message.done}/{message.total} · {message.name}")
 
     def on_feeds_fetched(self, message: FeedsFetched) -> None:
+        for change in message.changes:
+            self.undo_stack.push(change)
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
@@ -330,7 +332,7 @@ class NewsReader(Triage):
         """Fetch the subscriptions in the background; progress shows in the status line."""
         if self.opened:
             self._set_status("Fetching feeds…")
-            start_fetch(self, self.library.folder)
+            start_fetch(self, self.library.folder, self.config.rules)
 
     def action_open_story(self) -> None:
         self.story_list.open_current()

@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from newsreader.errors import NewsreaderError
+from newsreader.rules import Rule, read_rules
 
 APP_NAME = "newsreader"
 
@@ -39,6 +40,7 @@ class Config:
     mark_group_read: bool = True
     watch: str | None = None  # dumps appearing in this folder are imported while the app runs
     fetch_interval: int = 0  # minutes between fetches of the subscriptions while the app runs
+    rules: list[Rule] = field(default_factory=list)  # mute rules for new stories
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -60,6 +62,7 @@ def load_config(path: Path | None = None) -> Config:
     interval = data.get("fetch_interval")
     if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0:
         config.fetch_interval = interval
+    config.rules = read_rules(data.get("rules"), path)
     keys = data.get("keys")
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -83,5 +86,8 @@ def save_config(config: Config, path: Path | None = None) -> None:
         "[keys]",
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),
     ]
+    for rule in config.rules:
+        lines += ["", "[[rules]]", f"query = {_toml_string(rule.query)}"]
+        lines.append(f"action = {_toml_string(rule.action)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

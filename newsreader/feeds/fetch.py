@@ -35,6 +35,8 @@ from newsreader.feeds.subscriptions import Subscription
 from newsreader.feeds.versions import changed_entries
 from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
+from newsreader.rules import summary
+from newsreader.undo import Change
 
 WORKERS = 16
 IN_FLIGHT = 24
@@ -67,6 +69,7 @@ class FetchReport:
     results: list[FeedResult] = field(default_factory=list)
     stories_added: int = 0
     versions_folded: int = 0
+    rule_changes: list[Change] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         """How many feeds ended with `outcome`."""
@@ -78,6 +81,7 @@ class FetchReport:
             f"{self.count('fetched')} feeds fetched, {self.count('unchanged')} unchanged, "
             f"{self.count('failed')} failed, {self.count('skipped')} skipped (backing off); "
             f"{self.stories_added} stories added, {self.versions_folded} versions folded"
+            + (f"; {summary(self.rule_changes)}" if self.rule_changes else "")
         )
 
 
@@ -324,6 +328,7 @@ def fetch_feeds(
         parsers.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden
+    report.rule_changes = imported.rule_changes
     report.results.extend(done)
     _store(folder, done)
     return report

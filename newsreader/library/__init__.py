@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,10 @@ from newsreader.models import ParsedDump, Story
 from newsreader.query import Query
 from newsreader.storage import locked
 
+if TYPE_CHECKING:
+    from newsreader.rules import Rule
+    from newsreader.undo import Change
+
 __all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
 
 
@@ -45,6 +49,7 @@ class ImportReport:
     stories_added: int = 0
     duplicates_hidden: int = 0
     warnings: list[str] = field(default_factory=list)
+    rule_changes: list[Change] = field(default_factory=list)  # what mute rules did, for undo
 
 
 class Library:
@@ -58,6 +63,7 @@ class Library:
         with _reading(self.folder / "marks.json"):
             self.marks = MarkState(self.folder)
         self.mark_group_read = True
+        self.rules: Sequence[Rule] = ()  # mute rules applied to the stories each import adds
         self._groups: Groups = Groups()
         self._regroup()
 
@@ -121,7 +127,20 @@ class Library:
         """Where the stories a reader sees are in `stories`, in order; no StoryMeta is made."""
         if self._groups.stories is not self.catalog.stories:
             self._regroup()  # the catalog was read again since the groups were made
-        return self._groups.shown_positions()
+        shown = self._groups.shown_positions()
+        hidden = self._hidden_positions()
+        return shown[~np.isin(shown, hidden)] if hidden.size else shown
+
+    def _hidden_positions(self) -> npt.NDArray[np.int64]:
+        """Where the stories a mute rule hid are in `stories`."""
+        found = (
+            self.catalog.stories.positions.get(sid) for sid, v in self.marks.items("hidden") if v
+        )
+        return np.fromiter((p for p in found if p is not None), np.int64)
+
+    def is_hidden(self, story_id: str) -> bool:
+        """Whether a mute rule hid the story (it is then in no list)."""
+        return bool(self.marks.get(story_id, "hidden", False))
 
     def visible_subset(
         self, among: Iterable[str] | None = None, without: Iterable[str] = ()
@@ -178,7 +197,10 @@ class Library:
         read = sum(
             1
             for sid, value in self.marks.items("read")
-            if value and sid in known and self._groups.duplicate_of(sid) is None
+            if value
+            and sid in known
+            and self._groups.duplicate_of(sid) is None
+            and not self.is_hidden(sid)
         )
         starred = sum(1 for sid, value in self.marks.items("starred") if value and sid in known)
         return shown - read, starred
@@ -295,6 +317,10 @@ class Library:
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
         self._regroup()
+        if self.rules and batch.added:
+            from newsreader.rules import apply_rules
+
+            report.rule_changes = apply_rules(self, self.rules, batch.added)
         return report
 
     def delete_dumps(self, wanted: Callable[[str], bool]) -> list[str]:

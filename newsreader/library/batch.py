@@ -41,6 +41,7 @@ class Batch:
         self.metas: list[dict[str, Any]] = []
         self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
         self.commits = 0
+        self.added: list[str] = []  # every story this import added, in order
         self.replaced: list[tuple[str, str]] = []  # (new version, the story it replaces)
         self.started = time.monotonic()
 
@@ -63,6 +64,7 @@ class Batch:
             match = replaces or match
             self.index.add(sid, story.title, story.paragraphs, features)
             self.known.add(sid)
+            self.added.append(sid)
             hidden += match is not None
             doc = {
                 "id": sid,

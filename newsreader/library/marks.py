@@ -22,7 +22,7 @@ import orjson
 from newsreader.errors import LibraryError
 from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
 
-FIELDS = ("read", "starred", "group")
+FIELDS = ("read", "starred", "group", "hidden")
 COMPACT_AT_BYTES = 512 * 1024
 _HOST = socket.gethostname()
 # One document of marks.json as compact JSON writes it: enough to find the whole ones in a

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from newsreader.dumps.ages import iso_utc
 from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.errors import FeedError
+from newsreader.feeds.full_text import with_full_text
 from newsreader.feeds.http_get import (
     DEADLINE,
     MAX_FEED_BYTES,
@@ -138,6 +139,7 @@ class _Fetched:
     reason: str  # why it failed, if it did
     retry_after: float | None = None
     seen: tuple[ParsedDump, ...] = ()  # the entries already in the library, maybe changed
+    warnings: tuple[str, ...] = ()  # full text that could not be read, say
 
 
 @dataclass(frozen=True)
@@ -236,9 +238,30 @@ def _fetch_one(
     if isinstance(feed, str):
         return _Fetched(response, None, [], feed, None)
     new = [dump for dump in feed.dumps if not known(dump.digest)]
+    warnings: list[str] = []
+    if sub.full_text:
+        new = _full_texts(new, hosts, now, limits, warnings)
     prepared = workers.run(_prepare, new) if new else []
     seen = tuple(dump for dump in feed.dumps if known(dump.digest))
-    return _Fetched(response, feed, prepared, "", None, seen)
+    return _Fetched(response, feed, prepared, "", None, seen, tuple(warnings))
+
+
+def _full_texts(
+    dumps: Sequence[ParsedDump],
+    hosts: _Hosts,
+    now: datetime,
+    limits: Limits,
+    warnings: list[str],
+) -> list[ParsedDump]:
+    """Each entry with the text of the page it links to, where that can be read."""
+    result: list[ParsedDump] = []
+    for dump in dumps:
+        with hosts.of(dump.stories[0].url or ""):
+            full, problem = with_full_text(dump, now, limits.timeout, limits.deadline)
+        result.append(full)
+        if problem is not None:
+            warnings.append(problem)
+    return result
 
 
 def fetch_feeds(
@@ -297,7 +320,11 @@ def fetch_feeds(
                     result = _record(sub, fetched, now)
                     if fetched.feed is not None:
                         # Compared here, not in the threads: it reads the library.
-                        changed = _prepare(changed_entries(library, fetched.seen))
+                        changed = changed_entries(library, fetched.seen, sub.full_text)
+                        if sub.full_text:
+                            changed = _full_texts(changed, hosts, now, limits, result.warnings)
+                        changed = _prepare(changed)
+                        result.warnings.extend(fetched.warnings)
                         result.added = len(fetched.new) + len(changed)
                         result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
                         if changed:

@@ -18,11 +18,14 @@ def version_digest(digest: str, story: ParsedStory) -> str:
     return hashlib.sha256(f"version\n{text}".encode()).hexdigest()
 
 
-def changed_entries(library: Library, seen: Iterable[ParsedDump]) -> list[ParsedDump]:
+def changed_entries(
+    library: Library, seen: Iterable[ParsedDump], full_text: bool = False
+) -> list[ParsedDump]:
     """Of entries already in the library, those whose text is new: each as a new version.
 
     An entry is compared with its first text (read from disk); a text it had before is not
-    new again, so a feed that flips between two texts adds each only once.
+    new again, so a feed that flips between two texts adds each only once. With `full_text`
+    the library holds the linked page's text, not the summary: only a new title counts.
     """
     changed: list[ParsedDump] = []
     for dump in seen:
@@ -35,7 +38,7 @@ def changed_entries(library: Library, seen: Iterable[ParsedDump]) -> list[Parsed
             stored = library.story(first)
         except UnknownStory:
             continue  # its stories were deleted: not brought back as a version
-        if (stored.title, stored.paragraphs) == (story.title, story.paragraphs):
+        if stored.title == story.title and (full_text or stored.paragraphs == story.paragraphs):
             continue
         changed.append(replace(dump, digest=digest, replaces=first))
     return changed

@@ -1,0 +1,48 @@
+"""Full text for feeds that carry only a summary: the linked page, read by the HTML reader.
+
+The summary is kept whenever the page cannot be had or read; the reason is a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from newsreader.errors import DumpError
+from newsreader.feeds.http_get import FetchFailed, get
+from newsreader.models import ParsedDump
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+"""A news article page is a few hundred KB; past this it is not one."""
+PAGE_TIMEOUT = 15.0
+PAGE_DEADLINE = 30.0
+
+
+def with_full_text(
+    dump: ParsedDump,
+    now: datetime,
+    timeout: float = PAGE_TIMEOUT,
+    deadline: float = PAGE_DEADLINE,
+) -> tuple[ParsedDump, str | None]:
+    """The entry with its linked page's article as its body; unchanged, and why, on failure."""
+    from newsreader.dumps.decode import decode_bytes
+    from newsreader.dumps.html import parse_html
+
+    story = dump.stories[0]
+    url = story.url
+    if not url:
+        return dump, "no link to read the full text from"
+    try:
+        response = get(url, max_bytes=MAX_PAGE_BYTES, timeout=timeout, deadline=deadline)
+        stories, _warnings = parse_html(decode_bytes(response.body or b"", url), url, now)
+    except FetchFailed as failure:
+        return dump, f"full text of {url} not read ({failure.reason}): summary kept"
+    except DumpError as error:
+        return dump, f"full text of {url} not read ({error.reason}): summary kept"
+    except Exception as error:  # the HTML reader on a page no one foresaw: the summary stays
+        reason = f"{type(error).__name__}: {error}"[:200]
+        return dump, f"full text of {url} not read ({reason}): summary kept"
+    paragraphs = stories[0].paragraphs if stories else ()
+    if not paragraphs:
+        return dump, f"full text of {url} not read (no article on the page): summary kept"
+    return replace(dump, stories=(replace(story, paragraphs=paragraphs),)), None

@@ -194,7 +194,7 @@ class NewsReader(Triage):
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
 
-            start_watching(self, self.watched_folder, self.library.folder)
+            start_watching(self, self.watched_folder, self.library.folder, self.config.rules)
         if self.config.fetch_interval:
             self.set_interval(self.config.fetch_interval * 60, self.action_fetch_feeds)
 
@@ -299,6 +299,9 @@ class NewsReader(Triage):
 
     def on_dumps_arrived(self, message: DumpsArrived) -> None:
         # The worker imported through its own Library: read what it wrote, then tell the user.
+        if message.report.outcome is not None:
+            for change in message.report.outcome.report.rule_changes:
+                self.undo_stack.push(change)
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)

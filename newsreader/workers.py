@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from newsreader import watch
+from newsreader.rules import Rule
 
 
 class DumpsArrived(Message):
@@ -21,7 +23,9 @@ class DumpsArrived(Message):
         self.report = report
 
 
-def start_watching(app: App[Any], folder: Path, library_folder: Path) -> Worker[None] | None:
+def start_watching(
+    app: App[Any], folder: Path, library_folder: Path, rules: Sequence[Rule] = ()
+) -> Worker[None] | None:
     """Poll `folder` in a thread worker, import what arrives, post `DumpsArrived` to `app`."""
     if not folder.is_dir():
         app.notify(
@@ -37,7 +41,9 @@ def start_watching(app: App[Any], folder: Path, library_folder: Path) -> Worker[
         while not worker.cancelled_event.wait(watch.POLL_SECONDS):
             arrived = folder_watch.poll()
             if arrived:
-                app.post_message(DumpsArrived(watch.import_arrivals(library_folder, arrived)))
+                app.post_message(
+                    DumpsArrived(watch.import_arrivals(library_folder, arrived, rules))
+                )
 
     return app.run_worker(run, name=f"watch {folder}", group="watch", thread=True, exclusive=True)
 

@@ -181,8 +181,12 @@ def test_remove_purge_deletes_the_feeds_stories_and_leaves_a_sound_library(
     assert library.marked("read") == [twos[0]] and library.marked("starred") == []
     assert all(library.marks.get(sid, "read") is None for sid in ones)
     assert library.search(parse_query("desk", datetime.now(UTC))) == twos
-    titles = [library.story(sid).title for sid in twos]
-    assert titles == ["two story number 0", "two story number 1"]
+    kept = [library.story(sid) for sid in twos]  # their bodies shared segments with the gone
+    assert [s.title for s in kept] == ["two story number 0", "two story number 1"]
+    assert all("two desk reports" in s.paragraphs[0] for s in kept)
+    segments = {library.meta(sid).segment for sid in twos}
+    left = b"".join((library_path / "bodies" / f"{n}.json").read_bytes() for n in segments)
+    assert b"one desk reports" not in left
     library.close()
     report = examine(library_path)
     assert report.healthy, report.problems

@@ -144,3 +144,17 @@ def test_a_bad_rule_stops_the_import_before_it_starts(
     status, _, err = run(capsys, library_path, "import", str(SEEDS))
     assert status == 2 and "config.toml: rule 1: action must be one of" in err
     assert not (library_path / "library.json").exists()
+
+
+def test_dumps_arriving_in_a_watched_folder_meet_the_rules(tmp_path: Path) -> None:
+    from newsreader.watch import import_arrivals
+
+    library_path = tmp_path / "lib"
+    Library(library_path).close()
+    seed = next(SEEDS.iterdir())
+    report = import_arrivals(library_path, [seed], [Rule("-zzzznothing", "hide")])
+    assert report.outcome is not None
+    [change] = report.outcome.report.rule_changes
+    assert change.field == "hidden" and len(change.stories) == report.stories_added
+    assert "; hidden " in report.summary()
+    assert Library(library_path).visible() == []

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from newsreader.dumps.ages import iso_utc
 from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.errors import FeedError
-from newsreader.feeds.full_text import with_full_text
+from newsreader.feeds.full_text import full_texts
 from newsreader.feeds.http_get import (
     DEADLINE,
     MAX_FEED_BYTES,
@@ -240,28 +240,10 @@ def _fetch_one(
     new = [dump for dump in feed.dumps if not known(dump.digest)]
     warnings: list[str] = []
     if sub.full_text:
-        new = _full_texts(new, hosts, now, limits, warnings)
+        new = full_texts(new, hosts.of, now, limits.timeout, limits.deadline, warnings)
     prepared = workers.run(_prepare, new) if new else []
     seen = tuple(dump for dump in feed.dumps if known(dump.digest))
     return _Fetched(response, feed, prepared, "", None, seen, tuple(warnings))
-
-
-def _full_texts(
-    dumps: Sequence[ParsedDump],
-    hosts: _Hosts,
-    now: datetime,
-    limits: Limits,
-    warnings: list[str],
-) -> list[ParsedDump]:
-    """Each entry with the text of the page it links to, where that can be read."""
-    result: list[ParsedDump] = []
-    for dump in dumps:
-        with hosts.of(dump.stories[0].url or ""):
-            full, problem = with_full_text(dump, now, limits.timeout, limits.deadline)
-        result.append(full)
-        if problem is not None:
-            warnings.append(problem)
-    return result
 
 
 def fetch_feeds(
@@ -322,7 +304,14 @@ def fetch_feeds(
                         # Compared here, not in the threads: it reads the library.
                         changed = changed_entries(library, fetched.seen, sub.full_text)
                         if sub.full_text:
-                            changed = _full_texts(changed, hosts, now, limits, result.warnings)
+                            changed = full_texts(
+                                changed,
+                                hosts.of,
+                                now,
+                                limits.timeout,
+                                limits.deadline,
+                                result.warnings,
+                            )
                         changed = _prepare(changed)
                         result.warnings.extend(fetched.warnings)
                         result.added = len(fetched.new) + len(changed)

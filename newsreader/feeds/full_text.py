@@ -5,6 +5,8 @@ The summary is kept whenever the page cannot be had or read; the reason is a war
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -46,3 +48,23 @@ def with_full_text(
     if not paragraphs:
         return dump, f"full text of {url} not read (no article on the page): summary kept"
     return replace(dump, stories=(replace(story, paragraphs=paragraphs),)), None
+
+
+def full_texts(
+    dumps: Sequence[ParsedDump],
+    host_limit: Callable[[str], threading.Semaphore],
+    now: datetime,
+    timeout: float,
+    deadline: float,
+    warnings: list[str],
+) -> list[ParsedDump]:
+    """Each entry with the text of the page it links to where it can be read; why not, added
+    to `warnings`. `host_limit(url)` is held while a page is fetched (the per-host limit)."""
+    result: list[ParsedDump] = []
+    for dump in dumps:
+        with host_limit(dump.stories[0].url or ""):
+            full, problem = with_full_text(dump, now, timeout, deadline)
+        result.append(full)
+        if problem is not None:
+            warnings.append(problem)
+    return result

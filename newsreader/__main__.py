@@ -138,10 +138,9 @@ def _broken_pipe() -> int:
 
 # The commands that may make a new library; every other one only works on an existing one,
 # so that a mistyped --db says so rather than making an empty library there.
-# Subscribing (`add`, `fetch`) brings stories in, as an import does.
-CREATING = frozenset({"import", "merge", "add", "fetch"})
+CREATING = frozenset({"import", "merge", "add"})
 # What any library folder holds: a folder with none of them is not a library.
-LIBRARY_FILES = ("library.json", "marks.json", "marks.log")
+LIBRARY_FILES = ("library.json", "marks.json", "marks.log", "feeds.json")
 
 
 def check_folder(folder: Path, command: str | None) -> None:
@@ -193,6 +192,10 @@ def _run(args: argparse.Namespace) -> int:
     library.wait_for_locks = not args.no_wait
     library.on_lock_wait = _say
     try:
+        if args.command in ("import", "fetch"):
+            from newsreader.config import load_config
+
+            library.rules = load_config().rules
         status = int(cli.COMMANDS[args.command](library, args))
         if args.command in ("import", "fetch"):
             # The next start paints the new stories at once rather than opening the library

@@ -213,7 +213,7 @@ class NewsReader(Triage):
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
 
-            start_watching(self, self.watched_folder, self.library.folder)
+            start_watching(self, self.watched_folder, self.library.folder, self.config.rules)
         if self.config.fetch_interval:
             self.set_interval(self.config.fetch_interval * 60, self.action_fetch_feeds)
 
@@ -354,6 +354,9 @@ class NewsReader(Triage):
 
     def on_dumps_arrived(self, message: DumpsArrived) -> None:
         # The worker imported through its own Library: read what it wrote, then tell the user.
+        if message.report.outcome is not None:
+            for change in message.report.outcome.report.rule_changes:
+                self.undo_stack.push(change)
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
@@ -397,6 +400,8 @@ class NewsReader(Triage):
         self._set_status(f"Fetching feeds {message.done}/{message.total} · {message.name}")
 
     def on_feeds_fetched(self, message: FeedsFetched) -> None:
+        for change in message.changes:
+            self.undo_stack.push(change)
         if self.library.refresh():
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
@@ -410,7 +415,7 @@ class NewsReader(Triage):
         """Fetch the subscriptions in the background; progress shows in the status line."""
         if self.opened:
             self._set_status("Fetching feeds…")
-            start_fetch(self, self.library.folder)
+            start_fetch(self, self.library.folder, self.config.rules)
 
     def action_open_story(self, held: bool = False) -> None:
         if not held and not self.story_list.cursor_on_screen:

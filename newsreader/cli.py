@@ -75,6 +75,8 @@ def import_command(library: Library, args: argparse.Namespace) -> int:
         print(f"newsreader: warning: {warning}", file=sys.stderr)
     for error in outcome.rejected:
         print(f"newsreader: rejected {error.name}: {error.reason}", file=sys.stderr)
+    for change in report.rule_changes:
+        print(f"mute rules: {change.description}")
     print(
         f"{count(report.dumps_read, 'dump')} read ({report.dumps_already_there} already in the "
         f"library), {stories(report.stories_added)} added, "

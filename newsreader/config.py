@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from newsreader.errors import NewsreaderError
+from newsreader.rules import Rule, read_rules
 from newsreader.storage import write_atomic
 
 APP_NAME = "newsreader"
@@ -42,6 +43,7 @@ class Config:
     watch: str | None = None  # dumps appearing in this folder are imported while the app runs
     fetch_interval: int = 0  # minutes between fetches of the subscriptions while the app runs
     list_width: int = 60  # percent of a wide terminal given to the story list (`<` and `>`)
+    rules: list[Rule] = field(default_factory=list)  # mute rules for new stories
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -66,6 +68,7 @@ def load_config(path: Path | None = None) -> Config:
     interval = data.get("fetch_interval")
     if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0:
         config.fetch_interval = interval
+    config.rules = read_rules(data.get("rules"), path)
     keys = data.get("keys")
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -90,6 +93,9 @@ def save_config(config: Config, path: Path | None = None) -> None:
         "[keys]",
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),
     ]
+    for rule in config.rules:
+        lines += ["", "[[rules]]", f"query = {_toml_string(rule.query)}"]
+        lines.append(f"action = {_toml_string(rule.action)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     # Replaced whole: writing in place on a full disk would leave an empty settings file.
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))

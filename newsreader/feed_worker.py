@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from textual.message import Message
 from textual.worker import Worker
 
 from newsreader.errors import NewsreaderError
+from newsreader.rules import Rule
+from newsreader.undo import Change
 
 
 class FetchProgress(Message):
@@ -25,14 +28,21 @@ class FetchProgress(Message):
 class FeedsFetched(Message):
     """The fetch ended: its summary, the feeds that failed, or the error that stopped it."""
 
-    def __init__(self, summary: str, failed: list[str], error: str | None = None) -> None:
+    def __init__(
+        self,
+        summary: str,
+        failed: list[str],
+        error: str | None = None,
+        changes: Sequence[Change] = (),
+    ) -> None:
         super().__init__()
         self.summary = summary
         self.failed = failed
         self.error = error
+        self.changes = list(changes)  # what mute rules did to the new stories, for undo
 
 
-def start_fetch(app: App[Any], library_folder: Path) -> Worker[None]:
+def start_fetch(app: App[Any], library_folder: Path, rules: Sequence[Rule] = ()) -> Worker[None]:
     """Fetch every subscription due in a thread worker (one at a time: a second waits)."""
 
     def progress(done: int, total: int, name: str) -> None:
@@ -44,6 +54,7 @@ def start_fetch(app: App[Any], library_folder: Path) -> Worker[None]:
 
         try:
             library = Library(library_folder)
+            library.rules = rules
             try:
                 report = fetch_feeds(library, on_feed=progress)
             finally:
@@ -56,7 +67,7 @@ def start_fetch(app: App[Any], library_folder: Path) -> Worker[None]:
             for r in report.results
             if r.outcome == "failed"
         ]
-        app.post_message(FeedsFetched(report.summary(), failed))
+        app.post_message(FeedsFetched(report.summary(), failed, changes=report.rule_changes))
 
     return app.run_worker(run, name="fetch feeds", group="fetch", thread=True, exclusive=True)
 

@@ -39,6 +39,8 @@ class ParsedDump:
     # Likewise each story's search terms (newsreader.search.tokens.story_terms) and word count.
     search_terms: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     word_counts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    # A feed entry whose text changed: the id of the story it is a new text of ("" if none).
+    replaces: str = ""
 
 
 @dataclass(frozen=True)

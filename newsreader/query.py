@@ -1,14 +1,15 @@
-"""The search and filter language: words, "phrases", source:, feed:, read/unread/starred, @dates.
+"""The search and filter language: words, "phrases", source:, feed:, title:, flags, @dates.
 
     trump "peace deal" source:mint unread -starred @2-days-ago -source:"times of india"
 
 Every term must hold (they AND together); a leading `-` turns a term into an exclusion.
 Words and phrases match a story's title and body whole-word, ignoring case and accents.
 `source:x` matches a source containing x; `feed:x` the stories of a subscription whose name or
-URL contains x (no dump's story). `@2-days-ago` keeps stories published at or after
-that moment, `@2026-11-01` that day, `@2026-11-01--2026-11-20` that range of days (inclusive;
-either end may also be relative, e.g. `@2-weeks-ago--1-week-ago`). Dates are read in the time
-zone of the `now` given to `parse_query`. To search for the word "read", quote it: `"read"`.
+URL contains x (no dump's story); `title:x` a title containing x. `@2-days-ago` keeps stories
+published at or after that moment, `@2026-11-01` that day, `@2026-11-01--2026-11-20` that
+range of days (inclusive; either end may also be relative, e.g. `@2-weeks-ago--1-week-ago`).
+Dates are read in the time zone of the `now` given to `parse_query`. To search for the word
+"read", quote it: `"read"`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class HasMeta(Protocol):
     """What `Query.matches_meta` reads of a story (StoryMeta and Story both have it)."""
 
     @property
+    def title(self) -> str: ...
+
+    @property
     def source(self) -> str: ...
 
     @property
@@ -66,6 +70,7 @@ class Terms:
     phrases: tuple[tuple[str, ...], ...] = ()  # folded word sequences of two or more words
     sources: tuple[str, ...] = ()  # folded substrings of the source
     feeds: tuple[str, ...] = ()  # folded substrings of a subscription's name or URL
+    titles: tuple[str, ...] = ()  # folded substrings of the title
     dates: tuple[DateRange, ...] = ()
 
     @property
@@ -100,6 +105,12 @@ class Query:
             return False
         if any(s in source for s in self.exclude.sources):
             return False
+        if self.include.titles or self.exclude.titles:
+            title = fold(story.title)
+            if not all(t in title for t in self.include.titles):
+                return False
+            if any(t in title for t in self.exclude.titles):
+                return False
         if self.include.dates or self.exclude.dates:
             when = parse_published(story.published)
             if self.include.dates and (
@@ -197,6 +208,7 @@ class _Collected:
         self.phrases: list[tuple[str, ...]] = []
         self.sources: list[str] = []
         self.feeds: list[str] = []
+        self.titles: list[str] = []
         self.dates: list[DateRange] = []
 
     def freeze(self) -> Terms:
@@ -206,6 +218,7 @@ class _Collected:
             phrases=tuple(dict.fromkeys(self.phrases)),
             sources=tuple(dict.fromkeys(self.sources)),
             feeds=tuple(dict.fromkeys(self.feeds)),
+            titles=tuple(dict.fromkeys(self.titles)),
             dates=tuple(dict.fromkeys(self.dates)),
         )
 
@@ -230,6 +243,11 @@ def parse_query(text: str, now: datetime) -> Query:
             if not name:
                 raise QueryError('feed: needs a name, e.g. feed:guardian or feed:"ars technica"')
             into.feeds.append(name)
+        elif not head_quoted and head.lower().startswith("title:"):
+            name = fold(whole[len("title:") :]).strip()
+            if not name:
+                raise QueryError('title: needs words, e.g. title:review or title:"live blog"')
+            into.titles.append(name)
         elif len(pieces) == 1 and not head_quoted and head.lower() in FLAGS:
             flag, value = FLAGS[head.lower()]
             value = value != negated

@@ -206,7 +206,7 @@ class Triage(App[None]):
         """Redraw what a change (just made or undone) touched, and the counts."""
         if change is None:
             return
-        if change.field == "group":
+        if change.field in ("group", "hidden"):  # the rows shown change, not only their looks
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
             return

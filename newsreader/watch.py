@@ -16,6 +16,7 @@ from newsreader.counting import count, stories
 from newsreader.errors import NewsreaderError
 from newsreader.importer import ImportOutcome, find_dump_files, import_paths
 from newsreader.library import Library
+from newsreader.rules import Rule, summary
 
 POLL_SECONDS = 2.0
 
@@ -113,6 +114,8 @@ class WatchReport:
             text = "Nothing new imported"
         if report.dumps_already_there:
             text += f" ({count(report.dumps_already_there, 'dump')} already in the library)"
+        if report.rule_changes:
+            text += f"; {summary(report.rule_changes)}"
         return text + "."
 
     def rejected(self) -> str | None:
@@ -122,10 +125,14 @@ class WatchReport:
         return "\n".join(f"{Path(e.name).name}: {e.reason}" for e in self.outcome.rejected)
 
 
-def import_arrivals(library_folder: Path, files: Sequence[Path]) -> WatchReport:
-    """Import `files` into the library in `library_folder`, through a Library of its own."""
+def import_arrivals(
+    library_folder: Path, files: Sequence[Path], rules: Sequence[Rule] = ()
+) -> WatchReport:
+    """Import `files` into the library in `library_folder`, through a Library of its own,
+    applying the mute `rules` to what is new."""
     try:
         library = Library(library_folder)
+        library.rules = rules
         try:
             outcome = import_paths(library, list(files))
         finally:

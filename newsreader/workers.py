@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from newsreader import watch
 from newsreader.errors import LibraryError
 from newsreader.library.marks import Staged
 from newsreader.library.writer import MarkWriter
+from newsreader.rules import Rule
 
 
 class DumpsArrived(Message):
@@ -43,7 +45,9 @@ def start_mark_writer(app: App[Any], library: Any) -> MarkWriter:
     return MarkWriter(library.marks, done)
 
 
-def start_watching(app: App[Any], folder: Path, library_folder: Path) -> Worker[None] | None:
+def start_watching(
+    app: App[Any], folder: Path, library_folder: Path, rules: Sequence[Rule] = ()
+) -> Worker[None] | None:
     """Poll `folder` in a thread worker, import what arrives, post `DumpsArrived` to `app`."""
     if not folder.is_dir():
         app.notify(
@@ -59,7 +63,9 @@ def start_watching(app: App[Any], folder: Path, library_folder: Path) -> Worker[
         while not worker.cancelled_event.wait(watch.POLL_SECONDS):
             arrived = folder_watch.poll()
             if arrived:
-                app.post_message(DumpsArrived(watch.import_arrivals(library_folder, arrived)))
+                app.post_message(
+                    DumpsArrived(watch.import_arrivals(library_folder, arrived, rules))
+                )
 
     return app.run_worker(run, name=f"watch {folder}", group="watch", thread=True, exclusive=True)
 

@@ -95,3 +95,26 @@ def test_fetch_interval_is_read_and_saved(tmp_path: Path) -> None:
     assert load_config(path).fetch_interval == 30
     path.write_text("fetch_interval = -5\n")
     assert load_config(path).fetch_interval == 0
+
+
+async def test_R_applies_the_mute_rules_and_u_undoes_them(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    from newsreader.rules import Rule
+
+    library = seeded_with_feed(tmp_path / "lib", server)
+    before = len(library.visible())
+    app = NewsReader(library, Config(rules=[Rule("title:live", "hide")]))
+    notes = recording(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("R")
+        await until(pilot, lambda: any(n.startswith("Feeds:") for n in notes))
+        assert "hidden 4 stories by rule title:live" in next(
+            n for n in notes if n.startswith("Feeds:")
+        )
+        assert len(app.query_one(StoryList).rows) == before
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(app.query_one(StoryList).rows) == before + 4
+        assert not any(app.library.is_hidden(m.id) for m in app.library.stories)
+    assert len(Library(tmp_path / "lib").visible()) == before + 4

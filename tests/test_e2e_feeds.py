@@ -32,3 +32,24 @@ def test_add_fetch_on_a_terminal_then_R_in_the_app(
     terminal.keys("R")
     terminal.wait_for("tty story number 4")
     assert len(listed(library)) == 5
+
+
+def test_remove_purge_with_the_installed_command_leaves_a_sound_library(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    library = tmp_path / "library"
+    one = server.put("/one.xml", rss("One", items("one", 3)))
+    two = server.put("/two.xml", rss("Two", items("two", 2)))
+
+    def newsreader(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["newsreader", "--db", str(library), *args], capture_output=True, text=True
+        )
+
+    assert newsreader("add", one, two).returncode == 0
+    assert newsreader("fetch").returncode == 0
+    purged = newsreader("remove", "One", "--purge")
+    assert purged.returncode == 0 and "3 stories deleted" in purged.stdout
+    assert {story["source"] for story in listed(library)} == {"Two"}
+    doctor = newsreader("doctor")
+    assert doctor.returncode == 0 and doctor.stdout.rstrip().endswith("healthy")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,50 @@ def test_a_damaged_subscriptions_file_is_named(library_path: Path) -> None:
     (library_path / "feeds.json").write_text('{"feeds": [{"title": "no url"}]}')
     with pytest.raises(DamagedLibrary, match=r"feeds\.json"):
         subs.load(library_path)
+
+
+def test_remove_purge_deletes_the_feeds_stories_and_leaves_a_sound_library(
+    server: FeedServer, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.doctor import examine
+    from newsreader.library import Library
+    from newsreader.query import parse_query
+
+    one = server.put("/one.xml", rss("One", items("one", 3)))
+    two = server.put("/two.xml", rss("Two", items("two", 2)))
+    run(capsys, library_path, "add", one, two)
+    run(capsys, library_path, "fetch")
+    library = Library(library_path)
+    ones = [m.id for m in library.stories if m.dump == one]
+    twos = [m.id for m in library.stories if m.dump == two]
+    library.set_read([ones[0], twos[0]])
+    library.set_starred([ones[1]])
+    library.close()
+    status, out, _ = run(capsys, library_path, "remove", "One", "--purge")
+    assert status == 0 and "3 stories deleted" in out
+    library = Library(library_path)
+    assert [m.id for m in library.stories] == twos
+    assert library.marked("read") == [twos[0]] and library.marked("starred") == []
+    assert all(library.marks.get(sid, "read") is None for sid in ones)
+    assert library.search(parse_query("desk", datetime.now(UTC))) == twos
+    kept = [library.story(sid) for sid in twos]  # their bodies shared segments with the gone
+    assert [s.title for s in kept] == ["two story number 0", "two story number 1"]
+    assert all("two desk reports" in s.paragraphs[0] for s in kept)
+    segments = {library.meta(sid).segment for sid in twos}
+    left = b"".join((library_path / "bodies" / f"{n}.json").read_bytes() for n in segments)
+    assert b"one desk reports" not in left
+    library.close()
+    report = examine(library_path)
+    assert report.healthy, report.problems
+    _, out, _ = run(capsys, library_path, "list", "--json")
+    assert len(out.splitlines()) == 2
+
+
+def test_remove_purge_of_a_feed_never_fetched_deletes_nothing(
+    server: FeedServer, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.put("/one.xml", rss("One", items("one", 1)))
+    run(capsys, library_path, "add", url)
+    status, out, _ = run(capsys, library_path, "remove", url, "--purge")
+    assert status == 0 and "0 stories deleted" in out
+    assert subs.load(library_path) == []

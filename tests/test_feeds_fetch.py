@@ -155,6 +155,7 @@ def test_one_feed_failing_never_touches_stored_stories(
 def test_fetch_names_unknown_subscriptions(
     library_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    Library(library_path).close()
     status, _, err = run(capsys, library_path, "fetch", "https://nowhere.example/feed")
     assert status == 2 and "no such subscription" in err
 

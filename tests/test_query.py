@@ -22,6 +22,7 @@ def q(text: str) -> Query:
 @dataclass
 class Meta:
     source: str = "Mint"
+    title: str = "Budget Review: what changed"
     published: str | None = "2026-11-20T02:00:00Z"
 
 
@@ -212,3 +213,12 @@ def test_any_text_gives_a_query_or_a_query_error(text: str) -> None:
     else:
         assert isinstance(query, Query)
         assert query.text == text
+
+
+def test_title_terms_match_part_of_the_title_only() -> None:
+    assert q('title:review title:"what changed"').include.titles == ("review", "what changed")
+    assert q("title:REVIEW").matches_meta(Meta(), read=False, starred=False)
+    assert not q("-title:review").matches_meta(Meta(), read=False, starred=False)
+    assert not q("title:final").matches_meta(Meta(), read=False, starred=False)
+    with pytest.raises(QueryError, match="title: needs words"):
+        q("title:")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import orjson
 
+from newsreader.counting import count
 from newsreader.errors import NewsreaderError
 from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.discover import feed_links, looks_like_html
@@ -57,9 +58,11 @@ def add_command(library: Library, args: argparse.Namespace) -> int:
             failed += 1
             continue
         found.append(Subscription(url=feed_url, title=title))
-    added, already = subscribe(library.folder, found, args.tag)
+    added, already = subscribe(library.folder, found, args.tag, args.full_text)
     for sub in added:
         print(f"subscribed to {sub.display_name} ({sub.url})")
+    if args.full_text and already:
+        print(f"full text on for {len(already)} feeds already subscribed")
     print(
         f"{len(added)} feeds subscribed, {len(already)} already, {failed} failed"
         + ("; `newsreader fetch` gets their stories" if added else "")
@@ -68,9 +71,13 @@ def add_command(library: Library, args: argparse.Namespace) -> int:
 
 
 def subscribe(
-    folder: Path, found: Sequence[Subscription], tags: Sequence[str] = ()
+    folder: Path,
+    found: Sequence[Subscription],
+    tags: Sequence[str] = (),
+    full_text: bool = False,
 ) -> tuple[list[Subscription], list[Subscription]]:
-    """Add the subscriptions not there yet: (added, already there)."""
+    """Add the subscriptions not there yet: (added, already there). With `full_text`, every
+    one named reads its entries' linked pages, those already there too."""
     added: list[Subscription] = []
     already: list[Subscription] = []
     with subs.editing(folder) as current:
@@ -78,7 +85,11 @@ def subscribe(
         for sub in found:
             if sub.url in known:
                 already.append(sub)
+                if full_text:
+                    for present in subs.find(current, sub.url):
+                        present.full_text = True
                 continue
+            sub.full_text = sub.full_text or full_text
             sub.tags = list(dict.fromkeys([*sub.tags, *tags]))
             current.append(sub)
             known.add(sub.url)
@@ -114,6 +125,7 @@ def feeds_command(library: Library, args: argparse.Namespace) -> int:
             sys.stdout.write(orjson.dumps(data).decode() + "\n")
         else:
             tags = f" [{', '.join(sub.tags)}]" if sub.tags else ""
+            tags += " (full text)" if sub.full_text else ""
             print(f"{sub.display_name}{tags}\n  {sub.url}")
             print(
                 f"  {stories} stories, {unread} unread · last fetch {sub.last_fetch or 'never'}"
@@ -123,15 +135,22 @@ def feeds_command(library: Library, args: argparse.Namespace) -> int:
 
 
 def remove_command(library: Library, args: argparse.Namespace) -> int:
-    """Unsubscribe from one feed, named by URL or title; its stories stay in the library."""
+    """Unsubscribe from one feed, named by URL or title; with --purge, delete its stories."""
     with subs.editing(library.folder) as current:
         found = subs.find(current, args.feed)
         if not found:
             raise NewsreaderError(f"{args.feed}: no such subscription (see `newsreader feeds`)")
         if len(found) > 1:
             raise NewsreaderError(f"{args.feed}: names {len(found)} feeds; give the URL")
-        current.remove(found[0])
-    print(f"unsubscribed from {found[0].display_name} ({found[0].url}); its stories stay")
+        gone = found[0]
+        current.remove(gone)
+    said = f"unsubscribed from {gone.display_name} ({gone.url})"
+    if not getattr(args, "purge", False):
+        print(f"{said}; its stories stay")
+        return 0
+    # Unsubscribed first: no later fetch brings the stories back.
+    deleted = library.delete_dumps(lambda name: name == gone.key)
+    print(f"{said}; {count(len(deleted), 'story', 'stories')} deleted")
     return 0
 
 

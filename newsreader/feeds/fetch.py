@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from newsreader.dumps.ages import iso_utc
 from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.errors import FeedError
+from newsreader.feeds.full_text import full_texts
 from newsreader.feeds.http_get import (
     DEADLINE,
     MAX_FEED_BYTES,
@@ -32,8 +33,11 @@ from newsreader.feeds.http_get import (
 )
 from newsreader.feeds.parse import ParsedFeed, parse_feed
 from newsreader.feeds.subscriptions import Subscription
+from newsreader.feeds.versions import changed_entries
 from newsreader.library import ImportReport, Library, word_count
 from newsreader.models import ParsedDump
+from newsreader.rules import summary
+from newsreader.undo import Change
 
 WORKERS = 16
 IN_FLIGHT = 24
@@ -66,6 +70,7 @@ class FetchReport:
     results: list[FeedResult] = field(default_factory=list)
     stories_added: int = 0
     versions_folded: int = 0
+    rule_changes: list[Change] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         """How many feeds ended with `outcome`."""
@@ -77,6 +82,7 @@ class FetchReport:
             f"{self.count('fetched')} feeds fetched, {self.count('unchanged')} unchanged, "
             f"{self.count('failed')} failed, {self.count('skipped')} skipped (backing off); "
             f"{self.stories_added} stories added, {self.versions_folded} versions folded"
+            + (f"; {summary(self.rule_changes)}" if self.rule_changes else "")
         )
 
 
@@ -132,6 +138,8 @@ class _Fetched:
     new: list[ParsedDump]  # the entries not in the library yet, prepared for it
     reason: str  # why it failed, if it did
     retry_after: float | None = None
+    seen: tuple[ParsedDump, ...] = ()  # the entries already in the library, maybe changed
+    warnings: tuple[str, ...] = ()  # full text that could not be read, say
 
 
 @dataclass(frozen=True)
@@ -230,8 +238,12 @@ def _fetch_one(
     if isinstance(feed, str):
         return _Fetched(response, None, [], feed, None)
     new = [dump for dump in feed.dumps if not known(dump.digest)]
+    warnings: list[str] = []
+    if sub.full_text:
+        new = full_texts(new, hosts.of, now, limits.timeout, limits.deadline, warnings)
     prepared = workers.run(_prepare, new) if new else []
-    return _Fetched(response, feed, prepared, "", None)
+    seen = tuple(dump for dump in feed.dumps if known(dump.digest))
+    return _Fetched(response, feed, prepared, "", None, seen, tuple(warnings))
 
 
 def fetch_feeds(
@@ -289,10 +301,26 @@ def fetch_feeds(
                     ahead.release()
                     result = _record(sub, fetched, now)
                     if fetched.feed is not None:
-                        result.added = len(fetched.new)
+                        # Compared here, not in the threads: it reads the library.
+                        changed = changed_entries(library, fetched.seen, sub.full_text)
+                        if sub.full_text:
+                            changed = full_texts(
+                                changed,
+                                hosts.of,
+                                now,
+                                limits.timeout,
+                                limits.deadline,
+                                result.warnings,
+                            )
+                        changed = _prepare(changed)
+                        result.warnings.extend(fetched.warnings)
+                        result.added = len(fetched.new) + len(changed)
                         result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
+                        if changed:
+                            result.reason += f", {len(changed)} changed"
                         sub.outcome = f"ok: {result.reason}"
                         yield from fetched.new
+                        yield from changed
                     del fetched
                     done.append(result)
                     if on_feed is not None:
@@ -316,6 +344,7 @@ def fetch_feeds(
         parsers.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden
+    report.rule_changes = imported.rule_changes
     report.results.extend(done)
     _store(folder, done)
     return report

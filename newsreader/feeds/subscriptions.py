@@ -35,6 +35,7 @@ class Subscription:
     outcome: str = "never fetched"  # "ok: N new", "unchanged", or the reason it failed
     failures: int = 0  # failed fetches in a row
     next_attempt: str | None = None  # not fetched before this (backoff or Retry-After)
+    full_text: bool = False  # read each new entry's linked page for its whole text
 
     def __post_init__(self) -> None:
         if not self.key:

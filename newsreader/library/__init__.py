@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,10 @@ from newsreader.locks import hold
 from newsreader.models import ParsedDump, Story
 from newsreader.query import Query
 
+if TYPE_CHECKING:
+    from newsreader.rules import Rule
+    from newsreader.undo import Change
+
 __all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
 
 
@@ -52,6 +56,7 @@ class ImportReport:
     stories_added: int = 0
     duplicates_hidden: int = 0
     warnings: list[str] = field(default_factory=list)
+    rule_changes: list[Change] = field(default_factory=list)  # what mute rules did, for undo
 
 
 class Library:
@@ -69,6 +74,7 @@ class Library:
         # When another process holds the import lock: wait (told through on_lock_wait) or not.
         self.wait_for_locks = True
         self.on_lock_wait: Callable[[str], None] | None = None
+        self.rules: Sequence[Rule] = ()  # mute rules applied to the stories each import adds
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
@@ -139,7 +145,20 @@ class Library:
         """Where the stories a reader sees are in `stories`, in order; no StoryMeta is made."""
         if self._groups.stories is not self.catalog.stories:
             self._regroup()  # the catalog was read again since the groups were made
-        return self._groups.shown_positions()
+        shown = self._groups.shown_positions()
+        hidden = self._hidden_positions()
+        return shown[~np.isin(shown, hidden)] if hidden.size else shown
+
+    def _hidden_positions(self) -> npt.NDArray[np.int64]:
+        """Where the stories a mute rule hid are in `stories`."""
+        found = (
+            self.catalog.stories.positions.get(sid) for sid, v in self.marks.items("hidden") if v
+        )
+        return np.fromiter((p for p in found if p is not None), np.int64)
+
+    def is_hidden(self, story_id: str) -> bool:
+        """Whether a mute rule hid the story (it is then in no list)."""
+        return bool(self.marks.get(story_id, "hidden", False))
 
     def visible_subset(
         self, among: Iterable[str] | None = None, without: Iterable[str] = ()
@@ -196,7 +215,10 @@ class Library:
         read = sum(
             1
             for sid, value in self.marks.items("read")
-            if value and sid in known and self._groups.duplicate_of(sid) is None
+            if value
+            and sid in known
+            and self._groups.duplicate_of(sid) is None
+            and not self.is_hidden(sid)
         )
         starred = sum(1 for sid, value in self.marks.items("starred") if value and sid in known)
         return shown - read, starred
@@ -309,10 +331,15 @@ class Library:
                 if batch.due():
                     batch.commit()
             batch.commit()
+            self._carry_marks(batch.replaced)
             # Batches commit without rebuilding the catalog's columns (at 100k stories that
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
         self._regroup()
+        if self.rules and batch.added:
+            from newsreader.rules import apply_rules
+
+            report.rule_changes = apply_rules(self, self.rules, batch.added)
         self._save_counts("import")
         return report
 
@@ -353,6 +380,25 @@ class Library:
             counted = (unread, starred)
         self._counted = (key, counted)
         return counted
+
+    def delete_dumps(self, wanted: Callable[[str], bool]) -> list[str]:
+        """Delete the dumps whose file name `wanted` accepts, stories and marks with them."""
+        from newsreader.library.purge import delete_dumps
+
+        deleted = delete_dumps(self.folder, self.catalog, self.marks, wanted)
+        self._regroup()
+        return deleted
+
+    def _carry_marks(self, replaced: Sequence[tuple[str, str]]) -> None:
+        """Give each new version of a changed story the read mark of the old; move its star."""
+        read = {new: True for new, old in replaced if self.is_read(old)}
+        self.marks.set_many("read", read)
+        # Moved, not copied: one story starred is one star, whichever text is shown.
+        moved: dict[str, bool] = {}
+        for new, old in replaced:
+            if self.is_starred(old):
+                moved.update({new: True, old: False})
+        self.marks.set_many("starred", moved)
 
     def search(self, query: Query) -> list[str]:
         """Ids of the stories matching `query`, hidden duplicates included, in library order."""

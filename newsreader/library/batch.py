@@ -43,6 +43,8 @@ class Batch:
         self.metas: list[dict[str, Any]] = []
         self.terms: list[Any] = []  # each story's search terms when worked out ahead, else None
         self.commits = 0
+        self.added: list[str] = []  # every story this import added, in order
+        self.replaced: list[tuple[str, str]] = []  # (new version, the story it replaces)
         self.started = time.monotonic()
 
     def add(self, dump: ParsedDump) -> tuple[int, int]:
@@ -60,8 +62,11 @@ class Batch:
             counted = words[position]
             found = self.index.find(sid, story.title, story.paragraphs, features)
             match = next((other for other in found if other in self.known), None)
+            replaces = dump.replaces if position == 0 and dump.replaces in self.known else ""
+            match = replaces or match
             self.index.add(sid, story.title, story.paragraphs, features)
             self.known.add(sid)
+            self.added.append(sid)
             hidden += match is not None
             doc = {
                 "id": sid,
@@ -76,6 +81,9 @@ class Batch:
                 "words": word_count(story.paragraphs) if counted is None else counted,
                 "match": match,
             }
+            if replaces:
+                doc["replaces"] = replaces
+                self.replaced.append((sid, replaces))
             docs.append(doc)
             self.metas.append(doc)
             self.terms.append(terms[position])

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 from tinydb import TinyDB
+from tinydb.table import Document
 
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.library import columns
@@ -133,6 +134,17 @@ class Catalog:
         self._stamp = None
         if reload:
             self.reload()
+
+    def dumps(self) -> list[Document]:
+        """Every dump document of library.json, as stored (each with its `doc_id`)."""
+        return self._db.table("dumps").all()
+
+    def remove_dumps(self, doc_ids: Sequence[int]) -> None:
+        """Delete dumps from library.json in one atomic write, then read it again."""
+        self._db.table("dumps").remove(doc_ids=list(doc_ids))
+        self._segments.clear()
+        self._stamp = None
+        self.reload()
 
     def body(self, story: StoryMeta) -> dict[str, Any]:
         """The paragraphs, captions and notes of `story`, read from its segment file."""

@@ -35,7 +35,7 @@ from newsreader.storage import AppendLog, check_tables, read_json, write_atomic
 
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
-    "catalog.cache", "search", FIRST_SCREEN_FILE,
+    "catalog.cache", "search", FIRST_SCREEN_FILE, "feeds.json", "feeds.lock",
 )  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")

@@ -279,17 +279,24 @@ def _build(data: Mapping[str, Any], raw: bytes | None) -> Columns:
     made: list[StoryMeta] = []
     where: list[tuple[int, int]] = []
     dump_of: list[int] = []
+    versions: dict[str, list[tuple[str, str]]] = {}  # story replaced: (when, new version)
     for dump in dumps:
         names.append(dump.get("file", ""))
         captured.append(str(dump.get("captured_at") or ""))
         for doc in dump.get("stories", ()):
+            if doc.get("replaces"):
+                versions.setdefault(doc["replaces"], []).append((captured[-1], doc["id"]))
             made.append(meta_from(doc, names[-1], len(made)))
             where.append(spans[id(doc)])
             dump_of.append(len(names) - 1)
     ids = [story.id for story in made]
     positions = {story_id: number for number, story_id in enumerate(ids)}
     rank = np.empty(len(made), dtype=np.int32)
+    # A story replaced by a newer text of it is shown only when no other version is.
+    superseded = set(versions) | {i for v in versions.values() for _, i in sorted(v)[:-1]}
     order = sorted(range(len(made)), key=lambda number: shown_first(made[number]))
+    if superseded:
+        order.sort(key=lambda number: made[number].id in superseded)  # stable: the rest stays
     rank[order] = np.arange(len(made), dtype=np.int32)
     bounds = np.array(where, dtype=np.int64).reshape(-1, 2)
     columns: dict[str, npt.NDArray[Any]] = {

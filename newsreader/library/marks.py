@@ -26,7 +26,7 @@ from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder
 if TYPE_CHECKING:
     from newsreader.library.writer import MarkWriter
 
-FIELDS = ("read", "starred", "group")
+FIELDS = ("read", "starred", "group", "hidden")
 COMPACT_AT_BYTES = 512 * 1024
 _HOST = socket.gethostname()
 # One document of marks.json as compact JSON writes it: enough to find the whole ones in a

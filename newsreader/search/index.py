@@ -146,6 +146,8 @@ class SearchIndex:
         candidates = self._by_source(candidates, include.sources, exclude.sources)
         if include.feeds or exclude.feeds:
             candidates = self._by_feed(library, candidates, include.feeds, exclude.feeds)
+        if include.titles or exclude.titles:
+            candidates = self._by_title(library, candidates, include.titles, exclude.titles)
         candidates = candidates[
             _dates_pass(self.published[candidates], include.dates, exclude.dates)
         ]
@@ -183,6 +185,25 @@ class SearchIndex:
         ]
         table = np.array([*allowed, False], dtype=bool)  # -1, a story not indexed: last entry
         kept: Positions = candidates[table[self.source[candidates]]]
+        return kept
+
+    def _by_title(
+        self,
+        library: Library,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """The candidates whose title holds every `include` and no `exclude`."""
+        known = library.catalog.by_id
+
+        def wanted(position: int) -> bool:
+            meta = known.get(self.ids[position] or "")
+            title = fold(meta.title) if meta is not None else ""
+            return all(t in title for t in include) and not any(t in title for t in exclude)
+
+        keep = np.array([wanted(p) for p in candidates.tolist()], dtype=bool)
+        kept: Positions = candidates[keep] if candidates.size else candidates
         return kept
 
     def _by_feed(

@@ -1,0 +1,91 @@
+"""Mute rules: queries in config.toml applied to new stories at import and fetch, undoably.
+
+[[rules]]
+query = "source:example -title:review"
+action = "read"   # or "hide", "star"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsreader.counting import count
+from newsreader.errors import NewsreaderError, QueryError
+from newsreader.undo import Change, mark_read, mark_starred
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+
+ACTIONS = {"read": "marked read", "hide": "hidden", "star": "starred"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A query and what to do to the new stories it matches."""
+
+    query: str
+    action: str  # a key of ACTIONS
+
+
+def read_rules(data: Any, path: Path) -> list[Rule]:
+    """The `[[rules]]` of a settings file; a NewsreaderError naming the file and the rule."""
+    from newsreader.query import parse_query
+
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise NewsreaderError(f"{path}: rules must be [[rules]] tables")
+    rules: list[Rule] = []
+    for number, item in enumerate(data, start=1):
+        where = f"{path}: rule {number}"
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            raise NewsreaderError(f'{where}: needs query = "..."')
+        action = item.get("action")
+        if action not in ACTIONS:
+            raise NewsreaderError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+        try:
+            query = parse_query(item["query"], datetime.now(UTC))
+        except QueryError as error:
+            raise NewsreaderError(f"{where}: {error}") from None
+        if query.is_empty:
+            raise NewsreaderError(f"{where}: an empty query would match every new story")
+        rules.append(Rule(item["query"], str(action)))
+    return rules
+
+
+def apply_rules(
+    library: Library, rules: Sequence[Rule], new_ids: Sequence[str], now: datetime | None = None
+) -> list[Change]:
+    """Apply each rule to the new stories it matches; the changes that take them back."""
+    from newsreader.query import parse_query
+
+    if not rules or not new_ids:
+        return []
+    new = set(new_ids)
+    changes: list[Change] = []
+    for rule in rules:
+        query = parse_query(rule.query, now or datetime.now(UTC))
+        ids = [sid for sid in library.search(query) if sid in new]
+        if not ids:
+            continue
+        said = f"{ACTIONS[rule.action]} {count(len(ids), 'story', 'stories')} by rule {rule.query}"
+        if rule.action == "read":
+            change = mark_read(library, ids, True, said)
+        elif rule.action == "star":
+            change = mark_starred(library, ids, True, said)
+        else:
+            before = library.marks_of("hidden", ids)
+            library.restore_marks("hidden", dict.fromkeys(ids, True))
+            change = Change(said, "hidden", before)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def summary(changes: Sequence[Change]) -> str:
+    """What the rules did, in one clause ('' when nothing)."""
+    return "; ".join(change.description for change in changes)

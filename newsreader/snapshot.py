@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from newsreader.count import Counts, stamps
@@ -107,10 +108,22 @@ class Snapshot:
         known = self.catalog.stories.positions
         return {sid for sid, value in self.marks.items(field) if value and sid in known}
 
+    def _shown(self) -> npt.NDArray[np.int64]:
+        """Positions of the stories a reader sees: versions and stories a rule hid left out."""
+        shown = self.groups.shown_positions()
+        positions = self.catalog.stories.positions
+        hidden = [positions[sid] for sid in self._marked("hidden")]
+        return shown[~np.isin(shown, hidden)] if hidden else shown
+
     def counts(self) -> Counts:
         """(stories shown, unread, starred), as `Library.counts` gives them."""
-        shown = len(self.groups.shown_positions())
-        read = sum(1 for sid in self._marked("read") if self.groups.duplicate_of(sid) is None)
+        shown = len(self._shown())
+        hidden = self._marked("hidden")
+        read = sum(
+            1
+            for sid in self._marked("read")
+            if self.groups.duplicate_of(sid) is None and sid not in hidden
+        )
         return shown, shown - read, len(self._marked("starred"))
 
     def query_counts(self, text: str) -> Counts:
@@ -122,7 +135,7 @@ class Snapshot:
         query = parse_query(text, datetime.now().astimezone())
         found = SearchIndex(self.folder).search(self, query)  # type: ignore[arg-type]
         table = self.catalog.stories
-        shown = self.groups.shown_positions()
+        shown = self._shown()
         positions = np.fromiter((table.positions[sid] for sid in found.ids if sid), np.int64)
         matching = [table.ids[p] for p in shown[np.isin(shown, positions)].tolist()]
         read, starred = self._marked("read"), self._marked("starred")

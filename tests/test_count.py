@@ -321,3 +321,19 @@ def test_a_mark_that_loses_to_a_later_one_changes_no_count(
     seeded.set_starred([story], False)
     counts = read_summary(library_path)
     assert counts is not None and counts[2] == truth(library_path)["starred"] == 1
+
+
+def test_a_story_a_rule_hid_is_counted_as_the_list_shows_it(
+    seeded: Library, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = (story.id for story in seeded.visible()[:2])
+    seeded.set_read([second])
+    seeded.restore_marks("hidden", {first: True, second: True})  # as a mute rule hides them
+    expected = truth(library_path)
+    assert expected["stories"] == len(seeded.visible())
+    assert fast(library_path, capsys) in (None, expected)
+    # Worked out from the files, as when the summary is out of date.
+    (library_path / SUMMARY_FILE).unlink()
+    done = installed(library_path, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected

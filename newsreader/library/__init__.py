@@ -375,7 +375,7 @@ class Library:
                 step = 1 if new else -1
                 if field == "starred":
                     starred += step
-                elif self._groups.duplicate_of(sid) is None:
+                elif self._groups.duplicate_of(sid) is None and not self.is_hidden(sid):
                     unread -= step
             counted = (unread, starred)
         self._counted = (key, counted)

@@ -459,6 +459,9 @@ class NewsReader(Triage):
         if row.version_of is None and not row.hidden_versions:
             self.notify("This story is not grouped with any other.")
             return
+        if self.library.read_only:
+            self._set_status("library is read-only — split not saved")
+            return
         title = short(row.story.title)
         self.undo_stack.push(undo.ungroup(self.library, row.story.id, f"split “{title}”"))
         self.notify(f"“{title}” is now shown on its own. u undoes it.", title="Split")

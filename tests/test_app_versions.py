@@ -86,3 +86,19 @@ async def test_x_splits_a_version_out_and_it_stays_split(
         assert len(app.query_one(StoryList).rows) == 4
     reopened = Library(library_path)
     assert all(reopened.duplicate_of(s.id) is None for s in reopened.stories)
+
+
+async def test_x_on_a_read_only_library_says_why_and_splits_nothing(
+    seeded: Library, library_path: Path
+) -> None:
+    seeded.marks.read_only = True  # as found at open on a read-only mount
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        rows = len(app.query_one(StoryList).rows)
+        await pilot.press("x")
+        assert len(app.query_one(StoryList).rows) == rows
+        assert app._status_line == "library is read-only — split not saved"
+    reopened = Library(library_path)
+    assert any(reopened.duplicate_of(s.id) is not None for s in reopened.stories)

@@ -100,7 +100,10 @@ def test_a_reader_bug_in_the_watched_folder_is_named(
     folder = _folder(tmp_path)
     report = import_arrivals(tmp_path / "lib", sorted(folder.iterdir()))
     assert report.error is None
-    assert report.summary() == "Imported 6 stories from 3 dumps."
+    assert (
+        report.summary()
+        == "Imported 6 stories from 3 dumps, 1 of them hidden as a version of another."
+    )
     assert report.rejected() == (
         f"c-crash.html: {REASON.format('HTML')}\nd-crash.txt: {REASON.format('text')}"
     )
@@ -144,4 +147,26 @@ def test_the_command_rejects_the_file_in_worker_processes(tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
     assert f"rejected {crash}: {REASON.format('text')}" in result.stderr
     assert f"{len(files) - 1} dumps read" in result.stdout
-    assert "1 files rejected" in result.stdout
+    assert "1 file rejected" in result.stdout
+
+
+def test_the_installed_command_imports_with_worker_processes(tmp_path: Path) -> None:
+    # The workers are spawned: each runs the `newsreader` script again as `__mp_main__`,
+    # which must not start an import of its own (it would wait for the lock for ever).
+    from newsreader.bench.corpus import generate
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the import reads in this process")
+    corpus = generate(tmp_path / "corpus", 900, seed=5)
+    (corpus / "truth.json").unlink()
+    files = sorted(corpus.iterdir())
+    assert len(files) >= 200  # enough to be read by worker processes
+    command = Path(sys.executable).with_name("newsreader")
+    result = subprocess.run(
+        [str(command), "--db", str(tmp_path / "lib"), "import", str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{len(files)} dumps read" in result.stdout

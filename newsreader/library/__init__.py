@@ -256,13 +256,17 @@ class Library:
 
     def import_dumps(self, dumps: Iterable[ParsedDump]) -> ImportReport:
         """Add dumps not yet in the library; each dump goes in whole or not at all."""
-        from newsreader.dedup import DuplicateIndex
+        from newsreader.dedup import DuplicateIndex, OutdatedIndex
 
         report = ImportReport()
         with locked(self.folder / "import.lock"):
             self.catalog.reload()
             try:
                 index = DuplicateIndex.load(self.folder)
+            except OutdatedIndex:
+                index = DuplicateIndex()
+                for meta in self.stories:
+                    index.add(meta.id, meta.title, self.story(meta.id).paragraphs)
             except DamagedLibrary:
                 raise
             except LibraryError as error:

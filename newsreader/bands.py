@@ -25,6 +25,7 @@ ROWS = 1  # sketch values per band
 MERGE_EVERY = 1024  # stories waiting before they are merged into the sorted array
 _BAND_PREFIX = np.arange(BANDS, dtype=np.uint32) << np.uint32(16)
 _NONE = np.zeros(0, dtype=np.int64)
+_NO_KEY = np.uint32(0xFFFFFFFF)  # above every band key: a band not looked up
 
 
 def band_keys(sketch: npt.NDArray[np.uint16]) -> Keys:
@@ -96,19 +97,24 @@ class BandIndex:
         bring in many candidates that say nothing).
         """
         query = band_keys(sketch)
-        if probe is None:
-            probe = np.ones(BANDS, dtype=bool)
+        if probe is not None:
+            query[~probe] = _NO_KEY
         hits: list[npt.NDArray[np.integer]] = []
         if self._waiting:
             count = self._waiting
-            shared = ((self._waiting_keys[:count] == query) & probe).any(axis=1)
+            shared = (self._waiting_keys[:count] == query).any(axis=1)
             if shared.any():
                 hits.append(self._waiting_rows[:count][shared])
         if self.keys.size:
             low = np.searchsorted(self.keys, query, side="left")
             high = np.searchsorted(self.keys, query, side="right")
-            looked = np.flatnonzero((high > low) & probe).tolist()
-            hits += [self.rows[low[b] : high[b]] for b in looked]
+            looked = high > low
+            starts, counts = low[looked], (high - low)[looked]
+            if counts.size:
+                # The rows of every posting looked up, gathered at once rather than sliced.
+                ends = np.cumsum(counts)
+                at = np.arange(int(ends[-1])) + np.repeat(starts - (ends - counts), counts)
+                hits.append(self.rows[at])
         if not hits:
             return _NONE
         return np.unique(np.concatenate(hits).astype(np.int64))

@@ -74,7 +74,7 @@ class DuplicateIndex:
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._sketch = np.zeros((0, PERMUTATIONS), dtype=np.uint16)
-        self._shingles = np.zeros(0, dtype=np.uint32)  # distinct shingles behind each sketch
+        self._shingles = np.zeros(0, dtype=np.uint32)  # shingles behind each sketch
         self._exact = np.zeros(0, dtype=np.uint64)
         # The number hashes of all rows end to end; row r's end where `_number_end[r]` says.
         self._numbers = np.zeros(0, dtype=np.uint32)
@@ -87,6 +87,7 @@ class DuplicateIndex:
         self._told = np.zeros(0, dtype=bool)
         self._holders = np.zeros((PERMUTATIONS, 2**16), dtype=np.uint16)
         self._found: tuple[str, bool] = ("", False)
+        self._told_count = 0
         self._bands = BandIndex()
         self._exact_rows: dict[int, list[int]] = {}
         self._last: tuple[tuple[str, tuple[str, ...]], Features] | None = None
@@ -129,6 +130,8 @@ class DuplicateIndex:
                 rows = rows[~np.isin(rows, exact)]
             equal = self._sketch[rows] == f.sketch
             same = np.count_nonzero(equal, axis=1)
+            if not same.size or int(same.max()) < 2:  # one value each, by chance: nothing more
+                return [self._ids[r] for r in found]
             rare_same = np.count_nonzero(equal & rare, axis=1)
             copy, contained = self._alike(same, rare_same, f.shingles, self._shingles[rows])
             near = sorted(
@@ -144,7 +147,7 @@ class DuplicateIndex:
 
     def _rare(self, sketch: npt.NDArray[np.uint16]) -> npt.NDArray[np.bool_]:
         """Which of the sketch's values few of the stories told so far hold."""
-        told = int(np.count_nonzero(self._told[: len(self._ids)]))
+        told = self._told_count
         # Beyond chance (told / 2**16 per value) and a story's few versions left unfound.
         limit = COMMON_HOLDERS + 4 * told // 2**16
         return self._holders[_COLUMNS, sketch] <= limit
@@ -235,6 +238,7 @@ class DuplicateIndex:
             self._sketch[row] = f.sketch
             if self._found != (story_id, True):
                 self._told[row] = True
+                self._told_count += 1
                 held = self._holders[_COLUMNS, f.sketch]
                 self._holders[_COLUMNS, f.sketch] = np.minimum(held, 0xFFFE) + 1
             self._shingles[row] = min(f.shingles, 0xFFFFFFFF)
@@ -341,6 +345,7 @@ class DuplicateIndex:
         self._sketch, self._exact, self._long = a["sketch"], a["exact"], a["long"]
         self._shingles = a["shingles"]
         self._told = a["told"] & a["long"]
+        self._told_count = int(np.count_nonzero(self._told))
         told = self._sketch[self._told].astype(np.int64) + (_COLUMNS << 16)
         counts = np.bincount(told.ravel(), minlength=PERMUTATIONS << 16)
         self._holders = np.minimum(counts, 0xFFFF).astype(np.uint16).reshape(PERMUTATIONS, -1)

@@ -53,7 +53,7 @@ class Features:
 
     exact: int  # 0 when the story has no text at all
     sketch: npt.NDArray[np.uint16] | None  # None for a text too short to compare by similarity
-    shingles: int  # distinct shingles the sketch was made of
+    shingles: int  # shingles the sketch was made of
     numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
     number_count: int  # how many distinct numbers it has
 
@@ -141,7 +141,8 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
     sketch, count = None, 0
     if len(words) >= MIN_WORDS:
         shingles = _own_shingles(folded, words)
-        sketch, count = _minhash(shingles), len(np.unique(shingles))
+        # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
+        sketch, count = _minhash(shingles), len(shingles)
     numbers, number_count = _numbers(body)
     return Features(exact, sketch, count, numbers, number_count)
 
@@ -153,13 +154,14 @@ _QUOTATION = re.compile(
     r"[\"“”][^\"“”]{1,600}[\"“”]"
     r"|(?<![\w'‘’])['‘](?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
 )
-_QUOTE_MARKS = ('"', "“", "”", "'", "‘", "’")
+# A quotation opens with one of these (an apostrophe inside a word opens nothing).
+_OPENINGS = ('"', "“", "”", "‘", " '", "('")
 _GAP = b"\x00"  # stands for a quotation: no shingle spans it
 
 
 def _own_shingles(folded: str, words: list[bytes]) -> npt.NDArray[np.uint64]:
     """Shingle hashes of the text outside quotations; of all of it when that is too little."""
-    if not any(mark in folded for mark in _QUOTE_MARKS):
+    if not any(mark in folded for mark in _OPENINGS) and not folded.startswith("'"):
         return _shingle_hashes(words)
     pieces = _QUOTATION.split(folded)
     if len(pieces) == 1:

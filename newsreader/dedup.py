@@ -22,6 +22,11 @@ THRESHOLD = 0.5  # estimated Jaccard at which a candidate is a copy
 COPY_CONTAINMENT = 0.5  # or the share of the shorter text's shingles the longer one holds
 REWRITE_CONTAINMENT = 0.15  # a rewrite holds less, and must share its numbers as well
 MIN_SHARED = 20  # shingles a pair must share for containment to count
+# Estimated shingles a trimmed copy or a rewrite must share beyond a common paragraph: a topic's
+# background paragraph (60-120 words) in a short trimmed copy otherwise passes for one.
+COPY_SHARED = 130
+COPY_CONTAINED = 0.85  # or so much of the shorter text that no paragraph of another explains it
+REWRITE_SHARED = 150
 MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
 COPY_NUMBERS = 0.5  # share of the fewer numbers below which a copy is a templated story
 REWRITE_MIN_NUMBERS = 2  # numbers a rewrite must share with its source
@@ -171,8 +176,12 @@ class DuplicateIndex:
         shared = jaccard / (1 + jaccard) * (own + sizes) * rare / np.maximum(same, 1)
         fewer = np.maximum(np.minimum(own, sizes), 1)
         contained = np.where(shared >= MIN_SHARED, shared / fewer, 0)
-        copy = (jaccard >= self.threshold) | (contained >= COPY_CONTAINMENT)
-        return copy, contained
+        copy = (
+            (jaccard >= self.threshold)
+            | ((contained >= COPY_CONTAINMENT) & (shared >= COPY_SHARED))
+            | (contained >= COPY_CONTAINED)
+        )
+        return copy, np.where(shared >= REWRITE_SHARED, contained, 0)
 
     def _facts_agree(self, f: Features, row: int, rewrite: float | None) -> bool:
         """Whether the numbers allow a copy, or a rewrite sharing `rewrite` of the shorter text.

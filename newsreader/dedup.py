@@ -34,6 +34,7 @@ REWRITE_NUMBERS = 0.75  # and the share of the fewer numbers they must be
 REWRITE_CONTAINMENT_WITHOUT_NUMBERS = 0.25  # when either story has too few numbers to go by
 COMMON_HOLDERS = 3  # stories holding a sketch value beyond which it is common text
 _COLUMNS = np.arange(PERMUTATIONS)
+_OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
 FILE_NAME = "dedup.npz"
 
 
@@ -90,7 +91,8 @@ class DuplicateIndex:
         # sketch position how many of those hold each value: text that many stories hold
         # (a background paragraph, a set phrase) says little about any two of them.
         self._told = np.zeros(0, dtype=bool)
-        self._holders = np.zeros((PERMUTATIONS, 2**16), dtype=np.uint16)
+        # Flat, position-major (`_OFFSETS`): one `take` reads a sketch's counts.
+        self._holders = np.zeros(PERMUTATIONS << 16, dtype=np.uint16)
         self._found: tuple[str, bool] = ("", False)
         self._told_count = 0
         self._bands = BandIndex()
@@ -155,7 +157,7 @@ class DuplicateIndex:
         told = self._told_count
         # Beyond chance (told / 2**16 per value) and a story's few versions left unfound.
         limit = COMMON_HOLDERS + 4 * told // 2**16
-        return self._holders[_COLUMNS, sketch] <= limit
+        return self._holders.take(_OFFSETS + sketch) <= limit
 
     def _alike(
         self,
@@ -248,8 +250,8 @@ class DuplicateIndex:
             if self._found != (story_id, True):
                 self._told[row] = True
                 self._told_count += 1
-                held = self._holders[_COLUMNS, f.sketch]
-                self._holders[_COLUMNS, f.sketch] = np.minimum(held, 0xFFFE) + 1
+                at = _OFFSETS + f.sketch
+                self._holders[at] = np.minimum(self._holders.take(at), 0xFFFE) + 1
             self._shingles[row] = min(f.shingles, 0xFFFFFFFF)
             self._bands.add(row, f.sketch)
         self._ids.append(story_id)
@@ -357,7 +359,7 @@ class DuplicateIndex:
         self._told_count = int(np.count_nonzero(self._told))
         told = self._sketch[self._told].astype(np.int64) + (_COLUMNS << 16)
         counts = np.bincount(told.ravel(), minlength=PERMUTATIONS << 16)
-        self._holders = np.minimum(counts, 0xFFFF).astype(np.uint16).reshape(PERMUTATIONS, -1)
+        self._holders = np.minimum(counts, 0xFFFF).astype(np.uint16)
         self._numbers, self._number_end = a["numbers"], ends
         self._number_count = a["number_count"]
         self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)

@@ -7,7 +7,7 @@ from pathlib import Path
 from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.widgets.reader import DIFF_ADDED, DIFF_REMOVED, VERSIONS, Reader
+from newsreader.widgets.reader import DIFF_ADDED, DIFF_REMOVED, DIFF_VERSION, VERSIONS, Reader
 from newsreader.widgets.story_list import StoryList
 
 
@@ -63,6 +63,10 @@ async def test_reader_says_who_else_reported_and_what_differs(seeded: Library) -
         await pilot.press("enter")
         reader = app.query_one(Reader)
         assert reader.text_of(VERSIONS) == ["Also reported by: Mint"]
+        [summary] = reader.text_of(DIFF_VERSION)
+        # The Mint copy changed two headline words and one sentence of a long story.
+        assert summary.startswith("Mint: copy, ")
+        assert int(summary.split(", ")[1].split("%")[0]) >= 80
         removed = reader.text_of(DIFF_REMOVED)
         added = reader.text_of(DIFF_ADDED)
         headline = {"− Weighing Using", "+ Exploring Use of"}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from newsreader import bands
-from newsreader.bands import BANDS, BandIndex
+from newsreader.bands import BANDS, ROWS, BandIndex
 
 
 def sketches(count: int, seed: int = 0) -> np.ndarray:
@@ -30,7 +30,7 @@ def test_candidates_match_a_brute_force_search(
     for q in range(40):
         row = q * 7
         band = q % BANDS
-        queries[q, band * 4 : band * 4 + 4] = made[row, band * 4 : band * 4 + 4]
+        queries[q, band * ROWS : (band + 1) * ROWS] = made[row, band * ROWS : (band + 1) * ROWS]
     index = BandIndex()
     for row, sketch in enumerate(made):
         index.add(row, sketch)

@@ -10,10 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader import bands, dedup
+from newsreader import bands, fingerprint
 from newsreader.dedup import FILE_NAME, DuplicateIndex, similarity
 from newsreader.difference import sentences
 from newsreader.errors import LibraryError
+from newsreader.importer import import_paths
+from newsreader.library import Library
+from tests.conftest import CAPTURED
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_e213fecfa28b599e.txt"
 VOCABULARY = [f"{a}{b}" for a in ("ka", "lo", "mi", "ren", "su", "tor") for b in "aeiou"] + [
@@ -224,12 +227,108 @@ _TEXT = st.lists(
 def test_body_without_sentence_splitting_is_the_sentence_by_sentence_body(
     paragraphs: list[str],
 ) -> None:
-    by_sentence = " ".join(s for s in sentences(paragraphs) if not dedup._BOILERPLATE.match(s))
-    assert dedup._body(paragraphs) == by_sentence
+    by_sentence = " ".join(
+        s for s in sentences(paragraphs) if not fingerprint._BOILERPLATE.match(s)
+    )
+    assert fingerprint._body(paragraphs) == by_sentence
 
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_words_are_the_regular_expression_words(text: str) -> None:
     folded = (text + " a\ud800b “quoted” x").casefold()
-    assert dedup._words(folded) == [w.encode() for w in dedup._WORD.findall(folded)]
+    assert fingerprint._words(folded) == [w.encode() for w in fingerprint._WORD.findall(folded)]
+
+
+def numbered(seed: int, count: int) -> list[str]:
+    """`count` random words as sentences of ten, each sentence holding a number of its own."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(0, count, 10):
+        sentence = [rng.choice(VOCABULARY) for _ in range(9)] + [str(1000 + seed * 100 + i)]
+        out.append(" ".join(sentence).capitalize() + ".")
+    return out
+
+
+def test_a_trimmed_copy_is_found_though_its_jaccard_is_low() -> None:
+    wire = numbered(1, 600)
+    trimmed = wire[:18]  # the first 30 %: Jaccard about 0.3, all of it in the wire
+    assert similarity(wire, trimmed) < 0.5
+    index = indexed(("wire", "Wire title", wire))
+    assert index.find("paper", "Paper title", trimmed) == ["wire"]
+
+
+def test_a_rewrite_keeping_facts_and_some_sentences_is_found() -> None:
+    wire = numbered(2, 500)
+    kept = wire[:40]
+    rng = random.Random(7)
+    # Every third sentence reworded (numbers kept), a new lead, lines of the paper's own.
+    rewritten = [
+        " ".join(w if w[0].isdigit() else rng.choice(VOCABULARY) for w in s.split())
+        if i % 3 == 1
+        else s
+        for i, s in enumerate(kept)
+    ]
+    paper = [words(3, 60), *rewritten, words(4, 80)]
+    assert similarity(wire, paper) < 0.3
+    index = indexed(("wire", "Wire title", wire))
+    assert index.find("paper", "Paper title", paper) == ["wire"]
+
+
+def test_a_short_story_sharing_only_a_background_paragraph_is_kept_apart() -> None:
+    background = words(21, 100)
+    index = indexed(("long", "One event", [words(22, 400), background]))
+    # Most of this short story is the paragraph: its containment alone would make it a copy.
+    assert index.find("short", "Another event", [words(23, 60), background]) == []
+
+
+def test_independent_reports_sharing_quotes_are_kept_apart() -> None:
+    quotes = [f"“{words(10 + i, 30)[:-1]},” the judge said." for i in range(4)]
+    first = [words(5, 300), *quotes]
+    second = [words(6, 300), *quotes]
+    index = indexed(("one", "Court case", first))
+    assert index.find("two", "Court case", second) == []
+
+
+def test_a_sketch_leaves_out_quotations_when_the_rest_is_long_enough() -> None:
+    own = words(8, 200)
+    quoted = fingerprint.features("T", [own, f'"{words(9, 50)}"'])
+    assert quoted.shingles == fingerprint.features("T", [own]).shingles
+
+
+def test_text_many_stories_hold_does_not_make_a_rewrite() -> None:
+    background = words(20, 120)
+    index = DuplicateIndex()
+    for n in range(6):
+        index.add(f"s{n}", f"Story {n}", [words(30 + n, 250), background])
+    assert index.find("new", "Another story", [words(40, 250), background]) == []
+
+
+def test_an_index_from_an_older_version_is_outdated(tmp_path: Path) -> None:
+    import numpy as np
+
+    from newsreader.dedup import OutdatedIndex
+
+    np.savez(tmp_path / FILE_NAME, version=np.array([1, 128, 64], dtype=np.int64))
+    with pytest.raises(OutdatedIndex, match="older newsreader"):
+        DuplicateIndex.load(tmp_path)
+
+
+def test_an_import_over_an_older_index_rebuilds_it_and_keeps_the_groups(
+    seeded: Library, library_path: Path, tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from newsreader.bench.corpus import generate
+
+    grouped = {s.id: seeded.duplicate_of(s.id) for s in seeded.stories}
+    path = library_path / FILE_NAME
+    with np.load(path) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    arrays["version"] = np.array([1, 128, 64], dtype=np.int64)  # as an older newsreader wrote
+    np.savez(path, **arrays)
+    outcome = import_paths(seeded, [generate(tmp_path / "more", 12)], CAPTURED)
+    assert outcome.rejected == [] or all("truth" in str(r) for r in outcome.rejected)
+    index = DuplicateIndex.load(library_path)
+    assert len(index) == len(seeded.stories)
+    assert all(seeded.duplicate_of(sid) == group for sid, group in grouped.items())

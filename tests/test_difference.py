@@ -60,3 +60,30 @@ def test_sentences_keep_titles_initials_and_quotes_together() -> None:
         "'It went well.'",
         "Then",
     ]
+
+
+WIRE = [
+    "The council approved the new bridge over the river on Tuesday after a long debate.",
+    "Work will start in the spring and should take two years, the mayor said.",
+    "Residents had asked for a crossing for more than a decade.",
+    "The cost is expected to reach 40 million, paid by the region and the state.",
+]
+
+
+def test_a_trimmed_copy_has_all_its_text_in_common_and_is_a_copy() -> None:
+    d = difference("Bridge approved", WIRE, "Bridge approved", WIRE[:2])
+    assert d.in_common == 1.0
+    assert d.relation == "copy"
+    assert d.sentences_removed == tuple(WIRE[2:])
+
+
+def test_a_rewrite_shares_part_of_its_text() -> None:
+    rewritten = [
+        "Our town finally gets its bridge: councillors voted for it last night.",
+        WIRE[1],
+        "Shops near the old ferry expect more customers once it opens.",
+    ]
+    d = difference("Bridge approved", WIRE, "Town gets its bridge", rewritten)
+    assert 0.2 < d.in_common < 0.8
+    assert d.relation == "rewrite"
+    assert d.sentences_added == (rewritten[0], rewritten[2])

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from newsreader.bench import republish
+
 TRUTH_FILE = "truth.json"
+GENERATOR = 2  # 2: wire stories with quotes, trimmed copies, rewrites, independent reports
 _WORDS = """the of and to a in that is was he for it with as his on be at by had are but from or
     have an they which one you were her all she there would their we him been has when who will
     more no if out so said what up its about into than them can only other new some could time
@@ -65,6 +68,10 @@ _FOOTER = (
     " content with local flavor? Download Daily8 app today from your preferred app store and start"
     " exploring.\napp-storeplay-store"
 )
+# What becomes of a story seen again: reposted whole, copied with small edits, trimmed,
+# rewritten by a paper, or reported again independently.
+_EDITS = ("exact", "near", "trimmed", "rewrite", "independent")
+_EDIT_SHARES = (0.25, 0.2, 0.15, 0.25, 0.15)
 _ZIPF = 1.0 / (np.arange(len(_COMMON)) + 8.0)
 _ZIPF /= _ZIPF.sum()
 _CUMULATIVE = np.cumsum(_ZIPF)
@@ -75,7 +82,7 @@ class _Text:
     """One version of a story: headline and paragraphs of sentences."""
 
     group: int
-    variant: str  # original, exact or near
+    variant: str  # original, exact, near, trimmed, rewrite or independent
     title: str
     paragraphs: list[list[str]]
 
@@ -166,9 +173,38 @@ class _Writer:
         if self.rng.random() < 0.4:
             at = int(self.rng.integers(len(body)))
             body[at:at] = topic.background
+        # What wire copy holds and papers change: quotes, "today", a dateline, a byline.
+        for i in np.flatnonzero(self.rng.random(len(body)) < 0.25).tolist():
+            body[i] = republish.quoted(self.rng, body[i], self.pick(topic.names))
+        for i in np.flatnonzero(self.rng.random(len(body)) < 0.1).tolist():
+            if not republish.is_quote(body[i]):
+                body[i] = body[i][:-1] + " today."
         if self.rng.random() < 0.5:
             body[0] = f"{self.pick(topic.places).upper()}—{body[0]}"
-        return _Text(group, "original", self.title(topic), self.paragraphs(body))
+        paragraphs = self.paragraphs(body)
+        if self.rng.random() < 0.5:
+            agency = self.pick(republish.AGENCIES)
+            paragraphs.insert(0, [f"By {self.pick(topic.names)}, {agency}"])
+        return _Text(group, "original", self.title(topic), paragraphs)
+
+    def trimmed(self, text: _Text) -> _Text:
+        """A paper's copy of the wire: cut short, in its house style, otherwise verbatim."""
+        return _Text(
+            text.group, "trimmed", text.title, republish.trimmed(self.rng, text.paragraphs)
+        )
+
+    def rewrite(self, text: _Text, topic: _Topic) -> _Text:
+        """A paper's own version of the wire story: new headline and lead, reworded in part."""
+        own = self.sentences(int(self.rng.integers(30, 350)), topic, 0.02)
+        paragraphs = republish.rewritten(self.rng, text.paragraphs, own, _COMMON)
+        return _Text(text.group, "rewrite", self.title(topic), paragraphs)
+
+    def independent(self, group: int, text: _Text, topic: _Topic) -> _Text:
+        """Another reporter's story of the same event, sharing some of its quotes."""
+        own = self.sentences(int(self.rng.integers(250, 600)), topic, 0.02)
+        heavy = bool(self.rng.random() < 0.1)
+        paragraphs = republish.independent(self.rng, text.paragraphs, own, heavy)
+        return _Text(group, "independent", self.title(topic), paragraphs)
 
     def short(self, group: int, topic: _Topic) -> _Text:
         body = self.sentences(int(self.rng.integers(20, 40)), topic, 0.02)
@@ -242,10 +278,22 @@ def _stories(writer: _Writer, stories: int) -> tuple[list[_Text], dict[str, dict
         groups[f"g{group}"] = {"kind": kind, "topic": topic_no, "template": template_no}
         texts.append(first)
         for _ in range(int(rng.choice(5, p=[0.55, 0.25, 0.12, 0.05, 0.03]))):
-            if kind == "short" or rng.random() < 0.4:
+            edit = "exact" if kind == "short" else str(rng.choice(_EDITS, p=_EDIT_SHARES))
+            if kind == "templated" and edit not in ("exact", "near"):
+                edit = "near"
+            if edit == "exact":
                 texts.append(_Text(group, "exact", first.title, first.paragraphs))
-            else:
+            elif edit == "near" or topic is None:
                 texts.append(writer.near(first, topic))
+            elif edit == "trimmed":
+                texts.append(writer.trimmed(first))
+            elif edit == "rewrite":
+                texts.append(writer.rewrite(first, topic))
+            else:
+                other = len(groups)
+                groups[f"g{other}"] = {"kind": kind, "topic": topic_no, "template": None}
+                groups[f"g{other}"]["event"] = f"g{group}"
+                texts.append(writer.independent(other, first, topic))
     texts = texts[:stories]
     order = rng.permutation(len(texts))
     return [texts[i] for i in order], groups
@@ -293,7 +341,13 @@ def generate(out: Path, stories: int, seed: int = 0) -> Path:
         name = f"{len(dumps):06d}_{digest}.txt"
         (out / name).write_text(text, encoding="utf-8")
         dumps[name] = [{"group": f"g{t.group}", "variant": t.variant} for t in chunk]
-    truth = {"seed": seed, "stories": len(texts), "dumps": dumps, "groups": groups}
+    truth = {
+        "generator": GENERATOR,
+        "seed": seed,
+        "stories": len(texts),
+        "dumps": dumps,
+        "groups": groups,
+    }
     (out / TRUTH_FILE).write_text(json.dumps(truth, indent=0), encoding="utf-8")
     return out
 

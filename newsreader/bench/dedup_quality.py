@@ -16,18 +16,20 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsreader.bench.corpus import TRUTH_FILE, generate, read_dump
+from newsreader.bench.corpus import GENERATOR, TRUTH_FILE, generate, read_dump
 from newsreader.dedup import THRESHOLD, DuplicateIndex
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """Stories in import order with their true group, topic and template."""
+    """Stories in import order with their true group, topic, template, kind and event."""
 
     stories: list[tuple[str, list[str]]]
     groups: list[str]
     topics: list[int | None]
     templates: list[int | None]
+    variants: list[str]  # original, exact, near, trimmed, rewrite or independent
+    events: list[str]  # the group whose event a story reports: its own, or the one it follows
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,18 @@ class Result:
     ms_median: float
     ms_mean: float
     peak_mb: float
+    kinds: dict[str, tuple[int, int]]  # per kind of version: (folded, of how many)
 
 
 def corpus(folder: Path, stories: int, seed: int) -> Corpus:
     """Read the corpus in `folder`, writing it first unless one of that size and seed is there."""
     truth_file = folder / TRUTH_FILE
     truth = json.loads(truth_file.read_text()) if truth_file.exists() else {}
-    if (truth.get("stories"), truth.get("seed")) != (stories, seed):
+    made = (truth.get("stories"), truth.get("seed"), truth.get("generator"))
+    if made != (stories, seed, GENERATOR):
         generate(folder, stories, seed)
         truth = json.loads(truth_file.read_text())
-    out = Corpus([], [], [], [])
+    out = Corpus([], [], [], [], [], [])
     for name in sorted(truth["dumps"]):
         found = read_dump((folder / name).read_text(encoding="utf-8"))
         for story, label in zip(found, truth["dumps"][name], strict=True):
@@ -62,6 +66,8 @@ def corpus(folder: Path, stories: int, seed: int) -> Corpus:
             out.groups.append(label["group"])
             out.topics.append(info["topic"])
             out.templates.append(info["template"])
+            out.variants.append(label["variant"])
+            out.events.append(info.get("event", label["group"]))
     return out
 
 
@@ -124,6 +130,7 @@ def measure(c: Corpus, threshold: float, memory: bool = True) -> Result:
     topic = _false_merges(pred, c.groups, c.topics)
     template = _false_merges(pred, c.groups, c.templates)
     ms = [s * 1000 for s in seconds]
+    kinds = folded_by_kind(c, pred)
     return Result(
         len(c.stories),
         both / predicted if predicted else 1.0,
@@ -133,7 +140,44 @@ def measure(c: Corpus, threshold: float, memory: bool = True) -> Result:
         statistics.median(ms),
         statistics.fmean(ms),
         peak,
+        kinds,
     )
+
+
+KINDS = {
+    "exact": "exact repost",
+    "near": "near-copy",
+    "trimmed": "trimmed copy",
+    "rewrite": "rewrite",
+    "independent": "independent report of the same event",
+    "different": "same-topic different story",
+}
+
+
+def folded_by_kind(c: Corpus, pred: Sequence[int]) -> dict[str, tuple[int, int]]:
+    """Per kind of version, how many were folded with the story they come from (or report).
+
+    A copy counts when it is folded with its group's original; an independent report when it is
+    folded with the story whose event it reports; a story on a topic others share ("different")
+    when it is folded with any story of another event on that topic.
+    """
+    first: dict[str, int] = {}
+    events: dict[int, set[str]] = {}
+    for i, (variant, group) in enumerate(zip(c.variants, c.groups, strict=True)):
+        if variant == "original":
+            first[group] = pred[i]
+        events.setdefault(pred[i], set()).add(c.events[i])
+    on_topic = Counter(t for t, v in zip(c.topics, c.variants, strict=True) if v == "original")
+    counts: dict[str, list[int]] = {kind: [0, 0] for kind in KINDS}
+    for i, variant in enumerate(c.variants):
+        # The original may have been cut off the corpus's end.
+        if variant not in ("original", "different") and c.events[i] in first:
+            counts[variant][0] += first[c.events[i]] == pred[i]
+            counts[variant][1] += 1
+        if variant != "independent" and c.topics[i] is not None and on_topic[c.topics[i]] > 1:
+            counts["different"][0] += len(events[pred[i]]) > 1
+            counts["different"][1] += 1
+    return {kind: (folded, total) for kind, (folded, total) in counts.items()}
 
 
 def table(results: Sequence[Result]) -> str:
@@ -149,6 +193,17 @@ def table(results: Sequence[Result]) -> str:
             f"| {r.same_topic} of {r.same_topic_pairs:,} | {r.templated} of {r.templated_pairs:,} "
             f"| {r.ms_median:.2f} | {r.ms_mean:.2f} | {r.peak_mb:.1f} |"
         )
+    rows += [
+        "",
+        "| kind | " + " | ".join(f"folded at {r.stories:,}" for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
+    for kind, name in KINDS.items():
+        cells = []
+        for r in results:
+            folded, total = r.kinds[kind]
+            cells.append(f"{folded:,} of {total:,} ({folded / total:.1%})" if total else "—")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 

@@ -302,7 +302,7 @@ class Library:
 
     def import_dumps(self, dumps: Iterable[ParsedDump]) -> ImportReport:
         """Add dumps not yet in the library; each dump goes in whole or not at all."""
-        from newsreader.dedup import DuplicateIndex
+        from newsreader.dedup import DuplicateIndex, OutdatedIndex
 
         report = ImportReport()
         if self.read_only:
@@ -312,6 +312,10 @@ class Library:
             self.catalog.reload()
             try:
                 index = DuplicateIndex.load(self.folder)
+            except OutdatedIndex:
+                index = DuplicateIndex()
+                for meta in self.stories:
+                    index.add(meta.id, meta.title, self.story(meta.id).paragraphs)
             except DamagedLibrary:
                 raise
             except LibraryError as error:

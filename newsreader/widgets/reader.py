@@ -51,18 +51,15 @@ class OtherVersion:
     difference: Difference
 
     def summary(self) -> str:
-        """One line: the source and how much differs."""
-        parts = []
+        """One line: the source, how the version relates, and how much differs."""
         d = self.difference
+        parts = [f"{d.relation}, {d.in_common:.0%} of the text in common"]
         if d.title_removed or d.title_added:
             parts.append(f"headline “{' '.join(d.title_removed)}” → “{' '.join(d.title_added)}”")
         if d.sentences_removed or d.sentences_added:
             parts.append(
-                f"{_count(d.sentences_removed, 'sentence')} left out, "
-                f"{len(d.sentences_added)} added"
+                f"{_count(d.sentences_removed, 'sentence')} cut, {len(d.sentences_added)} added"
             )
-        if not parts:
-            parts.append("same text")
         return f"{self.source}: " + "; ".join(parts)
 
 
@@ -248,7 +245,11 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime
     for paragraph in paragraphs:
         blocks += [("", ""), (BODY, paragraph)]
     if others:
-        blocks += [("", ""), ("", ""), (DIFF_HEADING, "What the other versions change")]
+        blocks += [
+            ("", ""),
+            ("", ""),
+            (DIFF_HEADING, "What the other versions cut (−) and added (+)"),
+        ]
         for other in others:
             blocks += [("", ""), (DIFF_VERSION, other.summary())]
             d = other.difference

@@ -1,0 +1,190 @@
+"""What the duplicate index keeps of a story: MinHash of its own words, numbers, exact key.
+
+Quotations are left out of the sketch: independent reports of one event quote the same people
+word for word, while a copy or a rewrite of a wire story shares its reporting too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zlib import crc32
+
+import numpy as np
+import numpy.typing as npt
+
+from newsreader.difference import sentences
+
+SHINGLE = 5  # words per shingle
+PERMUTATIONS = 128
+MIN_WORDS = 50  # shorter bodies match exactly or not at all
+MIN_OWN_SHINGLES = 40  # fewer shingles outside quotations: the quotations count as well
+NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
+
+U64 = npt.NDArray[np.uint64]
+_rng = np.random.default_rng(0x6E657773)
+# Multiply-add-shift hashing (odd multipliers, high 32 bits of a 64-bit product) is
+# 2-independent on 32-bit keys and needs no modulo, so a whole sketch is three numpy operations.
+_A = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False) | np.uint64(1)
+_B = _rng.integers(0, 2**64, PERMUTATIONS, dtype=np.uint64, endpoint=False)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Furniture that aggregators and wire services add to unrelated stories: left in, it would make
+# short stories look alike.
+_BOILERPLATE = re.compile(
+    r"^[(\[]?(?:this article was generated from an automated news agency feed"
+    r"|with (?:additional )?(?:assistance|reporting) (?:from|by)\b"
+    r"|write to \S.* at \S+@"
+    r"|(?:additional )?(?:reporting|writing|editing) by\b"
+    r"|(?:also read|read more|catch all the|download the|subscribe to|sign up for|follow us)\b"
+    r"|copyright\b|©)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the index keeps of one story."""
+
+    exact: int  # 0 when the story has no text at all
+    sketch: npt.NDArray[np.uint16] | None  # None for a text too short to compare by similarity
+    shingles: int  # shingles the sketch was made of
+    numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
+    number_count: int  # how many distinct numbers it has
+
+
+# Words every kind of boilerplate above contains. A text holding none of them has no
+# boilerplate sentence, and its sentences need not be found: a third of a story's features.
+_BOILERPLATE_WORDS = (
+    "this article was generated", "assistance", "reporting", "writing by", "editing by",
+    "write to", "also read", "read more", "catch all the", "download the", "subscribe to",
+    "sign up for", "follow us", "copyright", "©",
+)  # fmt: skip
+
+
+def _body(paragraphs: Sequence[str]) -> str:
+    """The story's text without the boilerplate sentences."""
+    # The sentences joined by spaces are exactly this: each paragraph, whitespace folded.
+    folded = " ".join(" ".join(words) for p in paragraphs if (words := p.split()))
+    # casefold keeps the dotless ı, which IGNORECASE matches with i.
+    lowered = folded.lower() if folded.isascii() else folded.casefold().replace("ı", "i")
+    if not any(word in lowered for word in _BOILERPLATE_WORDS):
+        return folded
+    return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
+
+
+# \w on ASCII text: letters, digits and the underscore; every other byte separates words.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
+_ASCII_WORDS = _ASCII_WORD_BYTES + b" " * 128
+_UTF8_PIECES = _ASCII_WORD_BYTES + bytes(range(128, 256))  # UTF-8 sequences kept whole
+
+
+def _words(folded: str) -> list[bytes]:
+    """The \\w+ runs of casefolded text, UTF-8 encoded."""
+    # Split at ASCII separators by byte table, several times faster than the regular
+    # expression; only the pieces holding other characters (quotes, dashes, letters of other
+    # scripts) are split further by it. No \\w run crosses an ASCII separator.
+    if folded.isascii():
+        return folded.encode().translate(_ASCII_WORDS).split()
+    words: list[bytes] = []
+    for piece in folded.encode("utf-8", "surrogatepass").translate(_UTF8_PIECES).split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            text = piece.decode("utf-8", "surrogatepass")
+            words += [word.encode() for word in _WORD.findall(text)]
+    return words
+
+
+def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:
+    """32-bit hashes (in uint64) of the word 5-shingles; one shingle of all words if fewer."""
+    w = np.fromiter(map(crc32, words), dtype=np.uint64, count=len(words))
+    span = min(SHINGLE, len(words))
+    count = len(words) - span + 1
+    h = w[:count].copy()
+    for k in range(1, span):
+        h = h * _MIX + w[k : k + count]
+    h ^= h >> np.uint64(31)
+    h *= _MIX2
+    return h >> np.uint64(32)
+
+
+def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
+    """Low 16 bits of each of the 128 minimum hashes (a b-bit MinHash, b = 16)."""
+    products = np.multiply.outer(shingles, _A)
+    products += _B  # in place: one n×128 array rather than two
+    smallest: U64 = products.min(axis=0)
+    return ((smallest >> np.uint64(32)) & np.uint64(0xFFFF)).astype(np.uint16)
+
+
+def _numbers(text: str) -> tuple[npt.NDArray[np.uint32], int]:
+    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    hashes = sorted(crc32(n.encode()) for n in found)[:NUMBERS_KEPT]
+    return np.array(hashes, dtype=np.uint32), len(found)
+
+
+def features(title: str, paragraphs: Sequence[str]) -> Features:
+    """What the index compares of a story; pure, so it can be worked out in another process."""
+    body = _body(paragraphs)
+    folded = body.casefold()
+    words = _words(folded)
+    title_words = _words(title.casefold())
+    exact = 0
+    if words or title_words:
+        key = b" ".join(title_words) + b"\n" + b" ".join(words)
+        exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
+    sketch, count = None, 0
+    if len(words) >= MIN_WORDS:
+        shingles = _own_shingles(folded, words)
+        # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
+        sketch, count = _minhash(shingles), len(shingles)
+    numbers, number_count = _numbers(body)
+    return Features(exact, sketch, count, numbers, number_count)
+
+
+# A quotation: in double quotes, or in single quotes opened before a word and closed after one
+# (an apostrophe inside a word closes nothing). 600 characters at most, so that a stray quote
+# mark cannot hide the rest of a story.
+_QUOTATION = re.compile(
+    r"[\"“”][^\"“”]{1,600}[\"“”]"
+    r"|(?<![\w'‘’])['‘](?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+)
+# A quotation opens with one of these (an apostrophe inside a word opens nothing).
+_OPENINGS = ('"', "“", "”", "‘", " '", "('")
+_GAP = b"\x00"  # stands for a quotation: no shingle spans it
+
+
+def _own_shingles(folded: str, words: list[bytes]) -> npt.NDArray[np.uint64]:
+    """Shingle hashes of the text outside quotations; of all of it when that is too little."""
+    if not any(mark in folded for mark in _OPENINGS) and not folded.startswith("'"):
+        return _shingle_hashes(words)
+    pieces = _QUOTATION.split(folded)
+    if len(pieces) == 1:
+        return _shingle_hashes(words)
+    gapped: list[bytes] = []
+    for piece in pieces:
+        gapped += _words(piece)
+        gapped.append(_GAP)
+    hashes = _shingle_hashes(gapped)
+    gaps = np.fromiter((w == _GAP for w in gapped), dtype=np.int64, count=len(gapped))
+    span = min(SHINGLE, len(gapped))
+    ends = np.cumsum(np.concatenate(([0], gaps)))
+    clean = ends[span:] - ends[: len(ends) - span] == 0
+    own = hashes[clean]
+    return own if len(own) >= MIN_OWN_SHINGLES else _shingle_hashes(words)
+
+
+def similarity(a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]) -> float:
+    """Exact Jaccard similarity of the two texts' word 5-shingles, boilerplate left out."""
+    a_words = _words(_body(a_paragraphs).casefold())
+    b_words = _words(_body(b_paragraphs).casefold())
+    if not a_words or not b_words:
+        return 0.0
+    a = set(_shingle_hashes(a_words).tolist())
+    b = set(_shingle_hashes(b_words).tolist())
+    return len(a & b) / len(a | b)

@@ -201,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
             # The next start paints the new stories at once rather than opening the library
             # first (0.36 s at 100,000 stories): a small cost next to the import's.
             from newsreader.config import config_folder
-            from newsreader.startup import save_first_screen
+            from newsreader.first_screen import save_first_screen
 
             save_first_screen(library, config_folder() / "config.toml")
         return status

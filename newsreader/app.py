@@ -219,7 +219,7 @@ class NewsReader(Triage):
 
     def remember_first_screen(self, counts: tuple[int, int] | None = None) -> None:
         """Save what a fresh start will show first, unless the saved one is still true."""
-        from newsreader.startup import save_first_screen
+        from newsreader.first_screen import save_first_screen
 
         save_first_screen(self.library, self.config_path, counts)
 

@@ -16,12 +16,15 @@ import os
 import re
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from newsreader import __version__
 from newsreader.library_files import FIRST_SCREEN_FILE
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
 
 FILE_NAME = FIRST_SCREEN_FILE
 ROWS = 200  # a screenful of the tallest terminal likely
@@ -131,3 +134,56 @@ def write(folder: Path, screen: FirstScreen, stamped: dict[str, Stamp]) -> None:
         "rows": [astuple(row) for row in screen.rows],
     }
     write_atomic(folder / FILE_NAME, orjson.dumps(data))
+
+
+def first_screen_of(library: Library, counts: tuple[int, int] | None = None) -> FirstScreen:
+    """The first rows and the status line of the default view, as a fresh start shows them;
+    `counts` are the library's (unread, starred) when the caller has them already."""
+    # Imported here: reading a saved first screen at start-up must not load them.
+    from newsreader.filters import View, select
+    from newsreader.rows import StoryRows
+
+    view = View()
+    stories, total = select(library, view)
+    rows = StoryRows(stories, library.versions, library.meta)
+    unread, starred = library.counts() if counts is None else counts
+    shown = tuple(
+        ScreenRow(
+            row.story.id,
+            row.story.title,
+            row.story.source,
+            row.story.age,
+            row.story.published or "",
+            row.story.role,
+            row.depth,
+            row.hidden_versions,
+            library.is_read(row.story.id),
+            library.is_starred(row.story.id),
+        )
+        for row in rows[:ROWS]
+    )
+    return FirstScreen(shown, status_line(view.title(len(stories), total), unread, starred))
+
+
+def save_first_screen(
+    library: Library, config_path: Path | None, counts: tuple[int, int] | None = None
+) -> None:
+    """Save the library's first screen for the next start, unless the saved one is still true.
+
+    Best effort: a library that cannot be written to just starts the ordinary way.
+    """
+    from newsreader.errors import NewsreaderError
+
+    folder = library.folder
+    if read(folder, config_path) is not None:
+        return
+    before = stamps(folder, config_path)
+    try:
+        if library.refresh():  # another process wrote since: what it wrote is on disk
+            counts = None
+        screen = first_screen_of(library, counts)
+        # Unchanged meanwhile: the files are the ones the screen was made from.
+        if screen.rows and stamps(folder, config_path) == before:
+            write(folder, screen, before)
+    except (OSError, NewsreaderError):
+        return

@@ -18,8 +18,8 @@ from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.doctor import examine
 from newsreader.errors import DamagedLibrary
+from newsreader.first_screen import first_screen_of
 from newsreader.library import Library
-from newsreader.startup import first_screen_of
 from tests.app_library import build_library
 
 SIZE = (120, 30)

@@ -52,11 +52,11 @@ def own_reader_page(html: str) -> Extracted:
     """newsreader's hand-written reader alone (html_body, html_meta): the fallback now."""
     from newsreader.dumps.html_body import extract_body
     from newsreader.dumps.html_meta import read_meta
+    from newsreader.dumps.html_tree import parse_tree
 
     try:
-        soup = BeautifulSoup(html, "lxml")
-        meta = read_meta(soup, _CAPTURED_AT)
-        body = extract_body(soup)
+        meta = read_meta(parse_tree(html), _CAPTURED_AT)
+        body = extract_body(BeautifulSoup(html, "lxml"))
     except Exception as error:  # a bug: counted, and the page scores as empty
         return Extracted(error=type(error).__name__)
     text = "\n".join(body.paragraphs) if body is not None else ""

@@ -1,0 +1,68 @@
+"""A saved page parsed once by lxml, and the few ways the readers search it.
+
+beautifulsoup4 cost ~30 ms a page on top of trafilatura's own lxml parse; one lxml tree, shared
+by the metadata, the aggregator check and trafilatura, costs a few (docs/extraction.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+
+from newsreader.sanitize import clean_text
+
+# Text inside these is code or style, never words a reader sees.
+_NOT_TEXT = frozenset({"script", "style", "template"})
+
+
+def parse_tree(html: str) -> Any | None:
+    """`html` as an lxml tree (as trafilatura parses it: no comments), None for no document."""
+    from trafilatura.utils import load_html  # type: ignore[import-not-found, unused-ignore]
+
+    # Control characters are cleaned first: lxml drops the text around one it cannot hold.
+    tree = load_html(clean_text(html))
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+def elements(root: Any, tag: str | None = None) -> Iterator[Any]:
+    """Every element under `root` (itself included), of `tag` if given, in document order."""
+    for element in root.iter(tag) if tag else root.iter():
+        if isinstance(element.tag, str):
+            yield element
+
+
+def with_attribute(
+    root: Any, name: str, pattern: re.Pattern[str] | None = None, tag: str | None = None
+) -> Iterator[Any]:
+    """The elements (of `tag`) with attribute `name`, its value matching `pattern` if given."""
+    # XPath finds the elements holding the attribute in C; a walk in Python costs ~10× more.
+    for element in root.xpath(f"descendant-or-self::{tag or '*'}[@{name}]"):
+        if pattern is None or pattern.search(element.get(name)):
+            yield element
+
+
+def text_of(element: Any) -> str:
+    """The element's text, its pieces joined by spaces, code and comments left out."""
+    parts: list[str] = []
+    _collect(element, parts)
+    return " ".join(parts)
+
+
+def _collect(element: Any, parts: list[str]) -> None:
+    if isinstance(element.tag, str) and element.tag not in _NOT_TEXT and element.text:
+        parts.append(element.text)
+    for child in element:
+        _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def hidden(element: Any) -> bool:
+    """Whether the page hides `element` from its readers."""
+    if element.get("hidden") is not None or (element.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style

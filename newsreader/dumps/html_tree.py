@@ -10,20 +10,61 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import (  # type: ignore[import-untyped, unused-ignore]
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+)
 
 from newsreader.sanitize import clean_text
 
+# trafilatura's parser settings. Its class lookup is lxml.html's, which picks a form element's
+# class in Python for every element touched (~5 ms a page); one class for all is looked up in C.
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 # Text inside these is code or style, never words a reader sees.
 _NOT_TEXT = frozenset({"script", "style", "template"})
 
 
 def parse_tree(html: str) -> Any | None:
-    """`html` as an lxml tree (as trafilatura parses it: no comments), None for no document."""
-    from trafilatura.utils import load_html  # type: ignore[import-not-found, unused-ignore]
+    """`html` as an lxml tree (as trafilatura's `load_html` makes it), None for no document."""
+    from trafilatura.utils import (  # type: ignore[import-not-found, unused-ignore]
+        is_dubious_html,
+        repair_faulty_html,
+    )
 
     # Control characters are cleaned first: lxml drops the text around one it cannot hold.
-    tree = load_html(clean_text(html))
+    text = clean_text(html)
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    tree = None
+    try:
+        tree = fromstring(text, parser=_PARSER)
+    except ValueError:  # a string that declares its encoding: lxml wants bytes then
+        pass
+    except etree.LxmlError:
+        return None
+    if tree is None or len(tree) < 1:
+        try:
+            tree = fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        except (ValueError, etree.LxmlError):
+            return None
+    if is_dubious_html(beginning) and len(tree) < 2:
+        return None  # not HTML at all, as trafilatura judges it
     return tree if isinstance(tree, HtmlElement) else None
 
 

@@ -55,11 +55,14 @@ def own_reader_page(html: str) -> Extracted:
     from newsreader.dumps.html_tree import parse_tree
 
     try:
-        meta = read_meta(parse_tree(html), _CAPTURED_AT)
+        parsed = parse_tree(html)
+        meta = read_meta(parsed.root, _CAPTURED_AT) if parsed else None
         body = extract_body(BeautifulSoup(html, "lxml"))
     except Exception as error:  # a bug: counted, and the page scores as empty
         return Extracted(error=type(error).__name__)
     text = "\n".join(body.paragraphs) if body is not None else ""
+    if meta is None:
+        return Extracted(body=text)
     authors = meta.authors or meta.page_authors
     return Extracted(meta.title, authors, meta.published, text, url=meta.url)
 

@@ -13,7 +13,7 @@ from newsreader.dumps.html_aggregator import parse_aggregator
 from newsreader.dumps.html_body import extract_body
 from newsreader.dumps.html_meta import byline_names, people, read_meta
 from newsreader.dumps.html_text import LibraryReading, read_with_library
-from newsreader.dumps.html_tree import elements, parse_tree, text_of
+from newsreader.dumps.html_tree import Parsed, elements, parse_tree, text_of
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory
 from newsreader.sanitize import clean_line
@@ -38,21 +38,24 @@ def parse_html(text: str, name: str, captured_at: datetime) -> tuple[list[Parsed
     if sum(1 for _ in _START_TAG.finditer(text)) > MAX_ELEMENTS:
         raise DumpError(name, TOO_MANY)
     try:
-        root = parse_tree(text)
-        if root is None:
+        parsed = parse_tree(text)
+        if parsed is None:
             raise DumpError(name, NO_ARTICLE)
-        aggregator = parse_aggregator(root, name, captured_at)
+        aggregator = parse_aggregator(parsed.root, name, captured_at)
         if aggregator is not None:
             return aggregator
-        return [_article(root, text, name, captured_at)], []
+        return [_article(parsed, text, name, captured_at)], []
     except RecursionError:
         raise DumpError(name, TOO_DEEP) from None
 
 
-def _article(root: Any, text: str, name: str, captured_at: datetime) -> ParsedStory:
+def _article(parsed: Parsed, text: str, name: str, captured_at: datetime) -> ParsedStory:
     """The one story of a saved news article page: trafilatura's text, our own metadata."""
+    root = parsed.root
     meta = read_meta(root, captured_at)
-    reading = _library_reading(root, authors_needed=not meta.authors)
+    reading = LibraryReading()
+    if parsed.document:
+        reading = _library_reading(root, authors_needed=not meta.authors)
     captions = _captions(root)
     found = [paragraph for paragraph in reading.paragraphs if paragraph not in captions]
     if sum(len(paragraph.split()) for paragraph in found) < _MIN_LIBRARY_WORDS:

@@ -39,7 +39,8 @@ def read_with_library(tree: Any, authors_needed: bool = True) -> LibraryReading:
     """trafilatura's reading of the page's lxml tree (left as it is); empty when no article.
 
     Of trafilatura's metadata only what newsreader uses is read (title, day and, when the page
-    metadata names nobody, authors), in trafilatura's own order: the rest cost ~15 ms a page.
+    metadata names nobody, authors), in trafilatura's own order: its whole pass cost ~17 ms a
+    page, this part ~3.
     """
     from trafilatura import bare_extraction  # type: ignore[import-not-found, unused-ignore]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
@@ -40,8 +41,16 @@ _PARSER.set_element_class_lookup(
 _NOT_TEXT = frozenset({"script", "style", "template"})
 
 
-def parse_tree(html: str) -> Any | None:
-    """`html` as an lxml tree (as trafilatura's `load_html` makes it), None for no document."""
+@dataclass(frozen=True)
+class Parsed:
+    """A page's lxml tree, and whether trafilatura's `load_html` would take it for a document."""
+
+    root: Any
+    document: bool
+
+
+def parse_tree(html: str) -> Parsed | None:
+    """`html` as an lxml tree (as trafilatura's `load_html` makes it), None if lxml reads none."""
     from trafilatura.utils import (  # type: ignore[import-not-found, unused-ignore]
         is_dubious_html,
         repair_faulty_html,
@@ -63,9 +72,11 @@ def parse_tree(html: str) -> Any | None:
             tree = fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
         except (ValueError, etree.LxmlError):
             return None
-    if is_dubious_html(beginning) and len(tree) < 2:
-        return None  # not HTML at all, as trafilatura judges it
-    return tree if isinstance(tree, HtmlElement) else None
+    if not isinstance(tree, HtmlElement):
+        return None
+    # trafilatura refuses a tree of under two elements that does not say it is HTML; our own
+    # reader may still read it, as it did before the tree was shared.
+    return Parsed(tree, not (is_dubious_html(beginning) and len(tree) < 2))
 
 
 def elements(root: Any, tag: str | None = None) -> Iterator[Any]:

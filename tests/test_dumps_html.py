@@ -222,6 +222,20 @@ def test_byline_element_gives_authors_and_is_not_a_paragraph() -> None:
     assert story.paragraphs == (PARAGRAPH, SECOND)
 
 
+def test_byline_text_leaves_out_comments_and_scripts() -> None:
+    html = article(
+        '<span itemprop="author">By <!-- the desk -->Ann Lee<script>var ad = "Bo Chen";</script>'
+        "</span>"
+    )
+    assert parse_one(html).authors == ("Ann Lee",)
+
+
+@pytest.mark.parametrize("html", [f"<p>{PARAGRAPH}</p>", f"<div><p>{PARAGRAPH}</p></div>"])
+def test_a_bare_fragment_of_html_is_still_read(html: str) -> None:
+    # trafilatura refuses a tree this small that does not say it is HTML; our reader reads it.
+    assert parse_one(html).paragraphs == (PARAGRAPH,)
+
+
 def test_rel_author_link_names_the_author() -> None:
     html = article('<p>Reporting by <a rel="author" href="/staff/ann">Ann Lee</a>.</p>')
     assert parse_one(html).authors == ("Ann Lee",)

@@ -52,14 +52,17 @@ def own_reader_page(html: str) -> Extracted:
     """newsreader's hand-written reader alone (html_body, html_meta): the fallback now."""
     from newsreader.dumps.html_body import extract_body
     from newsreader.dumps.html_meta import read_meta
+    from newsreader.dumps.html_tree import parse_tree
 
     try:
-        soup = BeautifulSoup(html, "lxml")
-        meta = read_meta(soup, _CAPTURED_AT)
-        body = extract_body(soup)
+        parsed = parse_tree(html)
+        meta = read_meta(parsed.root, _CAPTURED_AT) if parsed else None
+        body = extract_body(BeautifulSoup(html, "lxml"))
     except Exception as error:  # a bug: counted, and the page scores as empty
         return Extracted(error=type(error).__name__)
     text = "\n".join(body.paragraphs) if body is not None else ""
+    if meta is None:
+        return Extracted(body=text)
     authors = meta.authors or meta.page_authors
     return Extracted(meta.title, authors, meta.published, text, url=meta.url)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from datetime import datetime
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -12,6 +13,7 @@ from newsreader.dumps.html_aggregator import parse_aggregator
 from newsreader.dumps.html_body import extract_body
 from newsreader.dumps.html_meta import byline_names, people, read_meta
 from newsreader.dumps.html_text import LibraryReading, read_with_library
+from newsreader.dumps.html_tree import Parsed, elements, parse_tree, text_of
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory
 from newsreader.sanitize import clean_line
@@ -36,25 +38,31 @@ def parse_html(text: str, name: str, captured_at: datetime) -> tuple[list[Parsed
     if sum(1 for _ in _START_TAG.finditer(text)) > MAX_ELEMENTS:
         raise DumpError(name, TOO_MANY)
     try:
-        soup = BeautifulSoup(text, _PARSER)
-        aggregator = parse_aggregator(soup, name, captured_at)
+        parsed = parse_tree(text)
+        if parsed is None:
+            raise DumpError(name, NO_ARTICLE)
+        aggregator = parse_aggregator(parsed.root, name, captured_at)
         if aggregator is not None:
             return aggregator
-        return [_article(soup, text, name, captured_at)], []
+        return [_article(parsed, text, name, captured_at)], []
     except RecursionError:
         raise DumpError(name, TOO_DEEP) from None
 
 
-def _article(soup: BeautifulSoup, text: str, name: str, captured_at: datetime) -> ParsedStory:
-    """The one story of a saved news article page: trafilatura's text, bs4's metadata."""
-    meta = read_meta(soup, captured_at)
-    reading = _library_reading(text)
-    captions = _captions(soup)
+def _article(parsed: Parsed, text: str, name: str, captured_at: datetime) -> ParsedStory:
+    """The one story of a saved news article page: trafilatura's text, our own metadata."""
+    root = parsed.root
+    meta = read_meta(root, captured_at)
+    reading = LibraryReading()
+    if parsed.document:
+        reading = _library_reading(root, authors_needed=not meta.authors)
+    captions = _captions(root)
     found = [paragraph for paragraph in reading.paragraphs if paragraph not in captions]
     if sum(len(paragraph.split()) for paragraph in found) < _MIN_LIBRARY_WORDS:
-        body = extract_body(soup)
+        # Our own reader works on beautifulsoup4: parsed only for the few pages that need it.
+        body = extract_body(BeautifulSoup(text, _PARSER))
         found, captions = (body.paragraphs, body.captions) if body is not None else ([], [])
-    paragraphs, byline = _without_head(found, {meta.title, reading.title, _h1(soup)} - {""})
+    paragraphs, byline = _without_head(found, {meta.title, reading.title, _h1(root)} - {""})
     if not paragraphs:
         raise DumpError(name, NO_ARTICLE)
     authors = meta.authors or people(reading.authors) or meta.page_authors or tuple(byline)
@@ -72,26 +80,26 @@ def _article(soup: BeautifulSoup, text: str, name: str, captured_at: datetime) -
     )
 
 
-def _h1(soup: BeautifulSoup) -> str:
+def _h1(root: Any) -> str:
     """The text of the page's first h1: the headline the body may repeat."""
-    h1 = soup.find("h1")
-    return clean_line(h1.get_text(" ")) if h1 is not None else ""
+    h1 = next(elements(root, "h1"), None)
+    return clean_line(text_of(h1)) if h1 is not None else ""
 
 
-def _captions(soup: BeautifulSoup) -> list[str]:
+def _captions(root: Any) -> list[str]:
     """The page's photo captions, kept out of the body."""
     captions: list[str] = []
-    for caption in soup.find_all("figcaption"):
-        text = clean_line(caption.get_text(" "))
+    for caption in elements(root, "figcaption"):
+        text = clean_line(text_of(caption))
         if text and text not in captions:
             captions.append(text)
     return captions
 
 
-def _library_reading(text: str) -> LibraryReading:
+def _library_reading(root: Any, authors_needed: bool) -> LibraryReading:
     """trafilatura's reading, or nothing when it fails on the page (our reader takes over)."""
     try:
-        return read_with_library(text)
+        return read_with_library(root, authors_needed)
     except Exception:
         return LibraryReading()
 

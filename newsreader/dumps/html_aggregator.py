@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from itertools import islice
+from typing import Any
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString, PageElement
-
-from newsreader.dumps.html_body import BLOCK_TAGS, NON_TEXT_TAGS, is_hidden
+from newsreader.dumps.html_body import BLOCK_TAGS, NON_TEXT_TAGS
+from newsreader.dumps.html_tree import elements, hidden
 from newsreader.dumps.text import parse_text
 from newsreader.errors import DumpError
 from newsreader.models import ParsedStory
@@ -21,14 +22,20 @@ _LINE_BLOCKS = BLOCK_TAGS | {"form", "body"}
 
 
 def parse_aggregator(
-    soup: BeautifulSoup, name: str, captured_at: datetime
+    root: Any, name: str, captured_at: datetime
 ) -> tuple[list[ParsedStory], list[str]] | None:
-    """Parse a saved aggregator page, or return None if `soup` does not have its layout."""
-    lines, captions = visible_lines(soup)
-    if not lines:
+    """Parse a saved aggregator page (its lxml tree), or None if it does not have the layout."""
+    walk = visible_lines(root)
+    head = list(islice(walk, 2))
+    # The text layout starts with a 'logo' line or with the title given twice: any other page
+    # is an article, known without walking the rest of it.
+    texts = [line for line, _ in head]
+    if not texts or not (texts[0].casefold() == "logo" or texts[1:] == texts[:1]):
         return None
+    found = head + list(walk)
+    captions = {line for line, caption in found if caption}
     try:
-        stories, warnings = parse_text("\n".join(lines), name, captured_at)
+        stories, warnings = parse_text("\n".join(line for line, _ in found), name, captured_at)
     except DumpError:
         return None
     if not stories:
@@ -36,50 +43,55 @@ def parse_aggregator(
     return [_captions_apart(story, captions) for story in stories], warnings
 
 
-def visible_lines(soup: BeautifulSoup) -> tuple[list[str], set[str]]:
-    """The page's text as a reader sees it, one block a line, and the lines that are captions."""
-    lines: list[str] = []
-    captions: set[str] = set()
+def visible_lines(root: Any) -> Iterator[tuple[str, bool]]:
+    """The page's text as a reader sees it, one block a line, each said to be a caption or not."""
     parts: list[str] = []
     in_caption = 0
-
-    def end_line() -> None:
-        line = clean_line("".join(parts))
-        parts.clear()
-        if line:
-            lines.append(line)
-            if in_caption:
-                captions.add(line)
-
-    root = soup.body or soup
-    stack: list[tuple[PageElement, bool]] = [(root, False)]
+    body = next(elements(root, "body"), root)
+    # Each entry: an element to enter, an element being left, or a piece of text (a tail).
+    stack: list[tuple[Any, bool] | str] = [(body, False)]
     while stack:
-        node, leaving = stack.pop()
+        entry = stack.pop()
+        if isinstance(entry, str):
+            parts.append(entry)
+            continue
+        node, leaving = entry
         if leaving:
-            end_line()
-            if isinstance(node, Tag) and node.name == "figcaption":
+            if line := _end_line(parts):
+                yield line, in_caption > 0
+            if node.tag == "figcaption":
                 in_caption -= 1
             continue
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString:
-                parts.append(str(node))
+        if not isinstance(node.tag, str) or node.tag in _INVISIBLE or hidden(node):
             continue
-        if not isinstance(node, Tag) or node.name in _INVISIBLE or is_hidden(node):
-            continue
-        if node.name == "br":
-            end_line()
-        elif node.name == "img":
+        if node.tag == "br":
+            if line := _end_line(parts):
+                yield line, in_caption > 0
+        elif node.tag == "img":
             parts.append(str(node.get("alt") or ""))
-        elif node.name in _LINE_BLOCKS:
-            end_line()
-            if node.name == "li":
+        elif node.tag in _LINE_BLOCKS:
+            if line := _end_line(parts):
+                yield line, in_caption > 0
+            if node.tag == "li":
                 parts.append("• ")
-            if node.name == "figcaption":
+            if node.tag == "figcaption":
                 in_caption += 1
             stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
-    end_line()
-    return lines, captions
+        if node.text:
+            parts.append(node.text)
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append((child, False))
+    if line := _end_line(parts):
+        yield line, in_caption > 0
+
+
+def _end_line(parts: list[str]) -> str:
+    """The line the text pieces in `parts` make, cleaned; `parts` is emptied."""
+    line = clean_line("".join(parts))
+    parts.clear()
+    return line
 
 
 def _captions_apart(story: ParsedStory, captions: set[str]) -> ParsedStory:

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from itertools import islice
+from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
 from newsreader.dumps.ages import iso_utc, published_from_age, split_source_age
+from newsreader.dumps.html_tree import elements, text_of, with_attribute
 from newsreader.sanitize import clean_line
 
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|NewsArticle|Report|Posting", re.I)
@@ -114,6 +115,9 @@ _PUBLISHED_META = (
 _LINK = re.compile(r"https?://", re.I)
 _HEADLINE = re.compile(r"\bheadline\b", re.I)
 _AGE_HINT = re.compile(r"date|time|age|ago|stamp|posted|published", re.I)
+_JSON_LD = re.compile(r"ld\+json", re.I)
+_AUTHOR = re.compile(r"\bauthor\b")
+_BYLINE_CLASS = re.compile(r"\b(?:byline|author|by-line|writer)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -129,22 +133,22 @@ class Meta:
     url: str | None = None
 
 
-def read_meta(soup: BeautifulSoup, captured_at: datetime) -> Meta:
-    """Read an article's metadata from `soup`; call before the page is pruned (JSON-LD)."""
-    metas = _meta_values(soup)
-    ld = _json_ld_article(soup)
-    url = _url(soup, metas, ld)
-    source = _source(metas, ld, soup, url)
-    title = _title(soup, metas, ld, source)
-    published = _published(soup, metas, ld)
-    age = "" if published else _age(soup)
+def read_meta(root: Any, captured_at: datetime) -> Meta:
+    """Read an article's metadata from the page's lxml tree, before anything prunes it."""
+    metas = _meta_values(root)
+    ld = _json_ld_article(root)
+    url = _url(root, metas, ld)
+    source = _source(metas, ld, root, url)
+    title = _title(root, metas, ld, source)
+    published = _published(root, metas, ld)
+    age = "" if published else _age(root)
     if age:
         published = published_from_age(age, captured_at)
     return Meta(
         title=title,
         source=source,
         authors=(authors := _authors(metas, ld)),
-        page_authors=() if authors else tuple(_byline_elements(soup)),
+        page_authors=() if authors else tuple(_byline_elements(root)),
         published=published,
         age=age,
         url=url,
@@ -202,10 +206,10 @@ def _is_name(text: str) -> bool:
     return all(w[0].isupper() for w in words if w.lower() not in _NAME_PARTICLES and w[0].isalpha())
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
+def _meta_values(root: Any) -> dict[str, list[str]]:
     """Every `<meta>` content by lower-cased name, property or itemprop, in page order."""
     values: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in elements(root, "meta"):
         content = tag.get("content")
         if not isinstance(content, str) or not content.strip():
             continue
@@ -225,12 +229,12 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str:
     return ""
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, object]:
+def _json_ld_article(root: Any) -> dict[str, object]:
     """The page's JSON-LD article object (NewsArticle, BlogPosting, …), or an empty dict."""
     fallback: dict[str, object] = {}
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+    for script in with_attribute(root, "type", _JSON_LD, "script"):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
         for item in _json_ld_items(data):
@@ -274,14 +278,13 @@ def _ld_text(ld: dict[str, object], key: str) -> str:
     return clean_line(value) if isinstance(value, str) else ""
 
 
-def _url(soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]) -> str | None:
+def _url(root: Any, metas: dict[str, list[str]], ld: dict[str, object]) -> str | None:
     """The page's canonical address: link rel=canonical, og:url or the JSON-LD url."""
     candidates: list[str] = []
-    for link in soup.find_all("link", href=True):
-        rel = link.get("rel")
-        rels = rel if isinstance(rel, list) else [str(rel or "")]
-        if "canonical" in [r.lower() for r in rels]:
-            candidates.append(str(link["href"]))
+    for link in elements(root, "link"):
+        href = link.get("href")
+        if href is not None and "canonical" in (link.get("rel") or "").lower().split():
+            candidates.append(href)
     candidates += [*metas.get("og:url", []), _ld_text(ld, "url")]
     for candidate in candidates:
         cleaned = clean_line(candidate)
@@ -290,9 +293,7 @@ def _url(soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]
     return None
 
 
-def _source(
-    metas: dict[str, list[str]], ld: dict[str, object], soup: BeautifulSoup, url: str | None
-) -> str:
+def _source(metas: dict[str, list[str]], ld: dict[str, object], root: Any, url: str | None) -> str:
     """Who published the page: og:site_name, the JSON-LD publisher, or the site's name."""
     candidates = [*metas.get("og:site_name", []), *metas.get("application-name", [])]
     candidates += _ld_names(ld.get("publisher"))
@@ -300,21 +301,19 @@ def _source(
     for candidate in candidates:
         if not _LINK.match(candidate) and (cleaned := clean_line(candidate)):
             return cleaned
-    page_title = clean_line(soup.title.get_text()) if soup.title else ""
+    page_title = _page_title(root)
     if " | " in page_title:
         return page_title.rpartition(" | ")[2]
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else ""
 
 
-def _title(
-    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object], source: str
-) -> str:
+def _title(root: Any, metas: dict[str, list[str]], ld: dict[str, object], source: str) -> str:
     """The headline: og:title, JSON-LD or a marked headline, else the h1 or the page title."""
-    title = _first(metas, "og:title") or _ld_text(ld, "headline") or _marked_headline(soup)
+    title = _first(metas, "og:title") or _ld_text(ld, "headline") or _marked_headline(root)
     if not title:
-        page_title = _without_site(clean_line(soup.title.get_text()) if soup.title else "", source)
-        h1 = _h1(soup)
+        page_title = _without_site(_page_title(root), source)
+        h1 = h1_text(root)
         # A page's first h1 may be the site's name; it is the headline if the page title has it.
         fits = bool(h1) and _squash(h1) in _squash(page_title)
         title = h1 if fits or not page_title else page_title
@@ -322,18 +321,24 @@ def _title(
     return _without_site(title, source)
 
 
-def _marked_headline(soup: BeautifulSoup) -> str:
+def _page_title(root: Any) -> str:
+    """The text of the page's `<title>`, cleaned; empty if it has none."""
+    for title in elements(root, "title"):
+        return clean_line("".join(title.itertext()))
+    return ""
+
+
+def _marked_headline(root: Any) -> str:
     """The text of an element marked itemprop=headline (other than a meta tag's content)."""
-    tag = soup.find(itemprop=_HEADLINE)
-    if not isinstance(tag, Tag):
-        return ""
-    return clean_line(str(tag.get("content") or tag.get_text(" ")))
+    for tag in with_attribute(root, "itemprop", _HEADLINE):
+        return clean_line(str(tag.get("content") or text_of(tag)))
+    return ""
 
 
-def _h1(soup: BeautifulSoup) -> str:
+def h1_text(root: Any) -> str:
     """The text of the page's first non-empty h1."""
-    for h1 in soup.find_all("h1"):
-        if text := clean_line(h1.get_text(" ")):
+    for h1 in elements(root, "h1"):
+        if text := clean_line(text_of(h1)):
             return text
     return ""
 
@@ -368,37 +373,40 @@ def _authors(metas: dict[str, list[str]], ld: dict[str, object]) -> tuple[str, .
     return tuple(names)
 
 
-def _byline_elements(soup: BeautifulSoup) -> list[str]:
+def _byline_elements(root: Any) -> list[str]:
     """Author names from the page: itemprop=author, rel=author links, then byline elements."""
     names: list[str] = []
-    for tag in soup.find_all(itemprop=re.compile(r"\bauthor\b")):
-        name_tag = tag.find(itemprop="name")
-        text = name_tag.get("content") or name_tag.get_text(" ") if name_tag else tag.get_text(" ")
+    for tag in with_attribute(root, "itemprop", _AUTHOR):
+        name_tag = next(
+            (e for e in elements(tag) if e is not tag and e.get("itemprop") == "name"), None
+        )
+        if name_tag is not None:
+            text = name_tag.get("content") or text_of(name_tag)
+        else:
+            text = text_of(tag)
         names += [n for n in byline_names(str(text)) if n not in names]
     if not names:
-        for link in soup.find_all("a", rel=re.compile(r"\bauthor\b")):
-            names += [n for n in byline_names(link.get_text(" ")) if n not in names]
+        for link in with_attribute(root, "rel", _AUTHOR, "a"):
+            names += [n for n in byline_names(text_of(link)) if n not in names]
     if not names:
-        pattern = re.compile(r"\b(?:byline|author|by-line|writer)\b", re.I)
-        for tag in soup.find_all(class_=pattern, limit=5):
-            names += [n for n in byline_names(tag.get_text(" ")) if n not in names]
+        for tag in islice(with_attribute(root, "class", _BYLINE_CLASS), 5):
+            names += [n for n in byline_names(text_of(tag)) if n not in names]
             if names:
                 break
     return names
 
 
-def _published(
-    soup: BeautifulSoup, metas: dict[str, list[str]], ld: dict[str, object]
-) -> str | None:
+def _published(root: Any, metas: dict[str, list[str]], ld: dict[str, object]) -> str | None:
     """When the article was published, as ISO 8601 UTC, from meta tags, JSON-LD or `<time>`."""
     values = [value for key in _PUBLISHED_META[:3] for value in metas.get(key, [])]
     values.append(_ld_text(ld, "datePublished"))
-    for tag in soup.find_all(itemprop="datePublished"):
-        values.append(str(tag.get("datetime") or tag.get("content") or ""))
+    for tag in with_attribute(root, "itemprop"):
+        if tag.get("itemprop") == "datePublished":
+            values.append(str(tag.get("datetime") or tag.get("content") or ""))
     values += [value for key in _PUBLISHED_META[3:] for value in metas.get(key, [])]
-    times = soup.find_all("time", datetime=True)
-    values += [str(t["datetime"]) for t in times if t.has_attr("pubdate")]
-    values += [str(t["datetime"]) for t in times]
+    times = [t for t in elements(root, "time") if t.get("datetime") is not None]
+    values += [str(t.get("datetime")) for t in times if t.get("pubdate") is not None]
+    values += [str(t.get("datetime")) for t in times]
     for value in values:
         if published := _iso(value):
             return published
@@ -426,11 +434,11 @@ def _iso(value: str) -> str | None:
         return None
 
 
-def _age(soup: BeautifulSoup) -> str:
+def _age(root: Any) -> str:
     """A relative age ("3 hours ago") printed near the top of the page, if there is one."""
-    candidates = soup.find_all("time") + soup.find_all(class_=_AGE_HINT, limit=20)
+    candidates = [*elements(root, "time"), *islice(with_attribute(root, "class", _AGE_HINT), 20)]
     for tag in candidates:
-        text = clean_line(tag.get_text(" "))
+        text = clean_line(text_of(tag))
         if len(text) > 60:
             continue
         glued = split_source_age(text)

@@ -12,6 +12,7 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 from textual.timer import Timer
@@ -283,7 +284,11 @@ class NewsReader(Triage):
         # which would cost more than the rest of opening a story.
         self._status_line = line
         fitted = fit_status(line, self.size.width - 2)  # its padding: a cell each side
-        self.query_one("#status", Static).update(Text(fitted), layout=False)
+        try:
+            status = self.query_one("#status", Static)
+        except NoMatches:
+            return  # a timer's last tick while the app closes: nothing left to show it on
+        status.update(Text(fitted), layout=False)
 
     def _show(self, story_id: str) -> None:
         story = self.library.story(story_id)
@@ -388,7 +393,10 @@ class NewsReader(Triage):
         now = stamps(self.library.folder, None)
         if now != self._library_stamps:
             self._library_stamps = now
-            self._pick_up_changes()
+            try:
+                self._pick_up_changes()
+            except NoMatches:
+                return  # the app is closing: its widgets are already gone
 
     def _pick_up_changes(self) -> None:
         if self.library.refresh():

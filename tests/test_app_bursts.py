@@ -117,3 +117,18 @@ async def test_words_typed_right_after_slash_go_into_the_search_bar(
         assert app.theme == "newsreader-dark"  # `t` went into the bar, not to the themes
         await pilot.press("slash")
         assert app.search_bar.input.value == "story/"  # in the bar, `/` is text
+
+
+async def test_a_change_seen_as_the_app_closes_does_not_crash_it(
+    long_stories: Library, library_path: Path
+) -> None:
+    # The twice-a-second look at the library's files can tick while the widgets are going.
+    app = make_app(long_stories)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        other = Library(library_path)  # another process marks a story meanwhile
+        other.set_read([app.story_list.rows[0].story.id])
+        other.close()
+        await app.query_one("#status").remove()
+        app.look_for_changes()
+        assert app.library.is_read(app.story_list.rows[0].story.id)

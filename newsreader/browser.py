@@ -20,11 +20,6 @@ def has_local_browser(env: Mapping[str, str] | None = None, platform: str = sys.
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def is_web_link(url: str | None) -> bool:
-    """Whether `url` is an http(s) address, the only kind handed to a browser."""
-    return bool(url) and str(url).lower().startswith(("http://", "https://"))
-
-
 def open_in_browser(url: str) -> None:
     """Hand `url` to the local browser, in the background: a browser may take seconds."""
     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

@@ -44,3 +44,8 @@ def is_clean(text: str) -> bool:
 def clean_line(text: str) -> str:
     """Clean `text` and fold all whitespace runs (newlines included) into single spaces."""
     return " ".join(clean_text(text).split())
+
+
+def is_web_link(url: str | None) -> bool:
+    """Whether `url` is an http(s) address: the only links kept, opened or followed."""
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from newsreader.library import Library
+from newsreader.when import parse_time
 
 DAYS = 30
 TOP_SOURCES = 10
@@ -47,7 +48,7 @@ def library_stats(
     shown = library.visible()
     for story in shown:
         sources[story.source or "(no source)"] += 1
-        published = _parse(story.published)
+        published = parse_time(story.published)
         if published is None:
             undated += 1
             continue
@@ -68,14 +69,3 @@ def library_stats(
         unread=unread,
         starred=starred,
     )
-
-
-def _parse(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    try:
-        value = datetime.fromisoformat(published.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    # The importer stores UTC; a naive time from an older library is read as UTC too.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

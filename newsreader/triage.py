@@ -19,6 +19,7 @@ from newsreader import undo
 from newsreader.counting import stories
 from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
+from newsreader.sanitize import is_web_link
 from newsreader.undo import Change, UndoStack
 from newsreader.widgets.search_bar import SearchBar
 
@@ -370,7 +371,7 @@ class Triage(App[None]):
         if story_id is None:
             return
         url = self.library.meta(story_id).url
-        if url is None or not browser.is_web_link(url):
+        if url is None or not is_web_link(url):
             self.notify("This story has no link to its page.")
         elif browser.has_local_browser():
             browser.open_in_browser(url)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from newsreader.sanitize import is_web_link
+
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
 )
@@ -31,7 +33,7 @@ class _Links(HTMLParser):
         href = values.get("href", "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
             link = urljoin(self.base, href)
-            if link.lower().startswith(("http://", "https://")) and link not in self.found:
+            if is_web_link(link) and link not in self.found:
                 self.found.append(link)
 
 

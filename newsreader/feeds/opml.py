@@ -8,7 +8,7 @@ from xml.sax.saxutils import quoteattr
 
 from newsreader.feeds.errors import FeedError
 from newsreader.feeds.subscriptions import Subscription
-from newsreader.sanitize import clean_line
+from newsreader.sanitize import clean_line, is_web_link
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
 
@@ -40,7 +40,7 @@ def read_opml(path: Path) -> list[Subscription]:
             title = clean_line(outline.get("title") or outline.get("text") or "")
             url = clean_line(outline.get("xmlUrl") or "")
             if url:
-                if url.lower().startswith(("http://", "https://")) and url not in found:
+                if is_web_link(url) and url not in found:
                     found[url] = Subscription(url=url, name=title, tags=list(folders))
             else:
                 walk(outline, [*folders, title] if title else folders)

@@ -21,7 +21,7 @@ from newsreader.dumps.ages import iso_utc
 from newsreader.feeds.errors import FeedError
 from newsreader.feeds.html_text import html_paragraphs, plain_line
 from newsreader.models import ParsedDump, ParsedStory
-from newsreader.sanitize import clean_line
+from newsreader.sanitize import clean_line, is_web_link
 
 MAX_ENTRIES = 1000
 """Entries read from one feed document; a real feed holds tens."""
@@ -207,7 +207,7 @@ def _http(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     link = clean_line(value)
-    return link if link.lower().startswith(("http://", "https://")) else None
+    return link if is_web_link(link) else None
 
 
 def _text(value: object) -> str:

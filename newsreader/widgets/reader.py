@@ -20,9 +20,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader import when
-from newsreader.browser import is_web_link
 from newsreader.difference import Difference
 from newsreader.models import Story
+from newsreader.sanitize import is_web_link
 from newsreader.when import Clock, byline, local_now
 from newsreader.widgets.wrap import wrap_lines
 

@@ -292,6 +292,33 @@ def mark_plan(ids: Sequence[str], count: int, rng: random.Random) -> list[Mark]:
     ]
 
 
+def start_up_seconds(context: Any, folder: Path, out: str) -> float:
+    """How long a child import takes now to get going: an import of no dumps, best of two."""
+    empty = folder.parent / "nothing-to-import"
+    empty.mkdir(exist_ok=True)
+    times = []
+    for _ in range(2):  # the first also starts the fork server
+        started = time.monotonic()
+        child = context.Process(target=child_import, args=(str(folder), str(empty), out, 25))
+        child.start()
+        child.join(120)
+        times.append(time.monotonic() - started)
+        reset(folder)
+    return min(times)
+
+
+def seconds_to_first_mark(context: Any, folder: Path, plan: Sequence[Mark], out: Path) -> float:
+    """How long a marking child takes, from its start, to acknowledge its first mark."""
+    started = time.monotonic()
+    child = context.Process(target=child_mark, args=(str(folder), plan, str(out), 1 << 30))
+    child.start()
+    while acknowledged(out) == 0 and child.is_alive() and time.monotonic() - started < 60:
+        time.sleep(0.002)
+    elapsed = time.monotonic() - started
+    kill_after(child, 0)
+    return elapsed
+
+
 def reset(folder: Path) -> None:
     """Remove a library folder."""
     shutil.rmtree(folder, ignore_errors=True)

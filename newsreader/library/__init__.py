@@ -251,6 +251,13 @@ class Library:
         changes = {sid: starred for sid in ids if self.is_starred(sid) != starred}
         return list(changes) if self.marks.set_many("starred", changes) else []
 
+    def set_hidden(self, ids: Sequence[str], hidden: bool = True) -> list[str]:
+        """Hide stories from every list (as a `hide` rule does) or show them again."""
+        for sid in ids:
+            self.meta(sid)
+        changes = {sid: hidden for sid in ids if self.is_hidden(sid) != hidden}
+        return list(changes) if self.marks.set_many("hidden", changes) else []
+
     def ungroup(self, story_id: str) -> None:
         """Take a story out of its group: it is shown on its own from now on."""
         self.meta(story_id)

@@ -27,6 +27,7 @@ from newsreader.feeds.http_get import (
     DEADLINE,
     MAX_FEED_BYTES,
     TIMEOUT,
+    Connections,
     FetchFailed,
     Response,
     get,
@@ -117,12 +118,13 @@ def select(
 
 
 class _Hosts:
-    """A semaphore per host, made on first use."""
+    """A semaphore per host, made on first use; connections kept open to reuse."""
 
     def __init__(self, per_host: int) -> None:
         self.per_host = per_host
         self._lock = threading.Lock()
         self._semaphores: dict[str, threading.Semaphore] = {}
+        self.connections = Connections()
 
     def of(self, url: str) -> threading.Semaphore:
         """The semaphore of `url`'s host."""
@@ -236,6 +238,7 @@ def _fetch_one(
                 max_bytes=limits.max_bytes,
                 timeout=limits.timeout,
                 deadline=limits.deadline,
+                connections=hosts.connections,
             )
     except FetchFailed as failure:
         return _Fetched(None, None, [], failure.reason, failure.retry_after)
@@ -356,6 +359,7 @@ def fetch_feeds(
     finally:
         stream.close()
         parsers.close()
+        hosts.connections.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden
     report.rule_changes = imported.rule_changes

@@ -329,6 +329,7 @@ class Library:
                 path = self.folder / "dedup.npz"
                 raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
             batch = Batch(self.catalog, index)
+            del index  # the batch's alone: let go with it once saved, before the last commit
             for dump in dumps:
                 report.dumps_read += 1
                 if dump.digest in self.catalog.digests or dump.digest in batch.digests:
@@ -341,7 +342,7 @@ class Library:
                 report.duplicates_hidden += hidden
                 if batch.due():
                     batch.commit()
-            batch.commit()
+            batch.commit(last=True)
             self._carry_marks(batch.replaced)
             # Batches commit without rebuilding the catalog's columns (at 100k stories that
             # was 0.8 s a commit); once is enough, at the end.

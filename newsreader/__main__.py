@@ -65,18 +65,37 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--all", action="store_true", help="include hidden duplicates")
     listing.add_argument("--unread", action="store_true", help="only unread stories")
     listing.add_argument("--starred", action="store_true", help="only starred stories")
+    listing.add_argument(
+        "--hidden", action="store_true", help="only stories hidden (by a mute rule, say)"
+    )
     listing.add_argument("--query", metavar="QUERY", help="only stories the query matches")
 
     showing = commands.add_parser("show", help="show one story as readable text")
     showing.add_argument("id", metavar="ID")
 
-    marking = commands.add_parser("mark", help="mark stories read, unread, starred or unstarred")
+    marking = commands.add_parser(
+        "mark", help="mark stories read, unread, starred, unstarred, hidden or shown again"
+    )
     marking.add_argument("ids", nargs="*", metavar="ID")
-    marking.add_argument("--query", metavar="QUERY", help="the stories the query matches")
+    marking.add_argument(
+        "--query",
+        metavar="QUERY",
+        help="the stories the query matches (with --unhide: of those hidden)",
+    )
     marking.add_argument("--yes", action="store_true", help="with --query: do not ask")
     how = marking.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
+    how.add_argument(
+        "--hide", dest="how", action="store_const", const="hide", help="leave out of every list"
+    )
+    how.add_argument(
+        "--unhide",
+        dest="how",
+        action="store_const",
+        const="unhide",
+        help="show again a story hidden (by a mute rule, say)",
+    )
 
     exporting = commands.add_parser("export", help="write stories as Markdown or JSON")
     which = exporting.add_mutually_exclusive_group(required=True)

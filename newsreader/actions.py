@@ -49,6 +49,7 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("split_version", "x", "Split story from its group"),
     UserAction("stats", "i", "Library statistics"),
     UserAction("fetch_feeds", "R", "Fetch subscriptions"),
+    UserAction("full_text", "F", "Read the full text from the story's page"),
     UserAction("back", "escape", "Back", footer=True, key_display="esc"),
     UserAction("help", "question_mark", "Help", footer=True, key_display="?"),
     UserAction("quit", "q", "Quit", footer=True),

@@ -23,7 +23,14 @@ from newsreader.actions import ACTIONS
 from newsreader.config import LIST_WIDTHS, Config, config_folder, save_config
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError, in_words
-from newsreader.feed_worker import FeedsFetched, FetchProgress, notify_fetched, start_fetch
+from newsreader.feed_worker import (
+    FeedsFetched,
+    FetchProgress,
+    FullTextRead,
+    notify_fetched,
+    start_fetch,
+    start_full_text,
+)
 from newsreader.first_screen import FirstScreen, stamps, status_line
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
@@ -417,7 +424,27 @@ class NewsReader(Triage):
         self._update_status()
         notify_fetched(self, message)
 
+    def on_full_text_read(self, message: FullTextRead) -> None:
+        if message.new_id is not None and self.library.refresh():
+            current = self.story_list.current
+            keep = current.id if current else None
+            self._load_rows(keep=message.new_id if keep == message.story_id else keep)
+            if self.reader.story_id == message.story_id:
+                self._show(message.new_id)
+        self._set_status(message.message)
+
     # ---- actions --------------------------------------------------------------------------
+
+    def action_full_text(self) -> None:
+        """Read the page of the story under the cursor in the background and show its text."""
+        current = self.story_list.current
+        if not self.opened or current is None:
+            return
+        if not self.library.meta(current.id).url:
+            self._set_status("this story has no link to read the full text from")
+            return
+        self._set_status(f"Reading the full text of “{short(current.title)}”…")
+        start_full_text(self, self.library.folder, current.id)
 
     def action_fetch_feeds(self) -> None:
         """Fetch the subscriptions in the background; progress shows in the status line."""

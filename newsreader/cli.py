@@ -113,7 +113,7 @@ def story_json(story: Story, captured_at: str, now: datetime) -> dict[str, Any]:
 
 def list_command(library: Library, args: argparse.Namespace) -> int:
     """Print stories newest first, as text or one JSON object per line."""
-    metas = _newest_first(library, library.stories if args.all else library.visible())
+    metas = _newest_first(library, _hidden(library) if args.hidden else _listed(library, args))
     if args.query is not None:
         metas = _matching(library, args.query, metas)
     out = sys.stdout
@@ -134,6 +134,15 @@ def list_command(library: Library, args: argparse.Namespace) -> int:
             age = long_age(meta.published, now)
             out.write(f"{meta.id}  {flags}  {meta.source[:18]:<18}  {age:<15}  {meta.title}\n")
     return 0
+
+
+def _listed(library: Library, args: argparse.Namespace) -> Sequence[StoryMeta]:
+    return library.stories if args.all else library.visible()
+
+
+def _hidden(library: Library) -> list[StoryMeta]:
+    """The stories left out of every list by a mute rule or `mark --hide`."""
+    return [meta for meta in library.stories if library.is_hidden(meta.id)]
 
 
 def render_story(story: Story, versions: list[tuple[str, str]], now: datetime) -> str:
@@ -201,18 +210,25 @@ def mark_command(library: Library, args: argparse.Namespace) -> int:
     if bool(args.ids) == (args.query is not None):
         raise NewsreaderError("mark takes story ids or --query QUERY (one of the two)")
     if args.query is not None:
-        ids = [meta.id for meta in _matching(library, args.query, library.visible())]
+        pool = _hidden(library) if args.how == "unhide" else library.visible()
+        ids = [meta.id for meta in _matching(library, args.query, pool)]
         print(f"{stories(len(ids))} {'matches' if len(ids) == 1 else 'match'} {args.query!r}")
         if not ids:
             return 0
         if not args.yes:
             if not sys.stdin.isatty():
                 raise NewsreaderError("mark --query needs --yes when there is no terminal to ask")
-            if not _confirmed(f"Mark them {args.how}?"):
+            question = {"hide": "Hide them?", "unhide": "Show them again?"}
+            if not _confirmed(question.get(args.how, f"Mark them {args.how}?")):
                 print("nothing marked")
                 return 0
     else:
         ids = [library.resolve(text) for text in args.ids]
+    if args.how in ("hide", "unhide"):
+        changed = library.set_hidden(ids, args.how == "hide")
+        done = "hidden" if args.how == "hide" else "shown again"
+        print(f"{stories(len(changed))} {done}")
+        return 0
     if args.how in ("read", "unread"):
         changed = library.set_read(ids, args.how == "read")
     else:

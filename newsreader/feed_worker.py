@@ -72,6 +72,39 @@ def start_fetch(app: App[Any], library_folder: Path, rules: Sequence[Rule] = ())
     return app.run_worker(run, name="fetch feeds", group="fetch", thread=True, exclusive=True)
 
 
+class FullTextRead(Message):
+    """Reading a story's page ended: the new text's id (None when the summary stays), in words."""
+
+    def __init__(self, story_id: str, new_id: str | None, message: str) -> None:
+        super().__init__()
+        self.story_id = story_id
+        self.new_id = new_id
+        self.message = message
+
+
+def start_full_text(app: App[Any], library_folder: Path, story_id: str) -> Worker[None]:
+    """Read the page of one story in a thread worker and store its text as the story's own."""
+
+    def run() -> None:
+        from datetime import UTC, datetime
+
+        from newsreader.feeds.full_text import read_story_page
+        from newsreader.library import Library
+
+        try:
+            library = Library(library_folder)
+            try:
+                read = read_story_page(library, story_id, datetime.now(UTC))
+            finally:
+                library.close()
+        except NewsreaderError as error:
+            app.post_message(FullTextRead(story_id, None, f"full text not stored: {error}"))
+            return
+        app.post_message(FullTextRead(story_id, read.new_id, read.message))
+
+    return app.run_worker(run, name="full text", group="full-text", thread=True)
+
+
 def notify_fetched(app: App[Any], message: FeedsFetched) -> None:
     """Tell the user what a fetch did, naming the feeds that failed."""
     if message.error is not None:

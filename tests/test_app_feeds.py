@@ -118,3 +118,73 @@ async def test_R_applies_the_mute_rules_and_u_undoes_them(
         assert len(app.query_one(StoryList).rows) == before + 4
         assert not any(app.library.is_hidden(m.id) for m in app.library.stories)
     assert len(Library(tmp_path / "lib").visible()) == before + 4
+
+
+def one_feed_story(folder: Path, server: FeedServer, guid: str, summary: str) -> Library:
+    """A library holding one feed entry that links to `server`'s /story/GUID."""
+    from newsreader.feeds.fetch import fetch_feeds
+
+    url = server.put("/one.xml", rss("Gazette", [(guid, "Flood closes the old bridge", summary)],
+                                     link=server.url("/story/")))  # fmt: skip
+    subscribe(folder, [Subscription(url=url)])
+    library = Library(folder)
+    fetch_feeds(library)
+    return library
+
+
+def statuses_of(app: NewsReader) -> list[str]:
+    """Every status line the app shows, in order."""
+    lines: list[str] = []
+    set_status = app._set_status
+
+    def record(line: str) -> None:
+        lines.append(line)
+        set_status(line)
+
+    app._set_status = record  # type: ignore[method-assign]
+    return lines
+
+
+async def test_F_reads_the_page_and_shows_it_as_the_story_s_text(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    from tests.test_feeds_full_text import PAGE, SENTENCES
+
+    server.put("/story/bridge", PAGE, "text/html")
+    library = one_feed_story(tmp_path / "lib", server, "bridge", "<p>The bridge is closed.</p>")
+    (summary,) = library.stories
+    app = NewsReader(library, Config())
+    lines = statuses_of(app)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("r")  # read, and starred: the new text keeps both
+        await pilot.press("s")
+        await pilot.press("F")
+        await until(pilot, lambda: lines[-1].startswith("full text read"), timeout=30)
+        (row,) = app.query_one(StoryList).rows
+        shown = row.story.id
+        assert shown != summary.id and app.reader.story_id == shown
+        text = app.library.story(shown)
+        assert any(SENTENCES[1] in p for p in text.paragraphs)
+        assert app.library.versions(shown) == [shown, summary.id]
+        assert app.library.is_read(shown) and app.library.is_starred(shown)
+        assert app.library.story(summary.id).paragraphs == ("The bridge is closed.",)
+        await pilot.press("F")  # again: the page's text is there already, nothing added
+        await until(pilot, lambda: lines[-1].startswith("the page says what the story says"))
+        assert len(app.library.stories) == 2
+    assert len(Library(tmp_path / "lib").stories) == 2
+
+
+async def test_F_keeps_the_summary_and_says_why_when_the_page_cannot_be_read(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    library = one_feed_story(tmp_path / "lib", server, "gone", "<p>Only this summary.</p>")
+    app = NewsReader(library, Config())
+    lines = statuses_of(app)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("F")
+        await until(pilot, lambda: "summary kept" in lines[-1])
+        assert "Reading the full text of “Flood closes the old bridge”…" in lines
+        assert f"full text of {server.url('/story/gone')} not read (HTTP 404" in lines[-1]
+        (row,) = app.query_one(StoryList).rows
+        assert app.library.story(row.story.id).paragraphs == ("Only this summary.",)
+    assert len(Library(tmp_path / "lib").stories) == 1

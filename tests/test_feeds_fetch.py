@@ -180,3 +180,33 @@ def test_many_feeds_are_parsed_in_worker_processes_with_the_same_result(
     assert report.stories_added == 135
     assert {meta.source for meta in library.stories} == {f"Many {n}" for n in range(45)}
     assert fetch_feeds(library, limits=FAST).count("unchanged") == 45
+
+
+def test_connections_to_a_host_are_kept_open_and_reused(
+    server: FeedServer, library_path: Path
+) -> None:
+    urls = [server.put(f"/kept/{n}.xml", rss(f"Kept {n}", items(f"k{n}", 2))) for n in range(12)]
+    library = subscribed(library_path, *urls)
+    assert fetch_feeds(library, limits=FAST).count("fetched") == 12
+    assert fetch_feeds(library, limits=FAST).count("unchanged") == 12
+    assert server.requests == 24
+    assert server.connections <= 4  # two at a time to one host, each fetch its own
+
+
+def test_a_kept_connection_the_server_closed_is_replaced(
+    server: FeedServer, library_path: Path
+) -> None:
+    def closing(handler: BaseHTTPRequestHandler) -> None:
+        # Keep-alive as far as the client can tell, but the server hangs up after answering.
+        body = rss("Closing", items("c", 1))
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.close_connection = True
+
+    server.handlers.update({f"/closing/{n}.xml": closing for n in range(6)})
+    library = subscribed(library_path, *(server.url(f"/closing/{n}.xml") for n in range(6)))
+    report = fetch_feeds(library, limits=FAST, per_host=1)
+    assert report.count("fetched") == 6 and report.count("failed") == 0
+    assert server.connections == 6

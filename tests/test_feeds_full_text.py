@@ -86,3 +86,25 @@ def test_full_text_set_in_feeds_json_is_kept_and_a_refetch_reads_no_page_again(
     assert fetch_feeds(library).stories_added == 0  # the summary differs from the page: no version
     assert server.requests == requests + 1
     library.close()
+
+
+def test_a_story_s_page_read_twice_is_stored_once(server: FeedServer, library_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from newsreader.feeds.commands import subscribe
+    from newsreader.feeds.full_text import read_story_page
+
+    server.put("/story/bridge", PAGE, "text/html")
+    url = server.put("/feed.xml", rss("Gazette", _entries()[:1], link=server.url("/story/")))
+    subscribe(library_path, [subs.Subscription(url=url)])
+    library = Library(library_path)
+    fetch_feeds(library)
+    (summary,) = library.stories
+    now = datetime.now(UTC)
+    first = read_story_page(library, summary.id, now)
+    assert first.new_id is not None and first.message.startswith("full text read")
+    again = read_story_page(library, summary.id, now)
+    assert again.new_id == first.new_id and again.message.startswith("the page's text was read")
+    assert len(library.stories) == 2
+    assert library.versions(summary.id) == [first.new_id, summary.id]
+    library.close()

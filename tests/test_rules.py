@@ -158,3 +158,48 @@ def test_dumps_arriving_in_a_watched_folder_meet_the_rules(tmp_path: Path) -> No
     assert change.field == "hidden" and len(change.stories) == report.stories_added
     assert "; hidden " in report.summary()
     assert Library(library_path).visible() == []
+
+
+def _hidden_by_a_rule(server: FeedServer, library_path: Path) -> dict[str, str]:
+    """A library whose three new Sport stories a `hide` rule hid: title -> id."""
+    subs.save(library_path, [Subscription(url=_feed(server, "Sport", items("match", 3)))])
+    library = Library(library_path)
+    library.rules = [Rule("source:sport", "hide")]
+    fetch_feeds(library)
+    titles = {m.title: m.id for m in library.stories}
+    assert all(library.is_hidden(sid) for sid in titles.values()) and not library.visible()
+    library.close()
+    return titles
+
+
+def test_list_hidden_and_mark_unhide_show_hidden_stories_again(
+    server: FeedServer, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = _hidden_by_a_rule(server, library_path)
+    status, out, _ = run(capsys, library_path, "list", "--hidden")
+    assert status == 0 and sorted(line.split()[0] for line in out.splitlines()) == sorted(
+        titles.values()
+    )
+    assert run(capsys, library_path, "list")[1] == ""
+    first = titles["match story number 0"]
+    status, out, _ = run(capsys, library_path, "mark", "--unhide", first[:8])
+    assert (status, out) == (0, "1 story shown again\n")
+    assert [m.id for m in Library(library_path).visible()] == [first]
+    assert run(capsys, library_path, "count", "--unread")[1].strip() == "1"
+    status, out, _ = run(capsys, library_path, "mark", "--unhide", "--query", "match", "--yes")
+    assert out == "2 stories match 'match'\n2 stories shown again\n"
+    assert not any(Library(library_path).is_hidden(sid) for sid in titles.values())
+    assert len(Library(library_path).visible()) == 3
+
+
+def test_mark_hide_hides_and_unhide_of_a_shown_story_changes_nothing(
+    server: FeedServer, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = _hidden_by_a_rule(server, library_path)
+    first = titles["match story number 0"]
+    run(capsys, library_path, "mark", "--unhide", first)
+    assert run(capsys, library_path, "mark", "--unhide", first)[1] == "0 stories shown again\n"
+    assert run(capsys, library_path, "mark", "--hide", first)[1] == "1 story hidden\n"
+    assert Library(library_path).visible() == []
+    status, _, err = run(capsys, library_path, "mark", "--unhide", "nosuchid")
+    assert status == 2 and "story id 'nosuchid' matches no story" in err

@@ -22,12 +22,18 @@ class FeedServer:
         self.documents: dict[str, tuple[bytes, str]] = {}
         self.handlers: dict[str, Handler] = {}
         self.requests = 0
+        self.connections = 0  # connections accepted: fewer than requests when kept open
         self.not_modified = 0
         self._lock = threading.Lock()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server.connections += 1
 
             def do_GET(self) -> None:
                 with server._lock:

@@ -27,6 +27,7 @@ from newsreader.feeds.http_get import (
     DEADLINE,
     MAX_FEED_BYTES,
     TIMEOUT,
+    Connections,
     FetchFailed,
     Response,
     get,
@@ -42,8 +43,13 @@ from newsreader.undo import Change
 WORKERS = 16
 IN_FLIGHT = 24
 """Feeds fetched (or being fetched) ahead of the import, at most."""
-PARALLEL_FROM_FEEDS = 20
-"""Feeds parsed in this process before the rest go to worker processes (started then)."""
+INLINE_MS = 1000.0
+"""Work (estimated, in ms) done in this process before the rest goes to worker processes,
+started then: starting them costs about a second, worth it only when many entries are new."""
+PARSE_MS_PER_BYTE = 1 / 15_000
+"""A feed document costs about this to parse (10 ms for 50 entries, 150 KB, read by lxml)."""
+PREPARE_MS_PER_ENTRY = 1.0
+"""A new entry's duplicate features and search terms cost about this."""
 PER_HOST = 2
 """Requests in flight to one host at a time: a site serving many feeds is not hammered."""
 BACKOFF_FIRST = timedelta(minutes=5)
@@ -112,12 +118,13 @@ def select(
 
 
 class _Hosts:
-    """A semaphore per host, made on first use."""
+    """A semaphore per host, made on first use; connections kept open to reuse."""
 
     def __init__(self, per_host: int) -> None:
         self.per_host = per_host
         self._lock = threading.Lock()
         self._semaphores: dict[str, threading.Semaphore] = {}
+        self.connections = Connections()
 
     def of(self, url: str) -> threading.Semaphore:
         """The semaphore of `url`'s host."""
@@ -154,22 +161,24 @@ class Limits:
 class _Workers:
     """Processes that parse feeds and work out their entries' features, started on first use.
 
-    The first `inline` calls run in the calling thread: starting the processes costs about a
-    second, worth it only when many feeds changed (a first fetch, not a usual one of 304s).
+    The first `inline_ms` of work runs in the calling thread: starting the processes costs
+    about a second, worth it only when many entries are new (a first fetch, not a usual one
+    of 304s and a few changed feeds).
     """
 
-    def __init__(self, processes: int, inline: int) -> None:
+    def __init__(self, processes: int, inline_ms: float) -> None:
         self.processes = processes
-        self.inline = inline
-        self._calls = 0
+        self.inline_ms = inline_ms
+        self._done_ms = 0.0
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
-    def run(self, function: Callable[..., _T], *args: Any) -> _T:
-        """`function(*args)`, in a worker process when there are several."""
+    def run(self, cost_ms: float, function: Callable[..., _T], *args: Any) -> _T:
+        """`function(*args)`, in a worker process when there are several and the work so far,
+        `cost_ms` of this call included, is past what is done here."""
         with self._lock:
-            self._calls += 1
-            here = self.processes <= 1 or self._calls <= self.inline
+            self._done_ms += cost_ms
+            here = self.processes <= 1 or self._done_ms <= self.inline_ms
         if here:
             return function(*args)
         with self._lock:
@@ -229,19 +238,21 @@ def _fetch_one(
                 max_bytes=limits.max_bytes,
                 timeout=limits.timeout,
                 deadline=limits.deadline,
+                connections=hosts.connections,
             )
     except FetchFailed as failure:
         return _Fetched(None, None, [], failure.reason, failure.retry_after)
     if response.body is None:
         return _Fetched(response, None, [], "", None)
-    feed = workers.run(_parse, response.body, sub.key, now, sub.name)
+    cost = len(response.body) * PARSE_MS_PER_BYTE
+    feed = workers.run(cost, _parse, response.body, sub.key, now, sub.name)
     if isinstance(feed, str):
         return _Fetched(response, None, [], feed, None)
     new = [dump for dump in feed.dumps if not known(dump.digest)]
     warnings: list[str] = []
     if sub.full_text:
         new = full_texts(new, hosts.of, now, limits.timeout, limits.deadline, warnings)
-    prepared = workers.run(_prepare, new) if new else []
+    prepared = workers.run(len(new) * PREPARE_MS_PER_ENTRY, _prepare, new) if new else []
     seen = tuple(dump for dump in feed.dumps if known(dump.digest))
     return _Fetched(response, feed, prepared, "", None, seen, tuple(warnings))
 
@@ -266,7 +277,7 @@ def fetch_feeds(
     hosts = _Hosts(per_host)
     done: list[FeedResult] = []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    parsers = _Workers(cores, inline=2 * PARALLEL_FROM_FEEDS)  # two calls a feed
+    parsers = _Workers(cores, INLINE_MS)
 
     def known(digest: str) -> bool:
         return digest in library.catalog.digests
@@ -275,7 +286,7 @@ def fetch_feeds(
     # run ahead of the import with every feed's entries in memory. Results come back through a
     # queue, not futures, which would keep every feed's entries until the last one is done.
     ahead = threading.Semaphore(IN_FLIGHT)
-    arrived: queue.SimpleQueue[tuple[Subscription, _Fetched]] = queue.SimpleQueue()
+    arrived: queue.SimpleQueue[tuple[Subscription, _Fetched, bool]] = queue.SimpleQueue()
     stopping = threading.Event()
 
     def fetch_one(sub: Subscription) -> None:
@@ -287,7 +298,12 @@ def fetch_feeds(
         except Exception as error:  # a bug or a dead worker process: this feed alone fails
             reason = f"unexpected error ({type(error).__name__}: {error})"
             fetched = _Fetched(None, None, [], reason)
-        arrived.put((sub, fetched))
+        # A 304 or a failure holds no entries: its place goes to the next feed at once, so
+        # that fetching goes on while the import is busy (loading the duplicate index, say).
+        holds = fetched.feed is not None
+        if not holds:
+            ahead.release()
+        arrived.put((sub, fetched, holds))
 
     def dumps() -> Generator[ParsedDump, None, None]:
         if not due:
@@ -297,8 +313,9 @@ def fetch_feeds(
                 for sub in due:
                     pool.submit(fetch_one, sub)
                 for number in range(1, len(due) + 1):
-                    sub, fetched = arrived.get()
-                    ahead.release()
+                    sub, fetched, holds = arrived.get()
+                    if holds:
+                        ahead.release()
                     result = _record(sub, fetched, now)
                     if fetched.feed is not None:
                         # Compared here, not in the threads: it reads the library.
@@ -342,6 +359,7 @@ def fetch_feeds(
     finally:
         stream.close()
         parsers.close()
+        hosts.connections.close()
     report.stories_added = imported.stories_added
     report.versions_folded = imported.duplicates_hidden
     report.rule_changes = imported.rule_changes

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from newsreader.dumps.ages import iso_utc
 from newsreader.errors import DumpError
 from newsreader.feeds.http_get import FetchFailed, get
-from newsreader.models import ParsedDump
+from newsreader.library.batch import story_id as story_id_of
+from newsreader.models import ParsedDump, ParsedStory
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 """A news article page is a few hundred KB; past this it is not one."""
@@ -68,3 +74,48 @@ def full_texts(
         if problem is not None:
             warnings.append(problem)
     return result
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What reading one story's page gave: the id of its new text, or why there is none."""
+
+    story_id: str  # the story asked about
+    new_id: str | None  # the version holding the page's text; None when the summary stays
+    message: str  # for the status line, either way
+
+
+def read_story_page(library: Library, story_id: str, now: datetime) -> StoryText:
+    """Read the page `story_id` links to and store its article as the story's new version.
+
+    The new text is a version of the story, as a changed feed entry is: shown first, with the
+    story's read mark and star, the old text kept under it. On any failure nothing is stored.
+    """
+    from newsreader.feeds.versions import version_digest
+
+    story = library.story(story_id)
+    parsed = ParsedStory(
+        title=story.title,
+        source=story.source,
+        age=story.age,
+        published=story.published,
+        authors=story.authors,
+        paragraphs=story.paragraphs,
+        url=story.url,
+    )
+    dump = ParsedDump(name=story.dump, stories=(parsed,), captured_at=iso_utc(now), digest="")
+    full, problem = with_full_text(dump, now)
+    if problem is not None:
+        return StoryText(story_id, None, problem)
+    text = full.stories[0]
+    if text.paragraphs == story.paragraphs:
+        return StoryText(story_id, None, "the page says what the story says: nothing to add")
+    digest = version_digest(f"page\n{story_id}", text)
+    new_id = story_id_of(digest, 0)
+    if digest in library.catalog.digests:
+        return StoryText(story_id, new_id, "the page's text was read before: shown")
+    library.import_dumps([replace(full, digest=digest, replaces=story_id)])
+    words = sum(len(p.split()) for p in text.paragraphs)
+    return StoryText(
+        story_id, new_id, f"full text read: {words} words (the summary kept as a version)"
+    )

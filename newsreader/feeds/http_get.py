@@ -11,8 +11,10 @@ import email.utils
 import http.client
 import socket
 import ssl
+import threading
 import time
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -46,6 +48,48 @@ class Response:
     moved_to: str | None = None  # set when every redirect on the way was permanent
 
 
+_Key = tuple[str, str, int | None]  # scheme, host, port
+IDLE_CONNECTIONS = 32
+"""Open connections kept for reuse, at most (the oldest idle one is closed past this)."""
+
+
+class Connections:
+    """Connections kept open between requests to the same host (HTTP keep-alive).
+
+    Each request still holds its host's place in the per-host limit: reuse saves the
+    connection's set-up (a TCP handshake, and TLS on https), not anyone's turn.
+    """
+
+    def __init__(self, most: int = IDLE_CONNECTIONS) -> None:
+        self.most = most
+        self._lock = threading.Lock()
+        self._idle: OrderedDict[int, tuple[_Key, http.client.HTTPConnection]] = OrderedDict()
+
+    def take(self, key: _Key) -> http.client.HTTPConnection | None:
+        """An idle connection to `key`'s host, if one is kept."""
+        with self._lock:
+            for number, (held, connection) in self._idle.items():
+                if held == key:
+                    del self._idle[number]
+                    return connection
+        return None
+
+    def keep(self, key: _Key, connection: http.client.HTTPConnection) -> None:
+        """Keep `connection` (its last response read whole) for the next request there."""
+        with self._lock:
+            self._idle[id(connection)] = (key, connection)
+            while len(self._idle) > self.most:
+                _, (_, oldest) = self._idle.popitem(last=False)
+                oldest.close()
+
+    def close(self) -> None:
+        """Close every connection kept."""
+        with self._lock:
+            for _, connection in self._idle.values():
+                connection.close()
+            self._idle.clear()
+
+
 class FetchFailed(Exception):
     """A fetch failed; `reason` says why in a few words, `retry_after` when the server asked."""
 
@@ -72,8 +116,11 @@ def get(
     max_bytes: int = MAX_FEED_BYTES,
     timeout: float = TIMEOUT,
     deadline: float = DEADLINE,
+    connections: Connections | None = None,
 ) -> Response:
-    """GET `url`, following redirects; raise FetchFailed with a reason on any failure."""
+    """GET `url`, following redirects; raise FetchFailed with a reason on any failure.
+
+    With `connections`, a connection left open by an earlier request to the host is used."""
     permanent = True
     current = check_url(url)
     seen: set[str] = set()
@@ -81,7 +128,9 @@ def get(
         if current in seen:
             raise FetchFailed(f"redirect loop at {current}")
         seen.add(current)
-        status, headers, body = _request(current, etag, last_modified, max_bytes, timeout, deadline)
+        status, headers, body = _request(
+            current, etag, last_modified, max_bytes, timeout, deadline, connections
+        )
         if status in (301, 302, 303, 307, 308):
             location = headers.get("location")
             if not location:
@@ -123,30 +172,49 @@ def _request(
     max_bytes: int,
     timeout: float,
     deadline: float,
+    connections: Connections | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
     """One request: status, headers (lower-case names) and the body, decompressed."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    connection: http.client.HTTPConnection
-    if parts.scheme.lower() == "https":
-        connection = http.client.HTTPSConnection(
-            host, parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+    key: _Key = (parts.scheme.lower(), host, parts.port)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    kept = connections.take(key) if connections is not None else None
+    connection = kept or _connect(key, timeout)
+    reusable = False
     try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
+        if kept is not None:
+            try:
+                kept.timeout = timeout
+                if kept.sock is not None:
+                    kept.sock.settimeout(timeout)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
+                # The server closed the kept connection meanwhile: once more, on a new one.
+                kept.close()
+                connection = _connect(key, timeout)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+        else:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
         found = {name.lower(): value for name, value in response.getheaders()}
         body = b""
         if response.status == 200:
             body = _read_body(response, found, max_bytes, deadline)
+        elif response.status == 304:
+            response.read()  # nothing, but the connection is then ready for the next request
+        # Only after a response read whole: anything else left on the line would be taken
+        # for the next response.
+        whole = response.isclosed() or response.length == 0
+        reusable = response.status in (200, 304) and whole and not response.will_close
+        response.close()  # as http.client does itself at a body's end; the socket stays open
         return response.status, found, body
     except FetchFailed:
         raise
@@ -161,7 +229,20 @@ def _request(
     except (OSError, http.client.HTTPException) as error:
         raise FetchFailed(f"connection failed ({type(error).__name__}: {error})"[:200]) from None
     finally:
-        connection.close()
+        if reusable and connections is not None:
+            connections.keep(key, connection)
+        else:
+            connection.close()
+
+
+def _connect(key: _Key, timeout: float) -> http.client.HTTPConnection:
+    """A new connection (not yet open) to `key`'s host."""
+    scheme, host, port = key
+    if scheme == "https":
+        return http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
 def _read_body(

@@ -20,6 +20,7 @@ from typing import Any
 from newsreader.dumps.ages import iso_utc
 from newsreader.feeds.errors import FeedError
 from newsreader.feeds.html_text import html_paragraphs, plain_line
+from newsreader.feeds.rss_fast import read_plain_rss
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.sanitize import clean_line, is_web_link
 
@@ -84,7 +85,19 @@ def _refuse_entities(data: bytes, key: str) -> None:
 
 
 def _xml_feed(data: bytes, key: str) -> tuple[str, str | None, list[_Entry], list[str]]:
-    """RSS or Atom through feedparser (which also reads what it can of a malformed feed)."""
+    """RSS or Atom: plain RSS 2.0 read fast, the rest by feedparser (which also reads what it
+    can of a malformed feed)."""
+    plain = read_plain_rss(data, MAX_ENTRIES)
+    if plain is None:
+        return feedparser_feed(data, key)
+    entries = [
+        _entry(e.identity, e.title, e.link, e.authors, e.published, e.html) for e in plain.entries
+    ]
+    return plain_line(plain.title), _http(plain.link), entries, []
+
+
+def feedparser_feed(data: bytes, key: str) -> tuple[str, str | None, list[_Entry], list[str]]:
+    """Any RSS or Atom document read by feedparser (what it can of a malformed one too)."""
     import feedparser
 
     # A stream, never bytes or str: feedparser fetches a string that looks like a URL.
@@ -108,9 +121,6 @@ def _xml_entry(entry: dict[str, Any]) -> _Entry:
     html = max((str(c.get("value", "")) for c in contents), key=len, default="")
     if not html:
         html = str(entry.get("summary", "") or entry.get("description", ""))
-    paragraphs = tuple(html_paragraphs(html))
-    title = plain_line(str(entry.get("title", "")))
-    link = _http(entry.get("link"))
     authors = [str(a.get("name", "")) for a in entry.get("authors", ()) if isinstance(a, Mapping)]
     if not any(authors) and entry.get("author"):
         authors = [str(entry["author"])]
@@ -122,8 +132,30 @@ def _xml_entry(entry: dict[str, Any]) -> _Entry:
             published = datetime.fromtimestamp(calendar.timegm(when), UTC)
         except (OverflowError, ValueError, OSError, TypeError):
             published = None
-    identity = str(entry.get("id", "") or "") or link or _hash(title, paragraphs)
-    return _Entry(identity, title, _names(authors), published, paragraphs, link)
+    return _entry(
+        str(entry.get("id", "") or ""),
+        str(entry.get("title", "")),
+        entry.get("link"),
+        authors,
+        published,
+        html,
+    )
+
+
+def _entry(
+    identity: str,
+    title: str,
+    link: object,
+    authors: Iterable[str],
+    published: datetime | None,
+    html: str,
+) -> _Entry:
+    """An XML feed entry from its raw fields, however they were read."""
+    paragraphs = tuple(html_paragraphs(html))
+    plain_title = plain_line(title)
+    url = _http(link)
+    identity = identity or url or _hash(plain_title, paragraphs)
+    return _Entry(identity, plain_title, _names(authors), published, paragraphs, url)
 
 
 def _json_feed(data: bytes, key: str) -> tuple[str, str | None, list[_Entry]]:

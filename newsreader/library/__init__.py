@@ -251,6 +251,13 @@ class Library:
         changes = {sid: starred for sid in ids if self.is_starred(sid) != starred}
         return list(changes) if self.marks.set_many("starred", changes) else []
 
+    def set_hidden(self, ids: Sequence[str], hidden: bool = True) -> list[str]:
+        """Hide stories from every list (as a `hide` rule does) or show them again."""
+        for sid in ids:
+            self.meta(sid)
+        changes = {sid: hidden for sid in ids if self.is_hidden(sid) != hidden}
+        return list(changes) if self.marks.set_many("hidden", changes) else []
+
     def ungroup(self, story_id: str) -> None:
         """Take a story out of its group: it is shown on its own from now on."""
         self.meta(story_id)
@@ -322,6 +329,7 @@ class Library:
                 path = self.folder / "dedup.npz"
                 raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
             batch = Batch(self.catalog, index)
+            del index  # the batch's alone: let go with it once saved, before the last commit
             for dump in dumps:
                 report.dumps_read += 1
                 if dump.digest in self.catalog.digests or dump.digest in batch.digests:
@@ -334,7 +342,7 @@ class Library:
                 report.duplicates_hidden += hidden
                 if batch.due():
                     batch.commit()
-            batch.commit()
+            batch.commit(last=True)
             self._carry_marks(batch.replaced)
             # Batches commit without rebuilding the catalog's columns (at 100k stories that
             # was 0.8 s a commit); once is enough, at the end.

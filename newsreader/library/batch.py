@@ -112,25 +112,30 @@ class Batch:
         elapsed = time.monotonic() - self.started
         return len(self.bodies) >= COMMIT_EVERY_STORIES or elapsed >= COMMIT_EVERY_SECONDS
 
-    def commit(self) -> None:
+    def commit(self, last: bool = False) -> None:
         """Write bodies, then the duplicate index, then the dumps (the commit point).
+
+        With `last` the duplicate index is let go once saved: the dumps' write and the
+        catalog's rebuild after it, the largest in memory of an import, do without it.
 
         A write that fails (a full disk, say) raises WriteFailed naming the file; the body
         segments this commit wrote are removed first, so that the library is as it was.
         """
         if not self.dumps:
             self.started = time.monotonic()
+            if last:
+                self.index = None
             return
         known = set(self.catalog.bodies_folder.glob("*.json"))
         try:
-            self._commit()
+            self._commit(last)
         except OSError as error:
             for path in set(self.catalog.bodies_folder.glob("*.json")) - known:
                 with contextlib.suppress(OSError):
                     path.unlink()
             raise WriteFailed(self.catalog.folder, error, "import stopped") from error
 
-    def _commit(self) -> None:
+    def _commit(self, last: bool) -> None:
         if self.dumps:
             placed = self.catalog.place_bodies(self.bodies)
             for doc, (segment, start, end) in zip(self.metas, placed, strict=True):
@@ -150,6 +155,8 @@ class Batch:
                 settle=not self.commits,
             )
             self.index.save(self.catalog.folder)
+            if last:
+                self.index = None
             self.catalog.commit(self.dumps, reload=False)
             self.committed.update(doc["id"] for doc in self.metas)
             self.commits += 1

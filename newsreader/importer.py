@@ -108,7 +108,7 @@ def prepare(path: Path, captured_at: datetime | None) -> ParsedDump | str:
     """Read one dump and work out what the library computes of each story (duplicate
     features, search terms, word count); the reason instead when the file is bad."""
     from newsreader.dedup import features
-    from newsreader.search.tokens import story_terms
+    from newsreader.words import story_terms
 
     try:
         dump = read_dump(path, captured_at)

@@ -36,7 +36,7 @@ class ParsedDump:
     # Duplicate-detection features of each story, when worked out ahead (in another process)
     # by the importer; empty otherwise. Opaque here: see newsreader.dedup.features.
     features: tuple[Any, ...] = field(default=(), compare=False, repr=False)
-    # Likewise each story's search terms (newsreader.search.tokens.story_terms) and word count.
+    # Likewise each story's search terms (newsreader.words.story_terms) and word count.
     search_terms: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     word_counts: tuple[int, ...] = field(default=(), compare=False, repr=False)
     # A feed entry whose text changed: the id of the story it is a new text of ("" if none).

@@ -8,6 +8,7 @@ and reads again when library.json or marks.json was replaced meanwhile.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from newsreader.count import Counts, stamps
+from newsreader.count import Counts, read_summary, render, stamps
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.library import columns
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
@@ -141,6 +142,17 @@ class Snapshot:
         read, starred = self._marked("read"), self._marked("starred")
         unread = sum(1 for sid in matching if sid not in read)
         return len(matching), unread, sum(1 for sid in matching if sid in starred)
+
+
+def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bool) -> int:
+    """`newsreader count` by the ordinary command line: from the summary if it is true, else
+    from the library's files, read-only; with `query`, of the stories it matches."""
+    counts = read_summary(folder) if query is None else None
+    if counts is None:
+        snapshot = Snapshot.read(folder)
+        counts = snapshot.counts() if query is None else snapshot.query_counts(query)
+    sys.stdout.write(render(counts, wanted, as_json))
+    return 0
 
 
 def _read_table(folder: Path) -> StoryTable:

@@ -20,11 +20,11 @@ from newsreader.errors import WriteFailed
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.library.catalog import Catalog
+from newsreader.library.search_index import segments
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.query import parse_query
-from newsreader.search import segments
 from newsreader.search.index import ensure_indexed, search, search_for
-from newsreader.search.tokens import PhraseMatcher, has_phrase, words
+from newsreader.words import PhraseMatcher, has_phrase, words
 
 from .conftest import CAPTURED, SEEDS
 
@@ -255,10 +255,6 @@ def test_a_deadline_cuts_phrase_checking_short(big: Library) -> None:
     assert search_for(big, parse_query("court", NOW), seconds=0).complete
 
 
-def test_search_is_on_the_library_too(made: Library) -> None:
-    assert made.search(parse_query("coffee", NOW)) == search(made, parse_query("coffee", NOW))
-
-
 TEXT = st.text(alphabet=st.sampled_from("ab cé-’.É_1ÅﬁẞΣ\n"), max_size=30)
 
 
@@ -284,7 +280,7 @@ def test_search_query_and_export_never_import_textual() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200), st.lists(st.text(max_size=200), max_size=4))
 def test_story_terms_are_what_a_segment_would_index(title: str, paragraphs: list[str]) -> None:
-    from newsreader.search import tokens
+    from newsreader import words as tokens
 
     tokens._CACHED_TOKENS = 50  # forgetting along the way must not change an answer
     try:

@@ -76,8 +76,7 @@ def _on_disk(folder: Path) -> int:
 def build(work: Path, stories: int) -> tuple[Path, dict[str, Any]]:
     """Generate the corpus (unless there) and import it into a fresh library, timed."""
     from newsreader.importer import import_paths
-    from newsreader.library import Library
-    from newsreader.search import index as search_index
+    from newsreader.library import Library, search_index
 
     corpus = work / f"corpus-{stories}"
     if not (corpus / f".{TRUTH_FILE}").exists():
@@ -88,12 +87,12 @@ def build(work: Path, stories: int) -> tuple[Path, dict[str, Any]]:
     spent = [0.0]
     add_stories = search_index.add_stories
 
-    def timed(*args: Any) -> None:
+    def timed(*args: Any, **options: Any) -> None:
         start = time.perf_counter()
-        add_stories(*args)
+        add_stories(*args, **options)
         spent[0] += time.perf_counter() - start
 
-    search_index.add_stories = timed  # type: ignore[assignment]
+    search_index.add_stories = timed
     library = Library(library_folder)
     start = time.perf_counter()
     outcome = import_paths(library, [corpus])
@@ -126,7 +125,7 @@ def measure(library_folder: Path) -> dict[str, Any]:
     """Run every query against the library in this (fresh) process."""
     from newsreader.library import Library
     from newsreader.search.index import ensure_indexed, index_of, search, search_for
-    from newsreader.search.tokens import words
+    from newsreader.words import words
 
     before = _rss_mb()[0]
     library = Library(library_folder)

@@ -198,7 +198,7 @@ def _parse(body: bytes, key: str, now: datetime, name: str) -> ParsedFeed | str:
 def _prepare(dumps: list[ParsedDump]) -> list[ParsedDump]:
     """Work out what the library computes of each new entry ahead, as the importer does."""
     from newsreader.dedup import features
-    from newsreader.search.tokens import story_terms
+    from newsreader.words import story_terms
 
     return [
         replace(

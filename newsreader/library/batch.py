@@ -136,7 +136,7 @@ class Batch:
             for doc, (segment, start, end) in zip(self.metas, placed, strict=True):
                 doc["segment"] = segment
                 doc["body_at"] = [start, end]  # to read the story without its segment
-            from newsreader.search.index import add_stories
+            from newsreader.library.search_index import add_stories
 
             # Indexed before the commit point: readers skip stories the catalog does not list.
             # Not the catalog's ids: it is not read again between batches, and the batches this

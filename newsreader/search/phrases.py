@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.search.tokens import PhraseMatcher
+from newsreader.words import PhraseMatcher
 
 if TYPE_CHECKING:
     from newsreader.library import Library

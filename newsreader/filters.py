@@ -68,9 +68,9 @@ def select(
         among = _shown(library, library.marked("starred"))
     if view.searching:
         assert view.query is not None
-        from newsreader.search.index import search
+        from newsreader.search.index import find
 
-        matches = _shown(library, search(library, view.query) if found is None else found)
+        matches = _shown(library, find(library, view.query).ids if found is None else found)
         among = matches if among is None else among & matches
     return library.visible_subset(among, without), total
 

@@ -66,7 +66,7 @@ def apply_rules(
 ) -> list[Change]:
     """Apply each rule to the new stories it matches; the changes that take them back."""
     from newsreader.query import parse_query
-    from newsreader.search.index import search
+    from newsreader.search.index import find
 
     if not rules or not new_ids:
         return []
@@ -74,7 +74,7 @@ def apply_rules(
     changes: list[Change] = []
     for rule in rules:
         query = parse_query(rule.query, now or datetime.now(UTC))
-        ids = [sid for sid in search(library, query) if sid in new]
+        ids = [sid for sid in find(library, query).ids if sid in new]
         if not ids:
             continue
         said = f"{ACTIONS[rule.action]} {count(len(ids), 'story', 'stories')} by rule {rule.query}"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,9 @@ from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.library.groups import Groups, compute_groups
 from newsreader.library.marks import FIELDS, snapshot_records
 from newsreader.storage import AppendLog, check_tables, read_json
+
+if TYPE_CHECKING:
+    from newsreader.library.search_index import SegmentIndex
 
 _TRIES = 20  # reads again at most this often while other processes keep replacing files
 
@@ -80,7 +83,7 @@ class SnapshotCatalog:
         return {}
 
 
-@dataclass
+@dataclass(eq=False)
 class Snapshot:
     """The stories, marks and groups of a library folder at one moment."""
 
@@ -104,6 +107,10 @@ class Snapshot:
         marks = SnapshotMarks(records)
         overrides = {sid: str(key) for sid, key in marks.items("group") if key}
         return cls(folder, SnapshotCatalog(folder, table), marks, compute_groups(table, overrides))
+
+    def index_missing(self, index: SegmentIndex) -> int:
+        """Nothing: a snapshot never writes, so stories no segment holds are not searched."""
+        return 0
 
     def _marked(self, field: str) -> set[str]:
         known = self.catalog.stories.positions
@@ -131,10 +138,10 @@ class Snapshot:
         """(stories, unread, starred) among the shown stories `text` matches, as
         `newsreader list --query` lists them."""
         from newsreader.query import parse_query
-        from newsreader.search.index import SearchIndex
+        from newsreader.search.index import find
 
         query = parse_query(text, datetime.now().astimezone())
-        found = SearchIndex(self.folder).search(self, query)  # type: ignore[arg-type]
+        found = find(self, query)
         table = self.catalog.stories
         shown = self._shown()
         positions = np.fromiter((table.positions[sid] for sid in found.ids if sid), np.int64)

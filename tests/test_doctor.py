@@ -382,17 +382,17 @@ def test_damaged_search_index_is_moved_aside_and_rebuilt(
     seeded: Library, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from newsreader.query import parse_query
-    from newsreader.search.index import search
+    from newsreader.search.index import find
 
     query = parse_query("Putin", CAPTURED)
-    found = search(Library(seeded.folder), query)
+    found = find(Library(seeded.folder), query).ids
     assert found
     for part in (seeded.folder / "search").glob("*.terms.npy"):
         part.write_bytes(b"garbage")
     with pytest.raises(DamagedLibrary, match="damaged search index"):
-        search(Library(seeded.folder), query)
+        find(Library(seeded.folder), query)
     report = examine(seeded.folder)
     assert any("damaged search index" in p for p in report.problems)
     assert examine(seeded.folder, repair=True).healthy
-    assert search(Library(seeded.folder), query) == found
+    assert find(Library(seeded.folder), query).ids == found
     assert examine(seeded.folder).healthy

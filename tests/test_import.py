@@ -144,9 +144,9 @@ def test_search_terms_worked_out_ahead_index_what_the_library_would(tmp_path: Pa
     assert words == _indexed_words(tmp_path / "plain")
     assert len({sid for sid, _ in words}) == len(ahead.stories)
     from newsreader.query import parse_query
-    from newsreader.search.index import search
+    from newsreader.search.index import find
 
     for query in ("cafe", "東京", "trump", "strasse finance"):
         parsed = parse_query(query, CAPTURED)
-        found = search(ahead, parsed)
-        assert found and found == search(plain, parsed), query
+        found = find(ahead, parsed).ids
+        assert found and found == find(plain, parsed).ids, query

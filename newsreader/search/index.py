@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +24,7 @@ from newsreader.search.phrases import PhraseCheck
 from newsreader.words import fold, word_key
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
+    from newsreader.search.searchable import Searchable
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,13 @@ class Found:
 class SearchIndex(SegmentIndex):
     """A library's search index, and the answers to queries over it."""
 
-    def search(self, library: Library, query: Query, deadline: float | None = None) -> Found:
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        # The last phrases checked and the verdict on each story checked, by position: typing
+        # that pauses asks again for what a search as one types has just read.
+        self._checked: tuple[Hashable, dict[int, bool]] = ((), {})
+
+    def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
 
         Past `deadline` (a time.monotonic() value) phrases stop being checked (see `Found`).
@@ -72,11 +79,23 @@ class SearchIndex(SegmentIndex):
             for phrase in exclude.phrases
         ]
         check = PhraseCheck(library, include.phrases, unwanted, self.body)
-        verdicts = check.run(candidates.tolist(), deadline)
+        verdicts = check.run(candidates.tolist(), deadline, self._verdicts(query))
         found = [sid for sid, verdict in zip(ids, verdicts, strict=True) if verdict]
         return Found(found, None not in verdicts)
 
-    def _marked(self, library: Library, field: str) -> npt.NDArray[np.bool_]:
+    def forget(self) -> None:
+        """Forget the phrase verdicts kept: the next search reads every candidate's text."""
+        self._checked = ((), {})
+
+    def _verdicts(self, query: Query) -> dict[int, bool]:
+        """The verdicts known on the phrases of `query`, by position (see PhraseCheck.run)."""
+        # Positions hold while the columns are not gathered again; story text never changes.
+        key = (self.builds, query.include.phrases, query.exclude.phrases)
+        if self._checked[0] != key:
+            self._checked = (key, {})
+        return self._checked[1]
+
+    def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
         # From the marks, which are few next to the stories, rather than story by story.
         marked = np.zeros(len(self.ids), dtype=bool)
@@ -99,7 +118,7 @@ class SearchIndex(SegmentIndex):
 
     def _by_title(
         self,
-        library: Library,
+        library: Searchable,
         candidates: Positions,
         include: Sequence[str],
         exclude: Sequence[str],
@@ -118,7 +137,7 @@ class SearchIndex(SegmentIndex):
 
     def _by_feed(
         self,
-        library: Library,
+        library: Searchable,
         candidates: Positions,
         include: Sequence[str],
         exclude: Sequence[str],
@@ -161,35 +180,33 @@ def _dates_pass(
     return keep
 
 
-_indexes: weakref.WeakKeyDictionary[Library, SearchIndex] = weakref.WeakKeyDictionary()
+_indexes: weakref.WeakKeyDictionary[Searchable, SearchIndex] = weakref.WeakKeyDictionary()
 
 
-def index_of(library: Library) -> SearchIndex:
-    """The search index of `library`, opened once per Library object."""
+def index_of(library: Searchable) -> SearchIndex:
+    """The search index of `library`, opened once per library object."""
     index = _indexes.get(library)
     if index is None:
         index = _indexes[library] = SearchIndex(library.folder)
     return index
 
 
-def search(library: Library, query: Query) -> list[str]:
-    """Ids of the stories matching `query` (hidden duplicates too), in library order."""
-    return search_for(library, query).ids
+def find(library: Searchable, query: Query, seconds: float | None = None) -> Found:
+    """The stories of `library` matching `query` (hidden duplicates too), in library order:
+    the one way into search, for the app, the command line and mute rules alike.
 
-
-def search_for(library: Library, query: Query, seconds: float | None = None) -> Found:
-    """Like `search`, but phrase checking stops after about `seconds` (see `Found.complete`).
-
-    Stories imported before the library had a search index are indexed first (once).
+    With `seconds`, phrase checking stops after about that long (see `Found.complete`);
+    a later search with the same phrases reads only the stories not checked yet. Stories
+    imported before the library had a search index are indexed first (once).
     """
     deadline = None if seconds is None else time.monotonic() + seconds
     index = index_of(library)
     index.refresh(library.catalog.stories)
     if index.missing():
-        ensure_indexed(library)
+        library.index_missing(index)
     return index.search(library, query, deadline)
 
 
-def ensure_indexed(library: Library) -> int:
+def ensure_indexed(library: Searchable) -> int:
     """Index the stories no segment holds yet; return how many (0 but for older libraries)."""
     return library.index_missing(index_of(library))

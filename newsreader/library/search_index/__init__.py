@@ -61,6 +61,7 @@ class SegmentIndex:
         self.source = np.zeros(0, dtype=np.int32)
         self.source_names: list[str] = []
         self.body = np.zeros(0, dtype=np.int32)  # codes of body files: only their sameness counts
+        self.builds = 0  # moves on whenever the columns are gathered again: positions may change
 
     def _folder_stamp(self) -> int:
         try:
@@ -102,6 +103,7 @@ class SegmentIndex:
                 self.ids[position] = columns.ids[local]
         self.source_names = list(sources)
         self._key, self._stories, self._where = key, stories, where
+        self.builds += 1
 
     def missing(self) -> list[int]:
         """Positions of the stories no segment holds (libraries made before the index)."""

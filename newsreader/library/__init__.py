@@ -30,7 +30,7 @@ from newsreader.errors import (
     UnknownStory,
     in_words,
 )
-from newsreader.library.batch import Batch, word_count
+from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_count
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
@@ -43,7 +43,15 @@ if TYPE_CHECKING:
     from newsreader.library.search_index import SegmentIndex
     from newsreader.undo import Change
 
-__all__ = ["ImportReport", "ImportRule", "Library", "StoryMeta", "word_count"]
+__all__ = [
+    "ImportReport",
+    "ImportRule",
+    "Library",
+    "PreparedDump",
+    "StoryMeta",
+    "prepare_dump",
+    "word_count",
+]
 
 
 class ImportRule(Protocol):
@@ -307,7 +315,7 @@ class Library:
 
     # ---- importing -----------------------------------------------------------------------
 
-    def import_dumps(self, dumps: Iterable[ParsedDump]) -> ImportReport:
+    def import_dumps(self, dumps: Iterable[ParsedDump | PreparedDump]) -> ImportReport:
         """Add dumps not yet in the library; each dump goes in whole or not at all."""
         from newsreader.dedup import DuplicateIndex, OutdatedIndex
 
@@ -329,14 +337,15 @@ class Library:
                 path = self.folder / "dedup.npz"
                 raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
             batch = Batch(self.catalog, index)
-            for dump in dumps:
+            for given in dumps:
+                dump = given.dump if isinstance(given, PreparedDump) else given
                 report.dumps_read += 1
                 if dump.digest in self.catalog.digests or dump.digest in batch.digests:
                     # Its warnings were given when it was imported: once per dump is enough.
                     report.dumps_already_there += 1
                     continue
                 report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
-                added, hidden = batch.add(dump)
+                added, hidden = batch.add(given)
                 report.stories_added += added
                 report.duplicates_hidden += hidden
                 if batch.due():

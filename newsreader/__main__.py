@@ -197,7 +197,7 @@ def _run(args: argparse.Namespace) -> int:
             raise NewsreaderError(f"{args.watch}: no such folder to watch")
         return run_app(folder, watch=args.watch)
     if args.command == "count":  # reads the files as they are: never opens the library
-        from newsreader.count import count_command
+        from newsreader.snapshot import count_command
 
         wanted = {name for name in ("unread", "starred") if getattr(args, name)}
         return count_command(folder, args.query, wanted, args.json)

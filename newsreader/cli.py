@@ -191,8 +191,9 @@ def _newest_first(library: Library, metas: Sequence[StoryMeta]) -> list[StoryMet
 def _matching(library: Library, text: str, metas: Sequence[StoryMeta]) -> list[StoryMeta]:
     """The stories of `metas` that the query `text` matches, in the order given."""
     from newsreader.query import parse_query
+    from newsreader.search.index import find
 
-    wanted = set(library.search(parse_query(text, datetime.now().astimezone())))
+    wanted = set(find(library, parse_query(text, datetime.now().astimezone())).ids)
     return [meta for meta in metas if meta.id in wanted]
 
 

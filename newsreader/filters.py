@@ -68,7 +68,9 @@ def select(
         among = _shown(library, library.marked("starred"))
     if view.searching:
         assert view.query is not None
-        matches = _shown(library, library.search(view.query) if found is None else found)
+        from newsreader.search.index import find
+
+        matches = _shown(library, find(library, view.query).ids if found is None else found)
         among = matches if among is None else among & matches
     return library.visible_subset(among, without), total
 

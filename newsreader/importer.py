@@ -7,14 +7,13 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from newsreader.dumps import internal_error, read_dump
 from newsreader.errors import DumpError
-from newsreader.library import ImportReport, Library, word_count
-from newsreader.models import ParsedDump
+from newsreader.library import ImportReport, Library, PreparedDump, prepare_dump
 
 MAX_FILES = 1_000_000
 # Starting worker processes costs about a second: worth it only for a sizeable import.
@@ -90,11 +89,11 @@ def import_paths(
     files, problems = find_dump_files(paths)
     outcome = ImportOutcome(report=ImportReport(), files=len(files), rejected=list(problems))
 
-    def parsed() -> Iterator[ParsedDump]:
+    def parsed() -> Iterator[PreparedDump]:
         for number, (path, result) in enumerate(_prepared(files, captured_at, workers), start=1):
             if on_file is not None:
                 on_file(number, len(files), path)
-            if isinstance(result, ParsedDump):
+            if isinstance(result, PreparedDump):
                 yield result
             else:
                 # Named by its path: in a folder of folders, the bare file name is not enough.
@@ -104,33 +103,24 @@ def import_paths(
     return outcome
 
 
-def prepare(path: Path, captured_at: datetime | None) -> ParsedDump | str:
+def prepare(path: Path, captured_at: datetime | None) -> PreparedDump | str:
     """Read one dump and work out what the library computes of each story (duplicate
     features, search terms, word count); the reason instead when the file is bad."""
-    from newsreader.dedup import features
-    from newsreader.search.tokens import story_terms
-
     try:
         dump = read_dump(path, captured_at)
     except DumpError as error:
         return error.reason  # a plain string: DumpError does not survive pickling
     except Exception as error:
         return internal_error("dump reader", error)
-    stories = dump.stories
     try:
-        return replace(
-            dump,
-            features=tuple(features(story.title, story.paragraphs) for story in stories),
-            search_terms=tuple(story_terms(story.title, story.paragraphs) for story in stories),
-            word_counts=tuple(word_count(story.paragraphs) for story in stories),
-        )
+        return prepare_dump(dump)
     except Exception as error:
         return internal_error("story indexing", error)
 
 
 def _prepared(
     files: Sequence[Path], captured_at: datetime | None, workers: int
-) -> Iterator[tuple[Path, ParsedDump | str]]:
+) -> Iterator[tuple[Path, PreparedDump | str]]:
     """Each file with its prepared dump (or reason), in file order."""
     if workers <= 1 or len(files) < _PARALLEL_FROM_FILES:
         for path in files:
@@ -142,7 +132,7 @@ def _prepared(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # A bounded window of chunks in flight: the workers can outrun the library, and
         # what they have read must not pile up in memory while it waits.
-        pending: deque[tuple[Sequence[Path], Future[list[ParsedDump | str]]]] = deque()
+        pending: deque[tuple[Sequence[Path], Future[list[PreparedDump | str]]]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(_prepare_many, chunk, captured_at)))
             if len(pending) >= workers * _CHUNKS_IN_FLIGHT_PER_WORKER:
@@ -153,6 +143,6 @@ def _prepared(
             yield from zip(done, future.result(), strict=True)
 
 
-def _prepare_many(paths: Sequence[Path], captured_at: datetime | None) -> list[ParsedDump | str]:
+def _prepare_many(paths: Sequence[Path], captured_at: datetime | None) -> list[PreparedDump | str]:
     """`prepare` for several files: one round trip to a worker process for all of them."""
     return [prepare(path, captured_at) for path in paths]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 Role = Literal["main", "related"]
 
@@ -33,12 +33,6 @@ class ParsedDump:
     captured_at: str  # ISO 8601 UTC time the page was saved
     digest: str  # hex digest of the normalised text: the same dump always has the same one
     warnings: tuple[str, ...] = field(default=())
-    # Duplicate-detection features of each story, when worked out ahead (in another process)
-    # by the importer; empty otherwise. Opaque here: see newsreader.dedup.features.
-    features: tuple[Any, ...] = field(default=(), compare=False, repr=False)
-    # Likewise each story's search terms (newsreader.search.tokens.story_terms) and word count.
-    search_terms: tuple[Any, ...] = field(default=(), compare=False, repr=False)
-    word_counts: tuple[int, ...] = field(default=(), compare=False, repr=False)
     # A feed entry whose text changed: the id of the story it is a new text of ("" if none).
     replaces: str = ""
 

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from newsreader.errors import QueryError
-from newsreader.search.tokens import fold, has_phrase, words
+from newsreader.when import parse_published
+from newsreader.words import fold, has_phrase, words
 
 FLAGS = {"read": ("read", True), "unread": ("read", False), "starred": ("starred", True)}
 _UNITS = {
@@ -132,17 +133,6 @@ class Query:
         if not all(has_phrase(found, p) for p in self.include.phrases):
             return False
         return not any(has_phrase(found, p) for p in self.exclude.phrases)
-
-
-def parse_published(text: str | None) -> datetime | None:
-    """A story's `published` string as an aware datetime, or None when absent or unreadable."""
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else None
 
 
 def _lex(text: str) -> Iterator[tuple[bool, list[tuple[str, bool]]]]:

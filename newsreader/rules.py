@@ -30,6 +30,10 @@ class Rule:
     query: str
     action: str  # a key of ACTIONS
 
+    def apply(self, library: Library, new_ids: Sequence[str]) -> list[Change]:
+        """Apply the rule to the new stories it matches; the changes that take it back."""
+        return apply_rules(library, [self], new_ids)
+
 
 def read_rules(data: Any, path: Path) -> list[Rule]:
     """The `[[rules]]` of a settings file; a NewsreaderError naming the file and the rule."""
@@ -62,6 +66,7 @@ def apply_rules(
 ) -> list[Change]:
     """Apply each rule to the new stories it matches; the changes that take them back."""
     from newsreader.query import parse_query
+    from newsreader.search.index import find
 
     if not rules or not new_ids:
         return []
@@ -69,7 +74,7 @@ def apply_rules(
     changes: list[Change] = []
     for rule in rules:
         query = parse_query(rule.query, now or datetime.now(UTC))
-        ids = [sid for sid in library.search(query) if sid in new]
+        ids = [sid for sid in find(library, query).ids if sid in new]
         if not ids:
             continue
         said = f"{ACTIONS[rule.action]} {count(len(ids), 'story', 'stories')} by rule {rule.query}"

@@ -8,23 +8,27 @@ and reads again when library.json or marks.json was replaced meanwhile.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
-from newsreader.count import Counts, stamps
+from newsreader.count import Counts, read_summary, render, stamps
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.library import columns
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.library.groups import Groups, compute_groups
 from newsreader.library.marks import FIELDS, snapshot_records
 from newsreader.storage import AppendLog, check_tables, read_json
+
+if TYPE_CHECKING:
+    from newsreader.library.search_index import SegmentIndex
 
 _TRIES = 20  # reads again at most this often while other processes keep replacing files
 
@@ -79,7 +83,7 @@ class SnapshotCatalog:
         return {}
 
 
-@dataclass
+@dataclass(eq=False)
 class Snapshot:
     """The stories, marks and groups of a library folder at one moment."""
 
@@ -103,6 +107,10 @@ class Snapshot:
         marks = SnapshotMarks(records)
         overrides = {sid: str(key) for sid, key in marks.items("group") if key}
         return cls(folder, SnapshotCatalog(folder, table), marks, compute_groups(table, overrides))
+
+    def index_missing(self, index: SegmentIndex) -> int:
+        """Nothing: a snapshot never writes, so stories no segment holds are not searched."""
+        return 0
 
     def _marked(self, field: str) -> set[str]:
         known = self.catalog.stories.positions
@@ -130,10 +138,10 @@ class Snapshot:
         """(stories, unread, starred) among the shown stories `text` matches, as
         `newsreader list --query` lists them."""
         from newsreader.query import parse_query
-        from newsreader.search.index import SearchIndex
+        from newsreader.search.index import find
 
         query = parse_query(text, datetime.now().astimezone())
-        found = SearchIndex(self.folder).search(self, query)  # type: ignore[arg-type]
+        found = find(self, query)
         table = self.catalog.stories
         shown = self._shown()
         positions = np.fromiter((table.positions[sid] for sid in found.ids if sid), np.int64)
@@ -141,6 +149,17 @@ class Snapshot:
         read, starred = self._marked("read"), self._marked("starred")
         unread = sum(1 for sid in matching if sid not in read)
         return len(matching), unread, sum(1 for sid in matching if sid in starred)
+
+
+def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bool) -> int:
+    """`newsreader count` by the ordinary command line: from the summary if it is true, else
+    from the library's files, read-only; with `query`, of the stories it matches."""
+    counts = read_summary(folder) if query is None else None
+    if counts is None:
+        snapshot = Snapshot.read(folder)
+        counts = snapshot.counts() if query is None else snapshot.query_counts(query)
+    sys.stdout.write(render(counts, wanted, as_json))
+    return 0
 
 
 def _read_table(folder: Path) -> StoryTable:

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from newsreader.library import Library
     from newsreader.library.columns import StorySelection
     from newsreader.query import Query
-    from newsreader.search.index import Found
     from newsreader.widgets.reader import Reader
     from newsreader.widgets.story_list import StoryList
 
@@ -118,6 +117,7 @@ class Triage(App[None]):
     def search_for(self, text: str) -> None:
         """Narrow the list to the stories matching `text`; a bad query is shown in the bar."""
         from newsreader.query import parse_query
+        from newsreader.search.index import find
 
         now = datetime.now().astimezone()
         try:
@@ -140,7 +140,7 @@ class Triage(App[None]):
             self._finish.stop()
         complete = True
         if query is not None and _has_phrases(query):
-            found = search_for(self.library, query, seconds=_TYPING_SECONDS)
+            found = find(self.library, query, seconds=_TYPING_SECONDS)
             if not found.complete:
                 complete, self._partial = False, found.ids
                 self._finish = self.set_timer(_FINISH_AFTER_SECONDS, self.finish_search)
@@ -406,13 +406,6 @@ class Triage(App[None]):
             self.notify(str(error), title="Export failed", severity="error")
             return
         self.notify(f"Exported {stories(len(ids))} to {path}", title="Export")
-
-
-def search_for(library: Library, query: Query, seconds: float) -> Found:
-    """What the search index finds for `query` in about `seconds` (see `Found.complete`)."""
-    from newsreader.search import index
-
-    return index.search_for(library, query, seconds=seconds)
 
 
 def _has_phrases(query: Query) -> bool:

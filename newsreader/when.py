@@ -41,6 +41,17 @@ def parse_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def parse_published(text: str | None) -> datetime | None:
+    """A story's `published` string as an aware datetime, or None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
 def _span(published: str | None, now: datetime) -> tuple[int, str, str] | None:
     """(count, short unit, long unit) of the age; count 0 for under a minute; None: undated."""
     moment = parse_time(published)

@@ -9,9 +9,12 @@ from textual.widgets import Input, Static
 
 from newsreader.app import NewsReader
 from newsreader.library import Library
+from newsreader.query import Query
 from newsreader.screens.confirm import ConfirmScreen
-from newsreader.search.index import Found
+from newsreader.search.index import Found, find
+from newsreader.search.searchable import Searchable
 from tests.app_library import build_library, make_app
+from tests.test_search import count_phrase_checks
 
 SIZE = (80, 24)
 
@@ -164,7 +167,11 @@ async def test_m_is_in_the_palette(many: Library) -> None:
 def cut_short(monkeypatch: pytest.MonkeyPatch, library: Library) -> None:
     """Make every search as you type stop after finding the first story, as a slow one would."""
     first = library.visible()[1].id
-    monkeypatch.setattr("newsreader.triage.search_for", lambda *a, **k: Found([first], False))
+
+    def slow(source: Searchable, query: Query, seconds: float | None = None) -> Found:
+        return find(source, query) if seconds is None else Found([first], False)
+
+    monkeypatch.setattr("newsreader.search.index.find", slow)
 
 
 async def test_a_phrase_search_cut_short_says_so_then_finishes(
@@ -179,6 +186,21 @@ async def test_a_phrase_search_cut_short_says_so_then_finishes(
         await pilot.pause(0.6)  # typing paused: the whole answer comes
         assert len(app.story_list.rows) == 20
         assert 'matching “"about rain"” (20 of 40)' in status(app)
+
+
+async def test_a_phrase_search_finished_while_typing_is_not_run_again(
+    many: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_phrase_checks(monkeypatch)
+    app = make_app(many)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *'"about rain"')
+        assert app.view.complete and len(app.story_list.rows) == 20
+        read_while_typing = len(checked)
+        await pilot.pause(0.6)  # typing paused
+        assert len(app.story_list.rows) == 20
+        assert 'matching “"about rain"” (20 of 40)' in status(app)
+    assert len(checked) == read_while_typing == len(set(checked)) == 20  # each story read once
 
 
 async def test_enter_finishes_a_search_cut_short(

@@ -14,6 +14,7 @@ from newsreader.feeds.subscriptions import Subscription
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.query import parse_query
+from newsreader.search.index import find
 from tests.conftest import CAPTURED, SEED
 from tests.feeds_helpers import FeedServer, items, rss, run, server
 
@@ -35,7 +36,7 @@ def mixed(server: FeedServer, library_path: Path) -> Library:
 
 
 def titles(library: Library, text: str) -> set[str]:
-    return {library.meta(sid).title for sid in library.search(parse_query(text, NOW))}
+    return {library.meta(sid).title for sid in find(library, parse_query(text, NOW)).ids}
 
 
 def test_feed_matches_a_subscription_by_title_name_or_url(mixed: Library) -> None:
@@ -46,7 +47,7 @@ def test_feed_matches_a_subscription_by_title_name_or_url(mixed: Library) -> Non
 
 
 def test_feed_excluded_and_combined_with_words(mixed: Library) -> None:
-    everything = len(mixed.search(parse_query("", NOW)))
+    everything = len(find(mixed, parse_query("", NOW)).ids)
     assert len(titles(mixed, "-feed:alpha")) == everything - 3
     assert titles(mixed, "feed:beta number 1") == {"beta story number 1"}
 

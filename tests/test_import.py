@@ -110,7 +110,7 @@ def test_parallel_import_gives_the_same_library_as_one_process(tmp_path: Path) -
 
 def _indexed_words(folder: Path) -> set[tuple[str, int]]:
     """Every (story id, word key) pair the library's search segments hold."""
-    from newsreader.search import segments
+    from newsreader.library.search_index import segments
 
     pairs = set()
     for name in segments.segment_names(folder):
@@ -144,8 +144,9 @@ def test_search_terms_worked_out_ahead_index_what_the_library_would(tmp_path: Pa
     assert words == _indexed_words(tmp_path / "plain")
     assert len({sid for sid, _ in words}) == len(ahead.stories)
     from newsreader.query import parse_query
+    from newsreader.search.index import find
 
     for query in ("cafe", "東京", "trump", "strasse finance"):
         parsed = parse_query(query, CAPTURED)
-        found = ahead.search(parsed)
-        assert found and found == plain.search(parsed), query
+        found = find(ahead, parsed).ids
+        assert found and found == find(plain, parsed).ids, query

@@ -42,3 +42,57 @@ def test_core_modules_do_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def import_loops() -> list[list[str]]:
+    """The groups of newsreader's modules that import each other round in a loop (grimp's graph,
+    imports inside functions and under TYPE_CHECKING included)."""
+    import grimp
+
+    graph = grimp.build_graph("newsreader")
+    modules = sorted(m for m in graph.modules if m.startswith("newsreader"))
+    ours = set(modules)
+    imports = {m: sorted(graph.find_modules_directly_imported_by(m) & ours) for m in modules}
+    # Tarjan's strongly connected components, without recursion.
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops: list[list[str]] = []
+    for root in modules:
+        if root in order:
+            continue
+        work = [(root, 0)]
+        while work:
+            module, next_child = work.pop()
+            if next_child == 0:
+                order[module] = low[module] = len(order)
+                stack.append(module)
+                on_stack.add(module)
+            children = imports[module]
+            if next_child < len(children):
+                work.append((module, next_child + 1))
+                child = children[next_child]
+                if child not in order:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[module] = min(low[module], order[child])
+                continue
+            if low[module] == order[module]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == module:
+                        break
+                if len(group) > 1:
+                    loops.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[module])
+    return loops
+
+
+def test_no_module_imports_itself_round_a_loop() -> None:
+    assert import_loops() == []

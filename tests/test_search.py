@@ -20,11 +20,12 @@ from newsreader.errors import WriteFailed
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.library.catalog import Catalog
+from newsreader.library.search_index import segments
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.query import parse_query
-from newsreader.search import segments
-from newsreader.search.index import ensure_indexed, search, search_for
-from newsreader.search.tokens import PhraseMatcher, has_phrase, words
+from newsreader.search.index import ensure_indexed, find
+from newsreader.search.phrases import PhraseCheck
+from newsreader.words import PhraseMatcher, has_phrase, words
 
 from .conftest import CAPTURED, SEEDS
 
@@ -62,7 +63,7 @@ HAND_MADE = [
 
 
 def titles(library: Library, text: str) -> list[str]:
-    return [library.meta(sid).title for sid in search(library, parse_query(text, NOW))]
+    return [library.meta(sid).title for sid in find(library, parse_query(text, NOW)).ids]
 
 
 def oracle(library: Library, text: str) -> list[str]:
@@ -156,7 +157,7 @@ def test_dates(made: Library) -> None:
 
 
 def test_flags(made: Library) -> None:
-    court = search(made, parse_query("court", NOW))
+    court = find(made, parse_query("court", NOW)).ids
     made.set_read(court)
     made.set_starred(court)
     assert titles(made, "read") == ["Court rules on trade"]
@@ -166,7 +167,7 @@ def test_flags(made: Library) -> None:
 
 
 def test_empty_query_is_every_story_in_library_order(made: Library) -> None:
-    assert search(made, parse_query("", NOW)) == [s.id for s in made.stories]
+    assert find(made, parse_query("", NOW)).ids == [s.id for s in made.stories]
 
 
 QUERIES = [
@@ -189,19 +190,19 @@ def test_index_agrees_with_reading_every_story(big: Library) -> None:
     big.set_read([s.id for s in big.stories[::3]])
     big.set_starred([s.id for s in big.stories[::7]])
     for text in QUERIES:
-        assert search(big, parse_query(text, NOW)) == oracle(big, text), text
+        assert find(big, parse_query(text, NOW)).ids == oracle(big, text), text
 
 
 def test_hidden_duplicates_are_found_too(big: Library) -> None:
     hidden = next(s for s in big.stories if big.duplicate_of(s.id))
-    assert hidden.id in search(big, parse_query(f'"{hidden.title}"', NOW))
+    assert hidden.id in find(big, parse_query(f'"{hidden.title}"', NOW)).ids
 
 
 def test_importing_again_changes_nothing(big: Library, corpus: Path) -> None:
     before = sorted((big.folder / "search").iterdir())
-    found = search(big, parse_query("minister", NOW))
+    found = find(big, parse_query("minister", NOW)).ids
     import_paths(big, [corpus], CAPTURED)
-    assert search(big, parse_query("minister", NOW)) == found
+    assert find(big, parse_query("minister", NOW)).ids == found
     assert sorted((big.folder / "search").iterdir()) == before
 
 
@@ -230,7 +231,7 @@ def test_small_segments_merge(library_path: Path) -> None:
         library.import_dumps([dump(f"{number}.txt", story(f"Story {number}", f"word{number}"))])
     assert len(segments.segment_names(library.folder)) < 9
     assert titles(library, "word3") == ["Story 3"]
-    assert len(search(library, parse_query("story", NOW))) == 9
+    assert len(find(library, parse_query("story", NOW)).ids) == 9
     library.close()
 
 
@@ -249,14 +250,45 @@ def test_index_files_are_plain_numpy(big: Library) -> None:
 
 def test_a_deadline_cuts_phrase_checking_short(big: Library) -> None:
     query = parse_query('"the court"', NOW)
-    cut = search_for(big, query, seconds=0)
+    cut = find(big, query, seconds=0)
     assert not cut.complete
-    assert set(cut.ids) <= set(search(big, query))
-    assert search_for(big, parse_query("court", NOW), seconds=0).complete
+    assert set(cut.ids) <= set(find(big, query).ids)
+    assert find(big, parse_query("court", NOW), seconds=0).complete
 
 
-def test_search_is_on_the_library_too(made: Library) -> None:
-    assert made.search(parse_query("coffee", NOW)) == search(made, parse_query("coffee", NOW))
+def count_phrase_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The position of every story whose text a phrase check reads from now on, in order."""
+    checked: list[int] = []
+    passes = PhraseCheck.passes
+
+    def counted(check: PhraseCheck, position: int) -> bool:
+        checked.append(position)
+        return passes(check, position)
+
+    monkeypatch.setattr(PhraseCheck, "passes", counted)
+    return checked
+
+
+def test_a_search_cut_short_goes_on_where_it_stopped(
+    big: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_phrase_checks(monkeypatch)
+    query = parse_query('"the court"', NOW)
+    cut = find(big, query, seconds=0)
+    first = len(checked)
+    whole = find(big, query)
+    assert not cut.complete and whole.complete and set(cut.ids) <= set(whole.ids)
+    assert len(checked) == len(set(checked)) > first  # no story read twice
+    checked.clear()
+    assert find(big, parse_query('"the court" unread', NOW)).ids == whole.ids
+    assert checked == []  # the same phrases: their verdicts are known
+
+
+def test_phrase_verdicts_are_not_kept_past_an_import(made: Library) -> None:
+    query = parse_query('"prime minister"', NOW)
+    assert len(find(made, query).ids) == 2
+    made.import_dumps([dump("c.txt", story("The Prime Minister visits", "Talks on tea."))])
+    assert len(find(made, query).ids) == 3
 
 
 TEXT = st.text(alphabet=st.sampled_from("ab cé-’.É_1ÅﬁẞΣ\n"), max_size=30)
@@ -284,7 +316,7 @@ def test_search_query_and_export_never_import_textual() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200), st.lists(st.text(max_size=200), max_size=4))
 def test_story_terms_are_what_a_segment_would_index(title: str, paragraphs: list[str]) -> None:
-    from newsreader.search import tokens
+    from newsreader import words as tokens
 
     tokens._CACHED_TOKENS = 50  # forgetting along the way must not change an answer
     try:

@@ -13,7 +13,7 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -35,7 +35,7 @@ from newsreader.feeds.http_get import (
 from newsreader.feeds.parse import ParsedFeed, parse_feed
 from newsreader.feeds.subscriptions import Subscription
 from newsreader.feeds.versions import changed_entries
-from newsreader.library import ImportReport, Library, word_count
+from newsreader.library import ImportReport, Library, PreparedDump, prepare_dump
 from newsreader.models import ParsedDump
 from newsreader.rules import summary
 from newsreader.undo import Change
@@ -142,7 +142,7 @@ class _Fetched:
 
     response: Response | None
     feed: ParsedFeed | None
-    new: list[ParsedDump]  # the entries not in the library yet, prepared for it
+    new: list[PreparedDump]  # the entries not in the library yet, prepared for it
     reason: str  # why it failed, if it did
     retry_after: float | None = None
     seen: tuple[ParsedDump, ...] = ()  # the entries already in the library, maybe changed
@@ -204,20 +204,9 @@ def _parse(body: bytes, key: str, now: datetime, name: str) -> ParsedFeed | str:
         return f"cannot be parsed ({type(error).__name__}: {error})"[:300]
 
 
-def _prepare(dumps: list[ParsedDump]) -> list[ParsedDump]:
+def _prepare(dumps: list[ParsedDump]) -> list[PreparedDump]:
     """Work out what the library computes of each new entry ahead, as the importer does."""
-    from newsreader.dedup import features
-    from newsreader.search.tokens import story_terms
-
-    return [
-        replace(
-            dump,
-            features=tuple(features(s.title, s.paragraphs) for s in dump.stories),
-            search_terms=tuple(story_terms(s.title, s.paragraphs) for s in dump.stories),
-            word_counts=tuple(word_count(s.paragraphs) for s in dump.stories),
-        )
-        for dump in dumps
-    ]
+    return [prepare_dump(dump) for dump in dumps]
 
 
 def _fetch_one(
@@ -305,7 +294,7 @@ def fetch_feeds(
             ahead.release()
         arrived.put((sub, fetched, holds))
 
-    def dumps() -> Generator[ParsedDump, None, None]:
+    def dumps() -> Generator[PreparedDump, None, None]:
         if not due:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
@@ -329,7 +318,7 @@ def fetch_feeds(
                                 limits.deadline,
                                 result.warnings,
                             )
-                        changed = _prepare(changed)
+                        prepared = _prepare(changed)
                         result.warnings.extend(fetched.warnings)
                         result.added = len(fetched.new) + len(changed)
                         result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"
@@ -337,7 +326,7 @@ def fetch_feeds(
                             result.reason += f", {len(changed)} changed"
                         sub.outcome = f"ok: {result.reason}"
                         yield from fetched.new
-                        yield from changed
+                        yield from prepared
                     del fetched
                     done.append(result)
                     if on_feed is not None:

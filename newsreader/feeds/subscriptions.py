@@ -100,7 +100,7 @@ def feed_names(folder: Path) -> dict[str, list[str]]:
 
     A feed's stories name it by its key; one unsubscribed since still matches by its URL.
     """
-    from newsreader.search.tokens import fold
+    from newsreader.words import fold
 
     names = {s.key: [fold(n) for n in (s.name, s.title, s.url, s.key) if n] for s in load(folder)}
     return names

@@ -5,7 +5,7 @@ A library is a folder (0700) of files (0600):
 - `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
 - `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
 - `dedup.npz`     — the duplicate index's sketches (see dedup.py);
-- `search/*.npy`  — the full-text search index (see newsreader/search/);
+- `search/*.npy`  — the full-text search index (see search_index/);
 - `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
 - `first-screen.json` — what the app shows first, to paint it before opening the rest
   (see newsreader/first_screen.py).
@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,7 @@ from newsreader.errors import (
     UnknownStory,
     in_words,
 )
-from newsreader.library.batch import Batch, word_count
+from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_count
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
@@ -38,13 +38,28 @@ from newsreader.library.marks import MarkState
 from newsreader.library.schema import upgrade
 from newsreader.locks import hold
 from newsreader.models import ParsedDump, Story
-from newsreader.query import Query
 
 if TYPE_CHECKING:
-    from newsreader.rules import Rule
+    from newsreader.library.search_index import SegmentIndex
     from newsreader.undo import Change
 
-__all__ = ["ImportReport", "Library", "StoryMeta", "word_count"]
+__all__ = [
+    "ImportReport",
+    "ImportRule",
+    "Library",
+    "PreparedDump",
+    "StoryMeta",
+    "prepare_dump",
+    "word_count",
+]
+
+
+class ImportRule(Protocol):
+    """Something done to the stories an import adds (a mute rule of newsreader.rules)."""
+
+    def apply(self, library: Library, new_ids: Sequence[str]) -> list[Change]:
+        """Act on those of `new_ids` it concerns; the changes that take that back."""
+        ...
 
 
 @dataclass
@@ -74,7 +89,7 @@ class Library:
         # When another process holds the import lock: wait (told through on_lock_wait) or not.
         self.wait_for_locks = True
         self.on_lock_wait: Callable[[str], None] | None = None
-        self.rules: Sequence[Rule] = ()  # mute rules applied to the stories each import adds
+        self.rules: Sequence[ImportRule] = ()  # mute rules applied to the stories each import adds
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
@@ -307,7 +322,7 @@ class Library:
 
     # ---- importing -----------------------------------------------------------------------
 
-    def import_dumps(self, dumps: Iterable[ParsedDump]) -> ImportReport:
+    def import_dumps(self, dumps: Iterable[ParsedDump | PreparedDump]) -> ImportReport:
         """Add dumps not yet in the library; each dump goes in whole or not at all."""
         from newsreader.dedup import DuplicateIndex, OutdatedIndex
 
@@ -330,14 +345,15 @@ class Library:
                 raise DamagedLibrary(path, str(error).removeprefix(f"{path}: ")) from error
             batch = Batch(self.catalog, index)
             del index  # the batch's alone: let go with it once saved, before the last commit
-            for dump in dumps:
+            for given in dumps:
+                dump = given.dump if isinstance(given, PreparedDump) else given
                 report.dumps_read += 1
                 if dump.digest in self.catalog.digests or dump.digest in batch.digests:
                     # Its warnings were given when it was imported: once per dump is enough.
                     report.dumps_already_there += 1
                     continue
                 report.warnings.extend(f"{dump.name}: {w}" for w in dump.warnings)
-                added, hidden = batch.add(dump)
+                added, hidden = batch.add(given)
                 report.stories_added += added
                 report.duplicates_hidden += hidden
                 if batch.due():
@@ -348,10 +364,8 @@ class Library:
             # was 0.8 s a commit); once is enough, at the end.
             self.catalog.reload()
         self._regroup()
-        if self.rules and batch.added:
-            from newsreader.rules import apply_rules
-
-            report.rule_changes = apply_rules(self, self.rules, batch.added)
+        if batch.added:
+            report.rule_changes = [c for r in self.rules for c in r.apply(self, batch.added)]
         self._save_counts("import")
         return report
 
@@ -359,7 +373,7 @@ class Library:
         self, field: str | None = None, changes: dict[str, tuple[Any, Any]] | None = None
     ) -> None:
         """Keep `counts.txt` true after a commit of `field` (None: any), for `newsreader count`."""
-        from newsreader.count import save_summary
+        from newsreader.library.summary import save_summary
 
         if field is None or field == "group":
             self._regroup()  # called before the method that changed the groups regroups
@@ -367,7 +381,11 @@ class Library:
         writer = self.marks.writer
         if writer is not None and writer.unsaved:
             return  # memory is ahead of the files: a summary now would not match them
-        save_summary(self, counted)
+        save_summary(
+            self.folder,
+            lambda: not self.catalog.changed_on_disk() and self.marks.current(),
+            lambda: (len(self.visible_positions()), *counted),
+        )
 
     def _counts_after(
         self, field: str | None, changes: dict[str, tuple[Any, Any]]
@@ -412,11 +430,12 @@ class Library:
                 moved.update({new: True, old: False})
         self.marks.set_many("starred", moved)
 
-    def search(self, query: Query) -> list[str]:
-        """Ids of the stories matching `query`, hidden duplicates included, in library order."""
-        from newsreader.search.index import search
+    def index_missing(self, index: SegmentIndex) -> int:
+        """Index the stories no segment of `index` holds yet (imported before the library had
+        a search index); return how many."""
+        from newsreader.library.search_index import index_missing
 
-        return search(self, query)
+        return index_missing(index, self.catalog, self.refresh)
 
     def close(self) -> None:
         """Release files held open."""

@@ -1,4 +1,9 @@
-"""An import's batch: dumps parsed and indexed, written to the library when it commits."""
+"""An import's batch: dumps parsed and indexed, written to the library when it commits.
+
+What the library works out of each story (duplicate features, search terms, word count) may
+be worked out ahead, where the dump is read (the importer's worker processes): `prepare_dump`
+does it, and `PreparedDump` carries it to the batch.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import WriteFailed
 from newsreader.library.catalog import Catalog
 from newsreader.models import ParsedDump
+
+if TYPE_CHECKING:
+    from newsreader.fingerprint import Features
+    from newsreader.words import U64
 
 # An import commits whole dumps at least this often, so that a long import interrupted
 # keeps most of its work, without rewriting library.json for every dump.
@@ -22,6 +32,30 @@ COMMIT_EVERY_SECONDS = 5.0
 def word_count(paragraphs: Sequence[str]) -> int:
     """How many words a story's body has, as the list shows it."""
     return sum(len(p.split()) for p in paragraphs)
+
+
+@dataclass(frozen=True)
+class PreparedDump:
+    """A dump and, for each of its stories in order, what the library works out of it."""
+
+    dump: ParsedDump
+    features: tuple[Features, ...]  # for duplicate detection (newsreader.dedup)
+    terms: tuple[U64, ...]  # for the search index (newsreader.words.story_terms)
+    counts: tuple[int, ...]  # words in the body (word_count)
+
+
+def prepare_dump(dump: ParsedDump) -> PreparedDump:
+    """`dump` with what the library works out of each story, worked out now."""
+    from newsreader.dedup import features
+    from newsreader.words import story_terms
+
+    stories = dump.stories
+    return PreparedDump(
+        dump,
+        tuple(features(story.title, story.paragraphs) for story in stories),
+        tuple(story_terms(story.title, story.paragraphs) for story in stories),
+        tuple(word_count(story.paragraphs) for story in stories),
+    )
 
 
 def story_id(digest: str, position: int) -> str:
@@ -47,15 +81,18 @@ class Batch:
         self.replaced: list[tuple[str, str]] = []  # (new version, the story it replaces)
         self.started = time.monotonic()
 
-    def add(self, dump: ParsedDump) -> tuple[int, int]:
+    def add(self, given: ParsedDump | PreparedDump) -> tuple[int, int]:
         """Index one dump's stories; return (stories added, found to repeat another)."""
         docs: list[dict[str, Any]] = []
         hidden = 0
+        dump = given.dump if isinstance(given, PreparedDump) else given
         main_id = story_id(dump.digest, 0)
-        count = len(dump.stories)
-        ahead, terms, words = (
-            _ahead(values, count) for values in (dump.features, dump.search_terms, dump.word_counts)
-        )
+        none: tuple[None, ...] = (None,) * len(dump.stories)
+        ahead: Sequence[Features | None] = none
+        terms: Sequence[U64 | None] = none
+        words: Sequence[int | None] = none
+        if isinstance(given, PreparedDump):
+            ahead, terms, words = given.features, given.terms, given.counts
         for position, story in enumerate(dump.stories):
             sid = story_id(dump.digest, position)
             features = ahead[position]
@@ -141,7 +178,7 @@ class Batch:
             for doc, (segment, start, end) in zip(self.metas, placed, strict=True):
                 doc["segment"] = segment
                 doc["body_at"] = [start, end]  # to read the story without its segment
-            from newsreader.search.index import add_stories
+            from newsreader.library.search_index import add_stories
 
             # Indexed before the commit point: readers skip stories the catalog does not list.
             # Not the catalog's ids: it is not read again between batches, and the batches this
@@ -162,8 +199,3 @@ class Batch:
             self.commits += 1
         self.dumps, self.bodies, self.metas, self.terms = [], [], [], []
         self.started = time.monotonic()
-
-
-def _ahead(values: tuple[Any, ...], count: int) -> tuple[Any, ...]:
-    """What the importer worked out ahead for each of `count` stories; None for each if not."""
-    return values if len(values) == count else (None,) * count

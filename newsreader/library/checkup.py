@@ -330,7 +330,7 @@ class Checkup:
 
     def _search_index(self) -> None:
         try:
-            from newsreader.search.segments import open_segment, segment_names
+            from newsreader.library.search_index.segments import open_segment, segment_names
         except ImportError:
             return
         names = segment_names(self.folder)

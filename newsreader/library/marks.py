@@ -16,15 +16,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
 from newsreader.errors import LibraryError, ReadOnlyLibrary, WriteFailed
 from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder, refuses_writes
-
-if TYPE_CHECKING:
-    from newsreader.library.writer import MarkWriter
 
 FIELDS = ("read", "starred", "group", "hidden")
 COMPACT_AT_BYTES = 512 * 1024
@@ -37,6 +34,21 @@ _SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*
 # A stamped value: (time in ns, origin, value). Tuples compare by time, then by origin, so
 # every copy of the library picks the same winner for two changes made at the same instant.
 Stamped = tuple[int, str, Any]
+
+
+class Writer(Protocol):
+    """Where marks go to be written off the caller's thread (writer.py's MarkWriter)."""
+
+    @property
+    def unsaved(self) -> int:
+        """How many staged changes are not yet durable (nor failed)."""
+        ...
+
+    def submit(self, staged: Staged) -> None:
+        """Write `staged` after everything submitted before it."""
+
+    def refuse(self, error: LibraryError) -> None:
+        """Report a change refused before it was staged."""
 
 
 @dataclass
@@ -67,7 +79,7 @@ class MarkState:
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
         # Set by the app: marks are then written on the writer's thread, not the caller's.
-        self.writer: MarkWriter | None = None
+        self.writer: Writer | None = None
         self.read_only = refuses_writes(folder)
         # Called once each change is durable (the library keeps its counts summary with it).
         # Given the field changed and each story's (old, new) value; None and {} for a merge.

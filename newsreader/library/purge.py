@@ -25,7 +25,7 @@ def delete_dumps(
     folder: Path, catalog: Catalog, marks: MarkState, wanted: Callable[[str], bool]
 ) -> list[str]:
     """Delete every dump whose file name `wanted` accepts; return its stories' ids."""
-    from newsreader.search.segments import tidy
+    from newsreader.library.search_index.segments import tidy
 
     with locked(folder / "import.lock"):
         catalog.reload()

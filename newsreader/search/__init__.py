@@ -1,5 +1,7 @@
-"""Full-text search over titles and bodies: an inverted index of words and word pairs on disk.
+"""Search: the answers to queries over a library's full-text index.
 
-`index.py` answers queries (`search`, `ensure_indexed`); `segments.py` is the file format and
-its writing and merging; `tokens.py` splits and folds words for both. See docs/search.md.
+`index.py` holds the one entry point, `find`, and answers queries over the index the library
+keeps on disk (newsreader/library/search_index/); `phrases.py` reads stories' text for phrases;
+`searchable.py` says what a search reads of a library. Words are split and folded by
+newsreader/words.py, queries parsed by newsreader/query.py. See docs/search.md.
 """

@@ -8,37 +8,23 @@ Phrases are checked last, on the stories left (see phrases.py).
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
 import weakref
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from newsreader.library.search_index import Positions, SegmentIndex
 from newsreader.query import DateRange, Query
-from newsreader.search.columns import StoryText
 from newsreader.search.phrases import PhraseCheck
-from newsreader.search.segments import (
-    FOLDER,
-    Segment,
-    open_segment,
-    segment_names,
-    tidy,
-    write_segments,
-)
-from newsreader.search.tokens import fold, word_key
-from newsreader.storage import FILE_MODE
+from newsreader.words import fold, word_key
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
-
-Positions = npt.NDArray[np.int64]
-_LOCK = "import.lock"  # the library's import lock: segments change only under it
+    from newsreader.search.searchable import Searchable
 
 
 @dataclass(frozen=True)
@@ -51,85 +37,16 @@ class Found:
     complete: bool
 
 
-def _positions_of(stories: Sequence[Any]) -> Mapping[str, int]:
-    """Story id -> position in library order, without making a StoryMeta per story."""
-    # The catalog's story table keeps this map; a plain list of metadata (older catalogs,
-    # tests) is walked instead.
-    positions = getattr(stories, "positions", None)
-    if positions is not None:
-        return positions  # type: ignore[no-any-return]
-    return {story.id: number for number, story in enumerate(stories)}
-
-
-class SearchIndex:
-    """The search segments of one library folder, opened, and columns in library order."""
+class SearchIndex(SegmentIndex):
+    """A library's search index, and the answers to queries over it."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._segments: dict[str, Segment] = {}
-        self._maps: list[tuple[Segment, Positions]] = []
-        self._key: tuple[int, int] | None = None
-        self._stories: Sequence[Any] | None = None
-        self._where: Mapping[str, int] = {}
-        self.ids: list[str | None] = []
-        self.covered = np.zeros(0, dtype=bool)
-        self.published = np.zeros(0, dtype=np.float64)
-        self.source = np.zeros(0, dtype=np.int32)
-        self.source_names: list[str] = []
-        self.body = np.zeros(0, dtype=np.int32)  # codes of body files: only their sameness counts
+        super().__init__(folder)
+        # The last phrases checked and the verdict on each story checked, by position: typing
+        # that pauses asks again for what a search as one types has just read.
+        self._checked: tuple[Hashable, dict[int, bool]] = ((), {})
 
-    def _folder_stamp(self) -> int:
-        try:
-            return (self.folder / FOLDER).stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
-
-    def refresh(self, stories: Sequence[Any]) -> None:
-        """Open new segments and gather their columns onto `stories` (the catalog's)."""
-        key = (id(stories), self._folder_stamp())
-        if key == self._key and self._stories is stories:
-            return
-        names = segment_names(self.folder)
-        opened = {n: self._segments.get(n) or open_segment(self.folder, n) for n in names}
-        self._segments = {n: s for n, s in opened.items() if s is not None}
-        where = _positions_of(stories)
-        count = len(stories)
-        self.ids = [None] * count
-        self.covered = np.zeros(count, dtype=bool)
-        self.published = np.full(count, np.nan, dtype=np.float64)
-        self.source = np.full(count, -1, dtype=np.int32)
-        self.body = np.full(count, -1, dtype=np.int32)
-        sources: dict[str, int] = {}
-        bodies: dict[str, int] = {}
-        self._maps = []
-        for segment in self._segments.values():  # oldest first: a newer copy overwrites
-            columns, get = segment.columns, where.get
-            positions = np.fromiter((get(sid, -1) for sid in columns.ids), np.int64)
-            self._maps.append((segment, positions))
-            known = positions >= 0
-            at = positions[known]
-            self.covered[at] = True
-            self.published[at] = columns.published[known]
-            recode = [sources.setdefault(n, len(sources)) for n in columns.source_names]
-            self.source[at] = np.array(recode, dtype=np.int32)[columns.source[known]]
-            recode = [bodies.setdefault(n, len(bodies)) for n in columns.body_names]
-            self.body[at] = np.array(recode, dtype=np.int32)[columns.body[known]]
-            for position, local in zip(at.tolist(), np.flatnonzero(known).tolist(), strict=True):
-                self.ids[position] = columns.ids[local]
-        self.source_names = list(sources)
-        self._key, self._stories, self._where = key, stories, where
-
-    def missing(self) -> list[int]:
-        """Positions of the stories no segment holds (libraries made before the index)."""
-        return np.flatnonzero(~self.covered).tolist()
-
-    def holding(self, keys: Sequence[int]) -> Positions:
-        """Positions of the stories holding every word in `keys`, ascending."""
-        found = [positions[segment.matching(keys)] for segment, positions in self._maps]
-        result = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-        return result[result >= 0]
-
-    def search(self, library: Library, query: Query, deadline: float | None = None) -> Found:
+    def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
 
         Past `deadline` (a time.monotonic() value) phrases stop being checked (see `Found`).
@@ -162,11 +79,23 @@ class SearchIndex:
             for phrase in exclude.phrases
         ]
         check = PhraseCheck(library, include.phrases, unwanted, self.body)
-        verdicts = check.run(candidates.tolist(), deadline)
+        verdicts = check.run(candidates.tolist(), deadline, self._verdicts(query))
         found = [sid for sid, verdict in zip(ids, verdicts, strict=True) if verdict]
         return Found(found, None not in verdicts)
 
-    def _marked(self, library: Library, field: str) -> npt.NDArray[np.bool_]:
+    def forget(self) -> None:
+        """Forget the phrase verdicts kept: the next search reads every candidate's text."""
+        self._checked = ((), {})
+
+    def _verdicts(self, query: Query) -> dict[int, bool]:
+        """The verdicts known on the phrases of `query`, by position (see PhraseCheck.run)."""
+        # Positions hold while the columns are not gathered again; story text never changes.
+        key = (self.builds, query.include.phrases, query.exclude.phrases)
+        if self._checked[0] != key:
+            self._checked = (key, {})
+        return self._checked[1]
+
+    def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
         # From the marks, which are few next to the stories, rather than story by story.
         marked = np.zeros(len(self.ids), dtype=bool)
@@ -189,7 +118,7 @@ class SearchIndex:
 
     def _by_title(
         self,
-        library: Library,
+        library: Searchable,
         candidates: Positions,
         include: Sequence[str],
         exclude: Sequence[str],
@@ -208,7 +137,7 @@ class SearchIndex:
 
     def _by_feed(
         self,
-        library: Library,
+        library: Searchable,
         candidates: Positions,
         include: Sequence[str],
         exclude: Sequence[str],
@@ -251,91 +180,33 @@ def _dates_pass(
     return keep
 
 
-_indexes: weakref.WeakKeyDictionary[Library, SearchIndex] = weakref.WeakKeyDictionary()
+_indexes: weakref.WeakKeyDictionary[Searchable, SearchIndex] = weakref.WeakKeyDictionary()
 
 
-def index_of(library: Library) -> SearchIndex:
-    """The search index of `library`, opened once per Library object."""
+def index_of(library: Searchable) -> SearchIndex:
+    """The search index of `library`, opened once per library object."""
     index = _indexes.get(library)
     if index is None:
         index = _indexes[library] = SearchIndex(library.folder)
     return index
 
 
-def search(library: Library, query: Query) -> list[str]:
-    """Ids of the stories matching `query` (hidden duplicates too), in library order."""
-    return search_for(library, query).ids
+def find(library: Searchable, query: Query, seconds: float | None = None) -> Found:
+    """The stories of `library` matching `query` (hidden duplicates too), in library order:
+    the one way into search, for the app, the command line and mute rules alike.
 
-
-def search_for(library: Library, query: Query, seconds: float | None = None) -> Found:
-    """Like `search`, but phrase checking stops after about `seconds` (see `Found.complete`).
-
-    Stories imported before the library had a search index are indexed first (once).
+    With `seconds`, phrase checking stops after about that long (see `Found.complete`);
+    a later search with the same phrases reads only the stories not checked yet. Stories
+    imported before the library had a search index are indexed first (once).
     """
     deadline = None if seconds is None else time.monotonic() + seconds
     index = index_of(library)
     index.refresh(library.catalog.stories)
     if index.missing():
-        ensure_indexed(library)
+        library.index_missing(index)
     return index.search(library, query, deadline)
 
 
-def ensure_indexed(library: Library) -> int:
+def ensure_indexed(library: Searchable) -> int:
     """Index the stories no segment holds yet; return how many (0 but for older libraries)."""
-    index = index_of(library)
-    index.refresh(library.catalog.stories)
-    if not index.missing():
-        return 0
-    fd = os.open(library.folder / _LOCK, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # the same lock as imports: one writer at a time
-        library.refresh()
-        stories = library.catalog.stories
-        index.refresh(stories)
-        metas = sorted((stories[p] for p in index.missing()), key=lambda meta: meta.segment)
-        texts = [
-            StoryText(
-                meta.id,
-                meta.title,
-                tuple(library.catalog.body(meta).get("paragraphs", ())),  # file by file
-                meta.source,
-                meta.published,
-                meta.segment,
-            )
-            for meta in metas
-        ]
-        tidy(library.folder, library.catalog.by_id)
-        write_segments(library.folder, texts)
-    finally:
-        os.close(fd)
-    index.refresh(library.catalog.stories)
-    return len(texts)
-
-
-def add_stories(
-    folder: Path,
-    metas: Sequence[Mapping[str, Any]],
-    bodies: Sequence[Mapping[str, Any]],
-    committed: Container[str],
-    terms: Sequence[Any] | None = None,
-    settle: bool = True,
-) -> None:
-    """Index an import batch before it commits; call with the import lock held.
-
-    `metas` and `bodies` are the batch's story documents, in the same order; `committed`
-    lists the stories already in the library, against which old segments are tidied first;
-    `terms`, when given, each story's `tokens.story_terms` (or None), worked out ahead.
-    Later batches of one import pass `settle=False`: the first settled what earlier imports
-    left, and what this import's batches wrote has all committed.
-    """
-    if settle:
-        tidy(folder, committed)
-    ahead = terms if terms is not None else [None] * len(metas)
-    texts = [
-        StoryText(
-            m["id"], m["title"], b["paragraphs"], m["source"], m["published"], m["segment"], t
-        )
-        for m, b, t in zip(metas, bodies, ahead, strict=True)
-    ]
-    if texts:
-        write_segments(folder, texts)
+    return library.index_missing(index_of(library))

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.search.tokens import PhraseMatcher
+from newsreader.words import PhraseMatcher
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
+    from newsreader.search.searchable import Searchable
 
 
 class PhraseCheck:
@@ -26,7 +26,7 @@ class PhraseCheck:
 
     def __init__(
         self,
-        library: Library,
+        library: Searchable,
         wanted: Sequence[tuple[str, ...]],
         unwanted: Sequence[tuple[tuple[str, ...], Container[int]]],
         body_files: npt.NDArray[np.int32],
@@ -49,16 +49,23 @@ class PhraseCheck:
         text = "\n".join((meta.title, *body))
         return all(m(text) for m in todo) and not any(m(text) for m in doubts)
 
-    def run(self, positions: Sequence[int], deadline: float | None) -> list[bool | None]:
-        """The verdict on each candidate (newest first), None for those `deadline` cut off."""
+    def run(
+        self, positions: Sequence[int], deadline: float | None, known: dict[int, bool]
+    ) -> list[bool | None]:
+        """The verdict on each candidate (newest first), None for those `deadline` cut off.
+
+        `known` holds the verdicts of earlier runs on the same phrases, by position: those
+        stories are not read again, and the verdicts of this run are added to it.
+        """
+        verdicts: list[bool | None] = [known.get(p) for p in positions]
         by_file: dict[int, list[int]] = {}
         files = self.body_files[list(positions)].tolist()
         for i, file in enumerate(files):  # dicts keep the newest candidates' files first
-            by_file.setdefault(file, []).append(i)
-        verdicts: list[bool | None] = [None] * len(positions)
+            if verdicts[i] is None:
+                by_file.setdefault(file, []).append(i)
         for members in by_file.values():
             if deadline is not None and time.monotonic() > deadline:
                 break
             for i in members:
-                verdicts[i] = self.passes(positions[i])
+                verdicts[i] = known[positions[i]] = self.passes(positions[i])
         return verdicts

@@ -29,9 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from newsreader.errors import DamagedLibrary
-from newsreader.search.columns import StoryColumns, StoryText
-from newsreader.search.tokens import DOC_BITS, U64, story_terms
+from newsreader.library.search_index.columns import StoryColumns, StoryText
 from newsreader.storage import make_private_folder, write_atomic
+from newsreader.words import DOC_BITS, U64, story_terms
 
 FOLDER = "search"
 MAX_STORIES = 1 << DOC_BITS  # local story numbers are uint16

@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.query import parse_published
-from newsreader.search.tokens import fold
+from newsreader.when import parse_published
+from newsreader.words import fold
 
 Codes = npt.NDArray[np.int32]
 
@@ -28,7 +28,7 @@ class StoryText(NamedTuple):
     source: str
     published: str | None
     body: str  # the catalog's body file holding the paragraphs ("" when unknown)
-    terms: npt.NDArray[np.uint64] | None = None  # `tokens.story_terms`, when worked out ahead
+    terms: npt.NDArray[np.uint64] | None = None  # `words.story_terms`, when worked out ahead
 
 
 def _timestamp(published: str | None) -> float:

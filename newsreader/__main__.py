@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     showing = commands.add_parser("show", help="show one story as readable text")
     showing.add_argument("id", metavar="ID")
+    showing.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown: title, source, link and text, as `|` pipes it (default: text)",
+    )
 
     marking = commands.add_parser("mark", help="mark stories read, unread, starred or unstarred")
     marking.add_argument("ids", nargs="*", metavar="ID")

@@ -41,6 +41,7 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("mark_matching_read", "M", "Mark every story listed read"),
     UserAction("copy_story", "y", "Copy the story to the clipboard"),
     UserAction("open_original", "o", "Open the story's page in the browser (or copy its link)"),
+    UserAction("pipe_story", "vertical_line", "Pipe the story to a command", key_display="|"),
     UserAction("export_listed", "e", "Export the listed stories as Markdown"),
     UserAction("widen_list", "greater_than_sign", "Widen the list", key_display=">"),
     UserAction("narrow_list", "less_than_sign", "Narrow the list", key_display="<"),

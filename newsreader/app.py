@@ -475,6 +475,13 @@ class NewsReader(Triage):
         self.notify(f"“{title}” is now shown on its own. u undoes it.", title="Split")
         self._load_rows(keep=row.story.id)
 
+    def action_pipe_story(self) -> None:
+        from newsreader.screens.pipe_picker import pipe_story  # start-up need not load it
+
+        story_id = self._story_in_front()
+        if story_id is not None:
+            pipe_story(self, self.library.story(story_id), self.config.pipes, self._set_status)
+
     def action_stats(self) -> None:
         from newsreader.screens.stats import StatsScreen  # start-up need not load it
 

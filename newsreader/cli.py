@@ -164,6 +164,11 @@ def render_story(story: Story, versions: list[tuple[str, str]], now: datetime) -
 def show_command(library: Library, args: argparse.Namespace) -> int:
     """Print one story as readable text, with its other versions."""
     story = library.story(library.resolve(args.id))
+    if args.format == "markdown":
+        from newsreader.pipes import story_markdown
+
+        sys.stdout.write(story_markdown(story))
+        return 0
     others = [v for v in library.versions(story.id) if v != story.id]
     versions = [(v, f"{library.meta(v).source} — {library.meta(v).title}") for v in others]
     sys.stdout.write(render_story(story, versions, local_now()))

@@ -1,0 +1,53 @@
+"""End to end for power users: pipes, reading position and tags through the installed command."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_e2e_tmux import Terminal, pytestmark  # noqa: F401
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    env = {
+        "NEWSREADER_DB": str(tmp_path / "library"),
+        "NEWSREADER_CONFIG_DIR": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ["PATH"],
+    }
+    term = Terminal(f"newsreader-power-{os.getpid()}-{time.monotonic_ns()}", env)
+    yield term
+    term.stop()
+
+
+def write_config(tmp_path: Path, text: str) -> None:
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "config.toml").write_text(text, encoding="utf-8")
+
+
+def test_bar_pipes_a_story_to_a_pager_and_back_then_to_a_command(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    out = tmp_path / "piped.md"
+    write_config(tmp_path, f'[pipes]\nview = "!less"\nsave = "tee {out} | head -1"\n')
+    terminal.start("newsreader", width=120)
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("|")
+    terminal.wait_for("Pipe “")
+    terminal.keys("Enter")  # the first: the pager, with the app suspended
+    screen = terminal.wait_for("## How Trump and Putin")
+    assert "All stories" not in screen  # the pager has the whole terminal
+    terminal.keys("q")
+    screen = terminal.wait_for("view: done")
+    assert "How Trump and Putin" in screen  # back where it was
+    terminal.keys("|")
+    terminal.wait_for("Pipe “")
+    terminal.keys("j", "Enter")
+    terminal.wait_for("save: ## How Trump and Putin")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("## How Trump and Putin") and "\x1b" not in text

@@ -291,6 +291,9 @@ class NewsReader(Triage):
         status.update(Text(fitted), layout=False)
 
     def _show(self, story_id: str) -> None:
+        from newsreader.library.positions import place_of
+
+        self._keep_place()
         story = self.library.story(story_id)
         others = []
         other_ids = [
@@ -302,7 +305,20 @@ class NewsReader(Triage):
                 other = self.library.story(other_id)
                 change = original.changed_in(other.title, other.paragraphs)
                 others.append(OtherVersion(other.id, other.source, other.age, change))
-        self.reader.show_story(story, tuple(others))
+        self.reader.show_story(story, tuple(others), place_of(self.library, story_id))
+
+    def _keep_place(self) -> None:
+        """Remember where the reader leaves the story it shows (one mark, when it moved)."""
+        from newsreader.library.positions import keep_place
+
+        story_id, place = self.reader.story_id, self.reader.place
+        if story_id is not None and place is not None:
+            keep_place(self.library, story_id, place)
+
+    async def action_quit(self) -> None:
+        if self.opened:
+            self._keep_place()
+        await super().action_quit()
 
     # ---- messages up ----------------------------------------------------------------------
 
@@ -310,10 +326,12 @@ class NewsReader(Triage):
         # Opened before the cursor rested: the preview still waiting would show the story a
         # second time, back at its top.
         self._cancel_preview()
-        if message.mark_read:
+        # With mark_read_on = "end", Enter reads a story as Space does: once its end is shown.
+        mark_now = message.mark_read and self.config.mark_read_on == "open"
+        if mark_now:
             self._set_read(message.story_id, True)
         self._show(message.story_id)
-        self.read_at_end = None if message.mark_read else message.story_id
+        self.read_at_end = None if mark_now else message.story_id
         self._focus_pane(self.reader)  # into the story, as in mutt: j/k scroll, Esc returns
 
     def on_reader_end_drawn(self, message: Reader.EndDrawn) -> None:

@@ -51,3 +51,28 @@ def test_bar_pipes_a_story_to_a_pager_and_back_then_to_a_command(
     terminal.wait_for("save: ## How Trump and Putin")
     text = out.read_text(encoding="utf-8")
     assert text.startswith("## How Trump and Putin") and "\x1b" not in text
+
+
+def test_a_story_reopens_where_it_was_left_after_a_restart(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    top = terminal.wait_for("WASHINGTON").splitlines()[1:6]
+    terminal.keys(*["j"] * 8)
+    time.sleep(0.5)
+    left_at = terminal.screen().splitlines()[1:-1]
+    assert left_at[:5] != top  # scrolled
+    terminal.keys("q")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "Quit" in terminal.screen():
+        time.sleep(0.1)  # the app has ended: the place is on disk
+    terminal.stop()
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("Enter")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and terminal.screen().splitlines()[1:-1] != left_at:
+        time.sleep(0.1)
+    assert terminal.screen().splitlines()[1:-1] == left_at

@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     ungrouping = commands.add_parser("ungroup", help="show a story on its own, not as a version")
     ungrouping.add_argument("id", metavar="ID")
 
+    for verb, what in (("tag", "add tags to"), ("untag", "remove tags from")):
+        tagging = commands.add_parser(verb, help=f"{what} a story (ID TAG...) or a source")
+        tagging.add_argument("words", nargs="+", metavar="ID TAG")
+        tagging.add_argument(
+            "--source", metavar="NAME", help=f"{what} the source NAME instead (TAG... only)"
+        )
+
     counting = commands.add_parser("count", help="print how many stories, unread and starred")
     counting.add_argument("--unread", action="store_true", help="the unread count")
     counting.add_argument("--starred", action="store_true", help="the starred count")

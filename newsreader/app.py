@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -97,6 +97,7 @@ class NewsReader(Triage):
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
+        self.grouping: str | None = None  # "source" or "tag": the list under group headers
         self._preview_timer: Timer | None = None
         self._status_line = ""
         self._library_stamps: dict[str, tuple[int, int, int] | None] = {}
@@ -261,7 +262,14 @@ class NewsReader(Triage):
         stories, self.total = self.select_view()
         # Rows are made as they are drawn: a big library costs no more to show than a small.
         library = self.library
-        rows = StoryRows(stories, library.versions, library.meta, self.expanded)
+        if self.grouping is None:
+            rows: Sequence[ListRow] = StoryRows(
+                stories, library.versions, library.meta, self.expanded
+            )
+        else:
+            from newsreader.grouping import grouped_rows
+
+            rows = grouped_rows(library, stories, self.grouping)
         self.story_list.set_rows(rows, keep=keep)
         if not rows:
             # Nothing listed (an empty search result, say): no story is left on show.
@@ -274,6 +282,8 @@ class NewsReader(Triage):
     def _update_status(self) -> None:
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
+        if self.grouping is not None:
+            title += f" by {self.grouping}"
         line = status_line(title, self.unread, self.starred)
         if self.opened and self.library.read_only:
             line += "  ·  library is read-only"
@@ -499,6 +509,32 @@ class NewsReader(Triage):
         story_id = self._story_in_front()
         if story_id is not None:
             pipe_story(self, self.library.story(story_id), self.config.pipes, self._set_status)
+
+    def action_add_tag(self) -> None:
+        self._ask_tag(add=True)
+
+    def action_remove_tag(self) -> None:
+        self._ask_tag(add=False)
+
+    def _ask_tag(self, add: bool) -> None:
+        from newsreader.screens.tag_input import ask_tag  # start-up need not load it
+
+        story_id = self._story_in_front()
+        if story_id is not None:
+            ask_tag(self, self.library, story_id, add, self._tagged)
+
+    def _tagged(self, change: undo.Change | None) -> None:
+        self.record(change)
+        shown = self.reader.story_id
+        if change is not None and shown in change.stories:
+            self._show(shown)  # its tags line, at the place it was read to
+
+    def action_cycle_grouping(self) -> None:
+        from newsreader.grouping import next_grouping
+
+        self.grouping = next_grouping(self.grouping)
+        current = self.story_list.current
+        self._load_rows(keep=current.id if current else None)
 
     def action_stats(self) -> None:
         from newsreader.screens.stats import StatsScreen  # start-up need not load it

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.test_e2e_tmux import Terminal, pytestmark  # noqa: F401
+
+
+def listed(library: Path, *flags: str) -> list[dict[str, object]]:
+    out = subprocess.run(
+        ["newsreader", "--db", str(library), "list", "--json", *flags],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [json.loads(line) for line in out.splitlines()]
 
 
 @pytest.fixture
@@ -76,3 +86,23 @@ def test_a_story_reopens_where_it_was_left_after_a_restart(
     while time.monotonic() < deadline and terminal.screen().splitlines()[1:-1] != left_at:
         time.sleep(0.1)
     assert terminal.screen().splitlines()[1:-1] == left_at
+
+
+def test_plus_tags_a_story_and_equals_groups_the_list_by_tag(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start("newsreader", width=120)
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("+")
+    terminal.wait_for("Tag “")
+    terminal.keys("Money", "Enter")
+    terminal.wait_for("Tags: money")
+    terminal.keys("=")
+    terminal.wait_for("by source")
+    terminal.keys("=")
+    screen = terminal.wait_for("money  ·  1 unread of 1")
+    assert "untagged  ·  2 unread of 2" in screen
+    terminal.keys("q")
+    tagged = listed(tmp_path / "library", "--query", "tag:money")
+    assert [s["tags"] for s in tagged] == [["money"]]
+    assert str(tagged[0]["title"]).startswith("How Trump and Putin")

@@ -36,6 +36,7 @@ from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import UNCOUNTED, MarkState
 from newsreader.library.schema import upgrade
+from newsreader.library.tags import tags_of
 from newsreader.locks import hold
 from newsreader.models import ParsedDump, Story
 from newsreader.query import Query
@@ -205,6 +206,7 @@ class Library:
             read=self.is_read(meta.id),
             starred=self.is_starred(meta.id),
             duplicate_of=self.duplicate_of(meta.id),
+            tags=tags_of(self, meta.id),
         )
 
     def counts(self) -> tuple[int, int]:

@@ -148,6 +148,8 @@ class SearchIndex:
             candidates = self._by_feed(library, candidates, include.feeds, exclude.feeds)
         if include.titles or exclude.titles:
             candidates = self._by_title(library, candidates, include.titles, exclude.titles)
+        if include.tags or exclude.tags:
+            candidates = self._by_tag(library, candidates, include.tags, exclude.tags)
         candidates = candidates[
             _dates_pass(self.published[candidates], include.dates, exclude.dates)
         ]
@@ -233,6 +235,23 @@ class SearchIndex:
         where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
         numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
         kept: Positions = candidates[allowed[numbers]]
+        return kept
+
+    def _by_tag(
+        self,
+        library: Library,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """The candidates tagged with every `include` and no `exclude` (own or inherited)."""
+        from newsreader.library.tags import matching
+
+        known = library.catalog.by_id
+        metas = [known.get(self.ids[p] or "") for p in candidates.tolist()]
+        stories = [(m.id, m.source, m.dump) if m else ("", "", "") for m in metas]
+        keep = matching(library, stories, include, exclude)
+        kept: Positions = candidates[np.array(keep, dtype=bool)] if candidates.size else candidates
         return kept
 
 

@@ -267,6 +267,8 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime
         return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
     # Read and starred show in the list, which every mark redraws; here they would go stale.
     blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, _byline(story, now))]
+    if story.tags:
+        blocks.append((BYLINE, "Tags: " + ", ".join(story.tags)))
     if is_web_link(story.url):
         blocks.append((LINK, str(story.url)))
     if others:

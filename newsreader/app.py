@@ -478,6 +478,9 @@ class NewsReader(Triage):
         row = self.story_list.current_row
         if row is None:
             return
+        if self.grouping is not None:
+            self.notify("Other versions show in place in a list not grouped (= ungroups it).")
+            return
         shown = row.version_of or row.story.id
         if shown in self.expanded:
             self.expanded.discard(shown)

@@ -135,6 +135,9 @@ async def test_equals_groups_by_source_then_tag_then_not_with_unread_counts(
         rows = app.story_list.rows
         headers = [row.header for row in rows if row.header is not None]
         assert headers == ["money  ·  0 unread of 1", "untagged  ·  5 unread of 5"]
+        await pilot.press("v")  # versions show in place only in a list not grouped
+        await pilot.pause()
+        assert any("not grouped" in n.message for n in app._notifications)
         await pilot.press("equals_sign")
         await pilot.pause()
         assert not isinstance(app.story_list.rows, GroupedRows)

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 
 from newsreader.app import NewsReader
-from newsreader.config import Config, load_config
+from newsreader.config import Config, load_config, save_config
 from newsreader.library import Library
 from newsreader.library.positions import keep_place, place_of
 from newsreader.models import ParsedDump, ParsedStory
@@ -151,6 +151,8 @@ async def test_mark_read_on_open_still_reads_at_once(tmp_path: Path) -> None:
 
 def test_mark_read_on_is_read_and_checked(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
+    save_config(Config(mark_read_on="end", theme="newsreader-light"), path)
+    assert load_config(path).mark_read_on == "end"
     path.write_text('mark_read_on = "end"\n', encoding="utf-8")
     assert load_config(path).mark_read_on == "end"
     path.write_text('mark_read_on = "later"\n', encoding="utf-8")

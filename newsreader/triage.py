@@ -214,10 +214,9 @@ class Triage(App[None]):
             return
         stories = change.stories
         rows = self.story_list.rows
-        grouped = isinstance(rows, GroupedRows)
         if isinstance(rows, GroupedRows) and change.field == "read":
             rows.forget_counts()  # the headers' unread counts change with it
-        if grouped or len(stories) > _REFRESH_ALL_ABOVE:
+        if isinstance(rows, GroupedRows) or len(stories) > _REFRESH_ALL_ABOVE:
             self.story_list.refresh()
         else:
             for sid in stories:

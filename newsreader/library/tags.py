@@ -8,7 +8,7 @@ Tags are compared folded (any case, any accents); a story's own are one word eac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -132,19 +132,3 @@ def tag_source(library: Library, source: str, names: Iterable[str], add: bool) -
         value = with_tag(value, name, add)
     library.marks.set_many("tags", {key: value})
     return list(clean(value))
-
-
-def matching(
-    library: HasTagMarks,
-    stories: Iterable[tuple[str, str, str]],
-    include: Sequence[str],
-    exclude: Sequence[str],
-) -> list[bool]:
-    """For each story (id, source, dump), whether it has every `include` tag and no `exclude`."""
-    tags = Tags(library)
-    wanted, unwanted = set(include), set(exclude)
-    result = []
-    for story_id, source, dump in stories:
-        have = set(tags.of(story_id, source, dump))
-        result.append(wanted <= have and not (unwanted & have))
-    return result

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen i
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
 LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
+KEEP_PLACE_SECONDS = 5.0  # how often the place in the story shown is saved, when it moved
 
 
 def _unmarked(story_id: str) -> bool:
@@ -211,6 +212,9 @@ class NewsReader(Triage):
         # library's files are looked at (three stat calls), and read only when they changed.
         self._library_stamps = stamps(self.library.folder, None)
         self.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
+        # Saved when the reader leaves a story, and now and then while it stays: a crash
+        # or a closed terminal loses at most a few seconds of reading.
+        self.set_interval(KEEP_PLACE_SECONDS, self._keep_place)
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
@@ -321,7 +325,11 @@ class NewsReader(Triage):
         """Remember where the reader leaves the story it shows (one mark, when it moved)."""
         from newsreader.library.positions import keep_place
 
-        story_id, place = self.reader.story_id, self.reader.place
+        try:
+            reader = self.reader
+        except NoMatches:
+            return  # a timer's last tick while the app closes
+        story_id, place = reader.story_id, reader.place
         if story_id is not None and place is not None:
             keep_place(self.library, story_id, place)
 

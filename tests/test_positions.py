@@ -6,7 +6,9 @@ import hashlib
 from pathlib import Path
 
 import orjson
+import pytest
 
+from newsreader import app as app_module
 from newsreader.app import NewsReader
 from newsreader.config import Config, load_config, save_config
 from newsreader.library import Library
@@ -84,6 +86,25 @@ async def test_a_story_scrolled_back_to_its_top_opens_at_its_top(tmp_path: Path)
         await pilot.pause()
         assert app.reader.scroll_offset.y == 0
     assert place_of(library, story) is None
+
+
+async def test_the_place_is_saved_now_and_then_while_the_reader_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "KEEP_PLACE_SECONDS", 0.05)
+    folder = tmp_path / "library"
+    library = long_library(folder)
+    app = NewsReader(library=library, config=Config())
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("enter")
+        await scroll_reader(pilot, 9)
+        story = app.reader.story_id
+        assert story is not None
+        await pilot.pause(0.3)
+        assert app.mark_writer is not None and app.mark_writer.drain(5)
+        # On disk while the story is still open: a crash now would keep it.
+        place = place_of(Library(folder), story)
+        assert place is not None and place[0] == 9
 
 
 def test_an_unscrolled_story_writes_nothing(tmp_path: Path) -> None:

@@ -138,6 +138,8 @@ class Reader(ScrollView, can_focus=True):
         place = self._place
         if place is None or self.scrollable_content_region.height == 0:
             return  # a hidden pane: it goes there once shown (see _rewrap_if_needed)
+        if self._measure() != self._wrapped_for:
+            return  # wrapped for no width yet: a line there is not a line here (rewrapped soon)
         self._place = None
         top, then = place
         y = top if then == len(self.lines) else round(top * len(self.lines) / then)

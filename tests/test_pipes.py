@@ -162,6 +162,10 @@ async def test_several_pipes_are_picked_from_and_esc_pipes_nothing(tmp_path: Pat
         await pilot.press("vertical_line")
         await pilot.pause()
         assert isinstance(app.screen, PipePicker)
+        await pilot.press("plus", "vertical_line", "equals_sign")  # no dialog over the picker
+        await pilot.pause()
+        assert isinstance(app.screen, PipePicker) and len(app.screen_stack) == 2
+        assert app.grouping is None
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PipePicker)

@@ -97,6 +97,15 @@ def test_a_story_inherits_its_feed_s_and_its_source_s_tags(tmp_path: Path) -> No
     assert search(library, "tag:money") == []
 
 
+def test_a_damaged_feeds_file_costs_its_tags_not_the_story(tmp_path: Path) -> None:
+    library = feed_library(tmp_path / "library")
+    entry = next(m.id for m in library.visible() if m.dump == FEED)
+    (library.folder / "feeds.json").write_text('{"feeds": [{"no": "url"}]}', encoding="utf-8")
+    assert library.story(entry).tags == ()
+    with pytest.raises(NewsreaderError, match=r"feeds\.json"):
+        search(library, "tag:tech")
+
+
 def test_tags_travel_with_export_json_and_markdown(library: Library, tmp_path: Path) -> None:
     story = ids(library)[0]
     undo.tag(library, [story], "money", True, "tagged")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from newsreader.errors import NewsreaderError
+from newsreader.errors import DamagedLibrary, NewsreaderError
 from newsreader.search.tokens import fold
 
 if TYPE_CHECKING:
@@ -62,8 +62,12 @@ def with_tag(value: Any, tag: str, add: bool) -> list[str] | None:
     return sorted(tags) or None
 
 
-def feed_tags(folder: Path) -> dict[str, tuple[str, ...]]:
-    """Each subscription's key with its tags, folded (read again only when feeds.json changes)."""
+def feed_tags(folder: Path, strict: bool = False) -> dict[str, tuple[str, ...]]:
+    """Each subscription's key with its tags, folded (read again only when feeds.json changes).
+
+    A damaged feeds.json gives no tags (showing a story must not fail on it; `feeds` and
+    `doctor` name the damage) unless `strict`, when its DamagedLibrary is raised.
+    """
     from newsreader.feeds.subscriptions import FILE_NAME, load
 
     try:
@@ -74,15 +78,22 @@ def feed_tags(folder: Path) -> dict[str, tuple[str, ...]]:
     cached = _feed_cache.get(folder)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    tags = {s.key: tuple(sorted({fold(t).strip() for t in s.tags})) for s in load(folder)}
+    try:
+        subscriptions = load(folder)
+    except DamagedLibrary:
+        if strict:
+            raise
+        return {}
+    tags = {s.key: tuple(sorted({fold(t).strip() for t in s.tags})) for s in subscriptions}
     _feed_cache[folder] = (stamp, {key: value for key, value in tags.items() if value})
     return _feed_cache[folder][1]
 
 
 class Tags:
-    """Every story's tags, own and inherited, as they are now: made once, asked per story."""
+    """Every story's tags, own and inherited, as they are now: made once, asked per story
+    (`strict`: see `feed_tags`)."""
 
-    def __init__(self, library: HasTagMarks) -> None:
+    def __init__(self, library: HasTagMarks, strict: bool = False) -> None:
         self.own: dict[str, tuple[str, ...]] = {}
         self.of_source: dict[str, tuple[str, ...]] = {}
         for key, value in library.marks.items("tags"):
@@ -93,7 +104,7 @@ class Tags:
                 self.of_source[key[len(SOURCE_PREFIX) :]] = tags
             else:
                 self.own[key] = tags
-        self.of_feed = feed_tags(library.folder)
+        self.of_feed = feed_tags(library.folder, strict)
 
     def of(self, story_id: str, source: str, dump: str) -> tuple[str, ...]:
         """The tags of one story: its own, its source's and its subscription's."""

@@ -247,7 +247,7 @@ class SearchIndex:
         """The candidates tagged with every `include` and no `exclude` (own or inherited)."""
         from newsreader.library.tags import Tags
 
-        tags = Tags(library)
+        tags = Tags(library, strict=True)  # as feed: does, a damaged feeds.json is said
         table = library.catalog.stories
         numbers: npt.NDArray[np.int64] | None = None  # each candidate's dump, when needed
 

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     showing = commands.add_parser("show", help="show one story as readable text")
     showing.add_argument("id", metavar="ID")
+    showing.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown: title, source, link and text, as `|` pipes it (default: text)",
+    )
 
     marking = commands.add_parser(
         "mark", help="mark stories read, unread, starred, unstarred, hidden or shown again"
@@ -112,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     grouping.add_argument("other", metavar="ID")
     ungrouping = commands.add_parser("ungroup", help="show a story on its own, not as a version")
     ungrouping.add_argument("id", metavar="ID")
+
+    for verb, what in (("tag", "add tags to"), ("untag", "remove tags from")):
+        tagging = commands.add_parser(verb, help=f"{what} a story (ID TAG...) or a source")
+        tagging.add_argument("words", nargs="+", metavar="ID TAG")
+        tagging.add_argument(
+            "--source", metavar="NAME", help=f"{what} the source NAME instead (TAG... only)"
+        )
 
     counting = commands.add_parser("count", help="print how many stories, unread and starred")
     counting.add_argument("--unread", action="store_true", help="the unread count")

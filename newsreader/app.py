@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen i
 PREVIEW_AFTER_SECONDS = 0.12  # a held-down j never waits on the reader
 NARROW_BELOW = 100  # columns: under this, list and reader take turns on the screen
 LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
+KEEP_PLACE_SECONDS = 5.0  # how often the place in the story shown is saved, when it moved
 
 
 def _unmarked(story_id: str) -> bool:
@@ -104,6 +105,7 @@ class NewsReader(Triage):
         self.unread = 0
         self.starred = 0
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
+        self.grouping: str | None = None  # "source" or "tag": the list under group headers
         self._preview_timer: Timer | None = None
         self._status_line = ""
         self._library_stamps: dict[str, tuple[int, int, int] | None] = {}
@@ -217,6 +219,9 @@ class NewsReader(Triage):
         # library's files are looked at (three stat calls), and read only when they changed.
         self._library_stamps = stamps(self.library.folder, None)
         self.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
+        # Saved when the reader leaves a story, and now and then while it stays: a crash
+        # or a closed terminal loses at most a few seconds of reading.
+        self.set_interval(KEEP_PLACE_SECONDS, self._keep_place)
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
             from newsreader.workers import start_watching
@@ -268,7 +273,14 @@ class NewsReader(Triage):
         stories, self.total = self.select_view()
         # Rows are made as they are drawn: a big library costs no more to show than a small.
         library = self.library
-        rows = StoryRows(stories, library.versions, library.meta, self.expanded)
+        if self.grouping is None:
+            rows: Sequence[ListRow] = StoryRows(
+                stories, library.versions, library.meta, self.expanded
+            )
+        else:
+            from newsreader.grouping import grouped_rows
+
+            rows = grouped_rows(library, stories, self.grouping)
         self.story_list.set_rows(rows, keep=keep)
         if not rows:
             # Nothing listed (an empty search result, say): no story is left on show.
@@ -281,6 +293,8 @@ class NewsReader(Triage):
     def _update_status(self) -> None:
         shown = self.story_list.story_count
         title = self.view.title(shown, self.total)
+        if self.grouping is not None:
+            title += f" by {self.grouping}"
         line = status_line(title, self.unread, self.starred)
         if self.opened and self.library.read_only:
             line += "  ·  library is read-only"
@@ -298,6 +312,9 @@ class NewsReader(Triage):
         status.update(Text(fitted), layout=False)
 
     def _show(self, story_id: str) -> None:
+        from newsreader.library.positions import place_of
+
+        self._keep_place()
         story = self.library.story(story_id)
         others = []
         other_ids = [
@@ -309,7 +326,24 @@ class NewsReader(Triage):
                 other = self.library.story(other_id)
                 change = original.changed_in(other.title, other.paragraphs)
                 others.append(OtherVersion(other.id, other.source, other.age, change))
-        self.reader.show_story(story, tuple(others))
+        self.reader.show_story(story, tuple(others), place_of(self.library, story_id))
+
+    def _keep_place(self) -> None:
+        """Remember where the reader leaves the story it shows (one mark, when it moved)."""
+        from newsreader.library.positions import keep_place
+
+        try:
+            reader = self.reader
+        except NoMatches:
+            return  # a timer's last tick while the app closes
+        story_id, place = reader.story_id, reader.place
+        if story_id is not None and place is not None:
+            keep_place(self.library, story_id, place)
+
+    async def action_quit(self) -> None:
+        if self.opened:
+            self._keep_place()
+        await super().action_quit()
 
     # ---- messages up ----------------------------------------------------------------------
 
@@ -317,10 +351,12 @@ class NewsReader(Triage):
         # Opened before the cursor rested: the preview still waiting would show the story a
         # second time, back at its top.
         self._cancel_preview()
-        if message.mark_read:
+        # With mark_read_on = "end", Enter reads a story as Space does: once its end is shown.
+        mark_now = message.mark_read and self.config.mark_read_on == "open"
+        if mark_now:
             self._set_read(message.story_id, True)
         self._show(message.story_id)
-        self.read_at_end = None if message.mark_read else message.story_id
+        self.read_at_end = None if mark_now else message.story_id
         self._focus_pane(self.reader)  # into the story, as in mutt: j/k scroll, Esc returns
 
     def on_reader_end_drawn(self, message: Reader.EndDrawn) -> None:
@@ -477,6 +513,9 @@ class NewsReader(Triage):
         row = self.story_list.current_row
         if row is None:
             return
+        if self.grouping is not None:
+            self.notify("Other versions show in place in a list not grouped (= ungroups it).")
+            return
         shown = row.version_of or row.story.id
         if shown in self.expanded:
             self.expanded.discard(shown)
@@ -501,6 +540,39 @@ class NewsReader(Triage):
         self.undo_stack.push(undo.ungroup(self.library, row.story.id, f"split “{title}”"))
         self.notify(f"“{title}” is now shown on its own. u undoes it.", title="Split")
         self._load_rows(keep=row.story.id)
+
+    def action_pipe_story(self) -> None:
+        from newsreader.screens.pipe_picker import pipe_story  # start-up need not load it
+
+        story_id = self._story_in_front()
+        if story_id is not None:
+            pipe_story(self, self.library.story(story_id), self.config.pipes, self._set_status)
+
+    def action_add_tag(self) -> None:
+        self._ask_tag(add=True)
+
+    def action_remove_tag(self) -> None:
+        self._ask_tag(add=False)
+
+    def _ask_tag(self, add: bool) -> None:
+        from newsreader.screens.tag_input import ask_tag  # start-up need not load it
+
+        story_id = self._story_in_front()
+        if story_id is not None:
+            ask_tag(self, self.library, story_id, add, self._tagged)
+
+    def _tagged(self, change: undo.Change | None) -> None:
+        self.record(change)
+        shown = self.reader.story_id
+        if change is not None and shown in change.stories:
+            self._show(shown)  # its tags line, at the place it was read to
+
+    def action_cycle_grouping(self) -> None:
+        from newsreader.grouping import next_grouping
+
+        self.grouping = next_grouping(self.grouping)
+        current = self.story_list.current
+        self._load_rows(keep=current.id if current else None)
 
     def action_stats(self) -> None:
         from newsreader.screens.stats import StatsScreen  # start-up need not load it

@@ -108,6 +108,7 @@ def story_json(story: Story, captured_at: str, now: datetime) -> dict[str, Any]:
         "read": story.read,
         "starred": story.starred,
         "duplicate_of": story.duplicate_of,
+        "tags": list(story.tags),
     }
 
 
@@ -173,6 +174,11 @@ def render_story(story: Story, versions: list[tuple[str, str]], now: datetime) -
 def show_command(library: Library, args: argparse.Namespace) -> int:
     """Print one story as readable text, with its other versions."""
     story = library.story(library.resolve(args.id))
+    if args.format == "markdown":
+        from newsreader.pipes import story_markdown
+
+        sys.stdout.write(story_markdown(story))
+        return 0
     others = [v for v in library.versions(story.id) if v != story.id]
     versions = [(v, f"{library.meta(v).source} — {library.meta(v).title}") for v in others]
     sys.stdout.write(render_story(story, versions, local_now()))
@@ -293,6 +299,39 @@ def merge_command(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def tag_command(library: Library, args: argparse.Namespace) -> int:
+    """Add tags to a story, or with --source to a source (its stories inherit them)."""
+    return _tagging(library, args, add=True)
+
+
+def untag_command(library: Library, args: argparse.Namespace) -> int:
+    """Remove tags from a story, or with --source from a source."""
+    return _tagging(library, args, add=False)
+
+
+def _tagging(library: Library, args: argparse.Namespace, add: bool) -> int:
+    from newsreader.library.tags import clean, tag_name, tag_source, with_tag
+
+    words = list(args.words)
+    story_id = None
+    if args.source is None:
+        if len(words) < 2:
+            raise NewsreaderError(f"{args.command} needs a story id and at least one tag")
+        story_id = library.resolve(words.pop(0))
+    names = [tag_name(word) for word in words]
+    if story_id is None:
+        now = tag_source(library, args.source, names, add)
+        print(f"source {args.source!r}: {', '.join(now) or 'no tags'}")
+        return 0
+    value = library.marks_of("tags", [story_id])[story_id]
+    for name in names:
+        value = with_tag(value, name, add)
+    if list(value or []) != list(clean(library.marks_of("tags", [story_id])[story_id])):
+        library.restore_marks("tags", {story_id: value})
+    print(f"{story_id}: {', '.join(clean(value)) or 'no tags'}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     **FEED_COMMANDS,
     "import": import_command,
@@ -303,6 +342,8 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "ungroup": ungroup_command,
     "merge": merge_command,
     "export": export_command,
+    "tag": tag_command,
+    "untag": untag_command,
 }
 # Commands given the library folder rather than an opened Library: doctor must run on a
 # library too damaged to open.

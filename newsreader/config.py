@@ -10,11 +10,13 @@ from pathlib import Path
 import platformdirs
 
 from newsreader.errors import NewsreaderError
+from newsreader.pipes import Pipe, read_pipes
 from newsreader.rules import Rule, read_rules
 from newsreader.storage import write_atomic
 
 APP_NAME = "newsreader"
 LIST_WIDTHS = (30, 80)  # the narrowest and widest the story list may be, in percent
+MARK_READ_ON = ("open", "end")  # when a story opened with Enter is marked read
 
 
 def default_library_path() -> Path:
@@ -44,6 +46,8 @@ class Config:
     fetch_interval: int = 0  # minutes between fetches of the subscriptions while the app runs
     list_width: int = 60  # percent of a wide terminal given to the story list (`<` and `>`)
     rules: list[Rule] = field(default_factory=list)  # mute rules for new stories
+    pipes: list[Pipe] = field(default_factory=list)  # commands a story can be piped to (`|`)
+    mark_read_on: str = "open"  # or "end": Enter marks a story read once its end was shown
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -69,6 +73,11 @@ def load_config(path: Path | None = None) -> Config:
     if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0:
         config.fetch_interval = interval
     config.rules = read_rules(data.get("rules"), path)
+    config.pipes = read_pipes(data.get("pipes"), path)
+    mark_read_on = data.get("mark_read_on", "open")
+    if mark_read_on not in MARK_READ_ON:
+        raise NewsreaderError(f'{path}: mark_read_on must be "open" or "end"')
+    config.mark_read_on = str(mark_read_on)
     keys = data.get("keys")
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -89,10 +98,20 @@ def save_config(config: Config, path: Path | None = None) -> None:
         f"list_width = {config.list_width}",
         *([f"watch = {_toml_string(config.watch)}"] if config.watch else []),
         *([f"fetch_interval = {config.fetch_interval}"] if config.fetch_interval else []),
+        *(
+            [f"mark_read_on = {_toml_string(config.mark_read_on)}"]
+            if config.mark_read_on != "open"
+            else []
+        ),
         "",
         "[keys]",
         *(f"{_toml_string(action)} = {_toml_string(key)}" for action, key in config.keys.items()),
     ]
+    if config.pipes:
+        lines += ["", "[pipes]"]
+        for pipe in config.pipes:
+            command = ("!" if pipe.interactive else "") + pipe.command
+            lines.append(f"{_toml_string(pipe.name)} = {_toml_string(command)}")
     for rule in config.rules:
         lines += ["", "[[rules]]", f"query = {_toml_string(rule.query)}"]
         lines.append(f"action = {_toml_string(rule.action)}")

@@ -33,6 +33,8 @@ def markdown(stories: Iterable[Story]) -> str:
             lines.append("By " + ", ".join(clean_line(a) for a in story.authors))
         if story.url:
             lines.append(f"<{clean_line(story.url)}>")
+        if story.tags:
+            lines.append("Tags: " + ", ".join(clean_line(t) for t in story.tags))
         for paragraph in story.paragraphs:
             lines.extend(["", clean_text(paragraph).strip()])
         sections.append("\n".join(lines).rstrip() + "\n")

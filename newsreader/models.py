@@ -57,3 +57,4 @@ class Story:
     read: bool = False
     starred: bool = False
     duplicate_of: str | None = None
+    tags: tuple[str, ...] = ()  # its own and those of its subscription and source

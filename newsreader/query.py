@@ -5,7 +5,8 @@
 Every term must hold (they AND together); a leading `-` turns a term into an exclusion.
 Words and phrases match a story's title and body whole-word, ignoring case and accents.
 `source:x` matches a source containing x; `feed:x` the stories of a subscription whose name or
-URL contains x (no dump's story); `title:x` a title containing x. `@2-days-ago` keeps stories
+URL contains x (no dump's story); `title:x` a title containing x; `tag:x` the stories tagged x,
+by themselves or through their subscription or source. `@2-days-ago` keeps stories
 published at or after that moment, `@2026-11-01` that day, `@2026-11-01--2026-11-20` that
 range of days (inclusive; either end may also be relative, e.g. `@2-weeks-ago--1-week-ago`).
 Dates are read in the time zone of the `now` given to `parse_query`. To search for the word
@@ -72,6 +73,7 @@ class Terms:
     sources: tuple[str, ...] = ()  # folded substrings of the source
     feeds: tuple[str, ...] = ()  # folded substrings of a subscription's name or URL
     titles: tuple[str, ...] = ()  # folded substrings of the title
+    tags: tuple[str, ...] = ()  # folded tag names, whole
     dates: tuple[DateRange, ...] = ()
 
     @property
@@ -199,6 +201,7 @@ class _Collected:
         self.sources: list[str] = []
         self.feeds: list[str] = []
         self.titles: list[str] = []
+        self.tags: list[str] = []
         self.dates: list[DateRange] = []
 
     def freeze(self) -> Terms:
@@ -209,6 +212,7 @@ class _Collected:
             sources=tuple(dict.fromkeys(self.sources)),
             feeds=tuple(dict.fromkeys(self.feeds)),
             titles=tuple(dict.fromkeys(self.titles)),
+            tags=tuple(dict.fromkeys(self.tags)),
             dates=tuple(dict.fromkeys(self.dates)),
         )
 
@@ -238,6 +242,11 @@ def parse_query(text: str, now: datetime) -> Query:
             if not name:
                 raise QueryError('title: needs words, e.g. title:review or title:"live blog"')
             into.titles.append(name)
+        elif not head_quoted and head.lower().startswith("tag:"):
+            name = fold(whole[len("tag:") :]).strip()
+            if not name:
+                raise QueryError("tag: needs a name, e.g. tag:money or -tag:sport")
+            into.tags.append(name)
         elif len(pieces) == 1 and not head_quoted and head.lower() in FLAGS:
             flag, value = FLAGS[head.lower()]
             value = value != negated

@@ -38,6 +38,7 @@ class ListRow:
     depth: int
     hidden_versions: int = 0
     version_of: str | None = None  # set on a folded version shown in place under its story
+    header: str | None = None  # set on a group's header row (its story: the group's first)
 
 
 class StoryRows(Sequence[ListRow]):

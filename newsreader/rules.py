@@ -2,7 +2,7 @@
 
 [[rules]]
 query = "source:example -title:review"
-action = "read"   # or "hide", "star"
+action = "read"   # or "hide", "star", "tag:NAME"
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader.counting import count
 from newsreader.errors import NewsreaderError, QueryError
-from newsreader.undo import Change, mark_read, mark_starred
+from newsreader.undo import Change, mark_read, mark_starred, tag
 
 if TYPE_CHECKING:
     from newsreader.library import Library
@@ -28,7 +28,7 @@ class Rule:
     """A query and what to do to the new stories it matches."""
 
     query: str
-    action: str  # a key of ACTIONS
+    action: str  # a key of ACTIONS, or "tag:NAME"
 
     def apply(self, library: Library, new_ids: Sequence[str]) -> list[Change]:
         """Apply the rule to the new stories it matches; the changes that take it back."""
@@ -49,8 +49,16 @@ def read_rules(data: Any, path: Path) -> list[Rule]:
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise NewsreaderError(f'{where}: needs query = "..."')
         action = item.get("action")
-        if action not in ACTIONS:
-            raise NewsreaderError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+        if isinstance(action, str) and action.startswith("tag:"):
+            from newsreader.library.tags import tag_name
+
+            try:
+                action = "tag:" + tag_name(action[len("tag:") :])
+            except NewsreaderError as error:
+                raise NewsreaderError(f"{where}: {error}") from None
+        elif action not in ACTIONS:
+            choices = ", ".join([*ACTIONS, "tag:NAME"])
+            raise NewsreaderError(f"{where}: action must be one of {choices}")
         try:
             query = parse_query(item["query"], datetime.now(UTC))
         except QueryError as error:
@@ -77,8 +85,11 @@ def apply_rules(
         ids = [sid for sid in find(library, query).ids if sid in new]
         if not ids:
             continue
-        said = f"{ACTIONS[rule.action]} {count(len(ids), 'story', 'stories')} by rule {rule.query}"
-        if rule.action == "read":
+        done = ACTIONS.get(rule.action) or f"tagged {rule.action[len('tag:') :]}"
+        said = f"{done} {count(len(ids), 'story', 'stories')} by rule {rule.query}"
+        if rule.action.startswith("tag:"):
+            change = tag(library, ids, rule.action[len("tag:") :], True, said)
+        elif rule.action == "read":
             change = mark_read(library, ids, True, said)
         elif rule.action == "star":
             change = mark_starred(library, ids, True, said)

@@ -19,6 +19,7 @@ from newsreader import undo
 from newsreader.counting import stories
 from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
+from newsreader.grouping import GroupedRows
 from newsreader.sanitize import is_web_link
 from newsreader.undo import Change, UndoStack
 from newsreader.widgets.search_bar import SearchBar
@@ -207,12 +208,15 @@ class Triage(App[None]):
         """Redraw what a change (just made or undone) touched, and the counts."""
         if change is None:
             return
-        if change.field in ("group", "hidden"):  # the rows shown change, not only their looks
+        if change.field in ("group", "hidden", "tags"):  # the rows shown change, not only looks
             current = self.story_list.current
             self._load_rows(keep=current.id if current else None)
             return
         stories = change.stories
-        if len(stories) > _REFRESH_ALL_ABOVE:
+        rows = self.story_list.rows
+        if isinstance(rows, GroupedRows) and change.field == "read":
+            rows.forget_counts()  # the headers' unread counts change with it
+        if isinstance(rows, GroupedRows) or len(stories) > _REFRESH_ALL_ABOVE:
             self.story_list.refresh()
         else:
             for sid in stories:
@@ -278,7 +282,11 @@ class Triage(App[None]):
         for offset in range(1, len(rows)):
             number = (start + step * offset) % len(rows)  # round the end, like a ring
             row = rows[number]
-            if row.version_of is None and not self.library.is_read(row.story.id):
+            if (
+                row.version_of is None
+                and row.header is None
+                and not self.library.is_read(row.story.id)
+            ):
                 return number
         return None
 
@@ -394,7 +402,8 @@ class Triage(App[None]):
         """Write the stories listed now to a Markdown file in the current folder."""
         from newsreader import export
 
-        ids = [row.story.id for row in self.story_list.rows if row.version_of is None]
+        rows = self.story_list.rows
+        ids = [row.story.id for row in rows if row.version_of is None and row.header is None]
         if not ids:
             self.notify("Nothing is listed to export.")
             return

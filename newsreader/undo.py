@@ -34,7 +34,7 @@ class Change:
     """One change a user made, in words, and the earlier value of each mark it set."""
 
     description: str
-    field: str  # "read", "starred" or "group"
+    field: str  # "read", "starred", "group", "hidden" or "tags"
     before: dict[str, Any]  # story id -> the value to put back
 
     @property
@@ -55,6 +55,23 @@ def mark_starred(
     """Star or unstar stories; the change that undoes it, or None if nothing changed."""
     changed = library.set_starred(ids, starred)
     return Change(description, "starred", {s: not starred for s in changed}) if changed else None
+
+
+def tag(
+    library: Markable, ids: Sequence[str], name: str, add: bool, description: str
+) -> Change | None:
+    """Add a tag to stories or remove it; the change that undoes it, or None if none changed."""
+    from newsreader.library.tags import clean, with_tag
+
+    before = library.marks_of("tags", ids)
+    after = {sid: with_tag(value, name, add) for sid, value in before.items()}
+    changed = {
+        sid: value for sid, value in after.items() if list(value or []) != list(clean(before[sid]))
+    }
+    if not changed:
+        return None
+    library.restore_marks("tags", changed)
+    return Change(description, "tags", {sid: before[sid] for sid in changed})
 
 
 def ungroup(library: Markable, story_id: str, description: str) -> Change:

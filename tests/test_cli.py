@@ -17,7 +17,7 @@ from .conftest import SEED, SEEDS
 KEYS = {
     "id", "title", "source", "age", "age_now", "published", "captured_at", "authors",
     "paragraphs", "role",
-    "main_id", "dump", "read", "starred", "duplicate_of",
+    "main_id", "dump", "read", "starred", "duplicate_of", "tags",
 }  # fmt: skip
 
 

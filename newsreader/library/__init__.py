@@ -34,8 +34,9 @@ from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_cou
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
-from newsreader.library.marks import MarkState
+from newsreader.library.marks import UNCOUNTED, MarkState
 from newsreader.library.schema import upgrade
+from newsreader.library.tags import tags_of
 from newsreader.locks import hold
 from newsreader.models import ParsedDump, Story
 
@@ -220,6 +221,7 @@ class Library:
             read=self.is_read(meta.id),
             starred=self.is_starred(meta.id),
             duplicate_of=self.duplicate_of(meta.id),
+            tags=tags_of(self, meta.id),
         )
 
     def counts(self) -> tuple[int, int]:
@@ -395,7 +397,9 @@ class Library:
         key = (self._groups, self.catalog.stories, self.marks.generation)
         last = self._counted
         same = last is not None and last[0][0] is key[0] and last[0][1] is key[1]
-        if not same or last is None or last[0][2] != key[2] or field not in ("read", "starred"):
+        if same and last is not None and last[0][2] == key[2] and field in UNCOUNTED:
+            counted = last[1]
+        elif not same or last is None or last[0][2] != key[2] or field not in ("read", "starred"):
             counted = self.counts()
         else:
             unread, starred = last[1]

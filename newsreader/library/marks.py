@@ -23,13 +23,20 @@ import orjson
 from newsreader.errors import LibraryError, ReadOnlyLibrary, WriteFailed
 from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder, refuses_writes
 
-FIELDS = ("read", "starred", "group", "hidden")
+FIELDS = ("read", "starred", "group", "hidden", "position", "tags")
+# Fields whose changes leave every count as it was (see Library._counts_after).
+UNCOUNTED = frozenset({"position", "tags"})
 COMPACT_AT_BYTES = 512 * 1024
 _HOST = socket.gethostname()
+_READ_ONLY_WORDS = ("library is read-only", "permission denied")
 # One document of marks.json as compact JSON writes it: enough to find the whole ones in a
 # file cut short or partly overwritten.
-_READ_ONLY_WORDS = ("library is read-only", "permission denied")
-_SNAPSHOT_DOC = re.compile(rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,"(?:[^"\\]|\\.)*",[^\[\]{}]*\])+\}')
+_STRING = rb'"(?:[^"\\]|\\.)*"'
+# A value: a number, a string, true/false/null, or a flat list of them (a position, tags).
+_VALUE = rb"(?:[^\[\]{}\"]|" + _STRING + rb"|\[(?:[^\[\]{}\"]|" + _STRING + rb")*\])*"
+_SNAPSHOT_DOC = re.compile(
+    rb'\{"id":"[^"\\]*"(?:,"\w+":\[-?\d+,' + _STRING + rb"," + _VALUE + rb"\])+\}"
+)
 
 # A stamped value: (time in ns, origin, value). Tuples compare by time, then by origin, so
 # every copy of the library picks the same winner for two changes made at the same instant.

@@ -65,6 +65,8 @@ class SearchIndex(SegmentIndex):
             candidates = self._by_feed(library, candidates, include.feeds, exclude.feeds)
         if include.titles or exclude.titles:
             candidates = self._by_title(library, candidates, include.titles, exclude.titles)
+        if include.tags or exclude.tags:
+            candidates = self._by_tag(library, candidates, include.tags, exclude.tags)
         candidates = candidates[
             _dates_pass(self.published[candidates], include.dates, exclude.dates)
         ]
@@ -162,6 +164,48 @@ class SearchIndex(SegmentIndex):
         where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
         numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
         kept: Positions = candidates[allowed[numbers]]
+        return kept
+
+    def _by_tag(
+        self,
+        library: Library,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """The candidates tagged with every `include` and no `exclude` (own or inherited)."""
+        from newsreader.library.tags import Tags
+
+        tags = Tags(library, strict=True)  # as feed: does, a damaged feeds.json is said
+        table = library.catalog.stories
+        numbers: npt.NDArray[np.int64] | None = None  # each candidate's dump, when needed
+
+        def tagged(name: str) -> npt.NDArray[np.bool_]:
+            nonlocal numbers
+            own_ids = [sid for sid, have in tags.own.items() if name in have]
+            own = [self._where[sid] for sid in own_ids if sid in self._where]
+            found = np.isin(candidates, np.array(own, dtype=np.int64))
+            sources = {source for source, have in tags.of_source.items() if name in have}
+            if sources:
+                allowed = [n.strip() in sources for n in self.source_names] + [False]
+                found |= np.array(allowed, dtype=bool)[self.source[candidates]]
+            feeds = {key for key, have in tags.of_feed.items() if name in have}
+            if feeds:
+                if numbers is None:
+                    where = [
+                        table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()
+                    ]
+                    numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], np.int64)
+                allowed = [dump in feeds for dump in table.dumps] + [False]
+                found |= np.array(allowed, dtype=bool)[numbers]
+            return found
+
+        keep = np.ones(candidates.size, dtype=bool)
+        for name in include:
+            keep &= tagged(name)
+        for name in exclude:
+            keep &= ~tagged(name)
+        kept: Positions = candidates[keep]
         return kept
 
 

@@ -95,13 +95,20 @@ class Reader(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._strips: dict[int, Strip] = {}
         self._strips_width = 0
+        self._place: tuple[int, int] | None = None  # where to scroll once laid out
 
     def on_mount(self) -> None:
         self.show_story(None)
         self.set_interval(when.AGE_REFRESH_SECONDS, self._age_again)
 
-    def show_story(self, story: Story | None, others: tuple[OtherVersion, ...] = ()) -> None:
-        """Show `story` (or an empty-state hint) from the top."""
+    def show_story(
+        self,
+        story: Story | None,
+        others: tuple[OtherVersion, ...] = (),
+        place: tuple[int, int] | None = None,
+    ) -> None:
+        """Show `story` (or an empty-state hint) from the top, or from where `place` left it:
+        (top line, lines the story had then)."""
         self.story_id = None if story is None else story.id
         self._story = story
         # An OSC 8 hyperlink: terminals that know it make the address clickable, over SSH too.
@@ -111,7 +118,32 @@ class Reader(ScrollView, can_focus=True):
         self.end_drawn = False
         self._blocks = _blocks(story, others, self.clock())
         self._wrap()
+        self._place = place
         self.scroll_home(animate=False)
+        if place is not None:
+            # After the layout this refresh brings: a pane not laid out yet scrolls nowhere.
+            self.call_after_refresh(self._go_to_place)
+        self.refresh()
+
+    @property
+    def place(self) -> tuple[int, int] | None:
+        """Where the story shown is read to: (top line, lines it has as wrapped now)."""
+        if self.story_id is None:
+            return None
+        if self._place is not None:  # not on screen yet: still where it was left
+            return self._place
+        return self.scroll_offset.y, len(self.lines)
+
+    def _go_to_place(self) -> None:
+        place = self._place
+        if place is None or self.scrollable_content_region.height == 0:
+            return  # a hidden pane: it goes there once shown (see _rewrap_if_needed)
+        if self._measure() != self._wrapped_for:
+            return  # wrapped for no width yet: a line there is not a line here (rewrapped soon)
+        self._place = None
+        top, then = place
+        y = top if then == len(self.lines) else round(top * len(self.lines) / then)
+        self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
 
     def _age_again(self) -> None:
@@ -147,6 +179,7 @@ class Reader(ScrollView, can_focus=True):
         if self._measure() != self._wrapped_for:
             self._wrap()
             self.refresh()
+        self._go_to_place()
 
     def _measure(self) -> int:
         return max(8, min(MEASURE, self.scrollable_content_region.width))
@@ -236,6 +269,8 @@ def _blocks(story: Story | None, others: tuple[OtherVersion, ...], now: datetime
         return [("", ""), (TITLE, "No story open"), (BYLINE, "Move with j/k, open with Enter.")]
     # Read and starred show in the list, which every mark redraws; here they would go stale.
     blocks: list[Block] = [("", ""), (TITLE, story.title), (BYLINE, _byline(story, now))]
+    if story.tags:
+        blocks.append((BYLINE, "Tags: " + ", ".join(story.tags)))
     if is_web_link(story.url):
         blocks.append((LINK, str(story.url)))
     if others:

@@ -15,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader import when
+from newsreader.grouping import GroupedRows
 from newsreader.rows import Listed, ListRow, StoryRows
 from newsreader.when import Clock, local_now, short_age
 
@@ -42,6 +43,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         "story-list--starred",
         "story-list--meta",
         "story-list--badge",
+        "story-list--group",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -89,7 +91,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_rows(self, rows: Sequence[ListRow], keep: str | None = None) -> None:
         """Show `rows`; keep the cursor on story `keep` when it is still there."""
-        self.rows = rows if isinstance(rows, StoryRows) else list(rows)
+        self.rows = rows if isinstance(rows, (StoryRows, GroupedRows)) else list(rows)
         self._positions = None
         self.virtual_size = Size(self.size.width, len(self.rows))
         target = (self.position_of(keep) or 0) if keep else 0
@@ -99,9 +101,9 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def story_count(self) -> int:
         """How many rows are stories in their own right, not versions shown under another."""
-        if isinstance(self.rows, StoryRows):
+        if isinstance(self.rows, (StoryRows, GroupedRows)):
             return len(self.rows.stories)
-        return sum(1 for row in self.rows if row.version_of is None)
+        return sum(1 for row in self.rows if row.version_of is None and row.header is None)
 
     @property
     def current(self) -> Listed | None:
@@ -119,7 +121,7 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def position_of(self, story_id: str) -> int | None:
         """The row number of a story, if it is in the list."""
-        if isinstance(self.rows, StoryRows):
+        if isinstance(self.rows, (StoryRows, GroupedRows)):
             return self.rows.position_of(story_id)
         if self._positions is None:
             self._positions = {row.story.id: number for number, row in enumerate(self.rows)}
@@ -130,6 +132,16 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         position = self.position_of(story_id)
         if position is not None:
             self.refresh_line(position)
+
+    def validate_cursor(self, number: int) -> int:
+        # A group's header is no story: the cursor steps over it, the way it was going.
+        rows = self.rows
+        if not 0 <= number < len(rows) or rows[number].header is None:
+            return number
+        step = -1 if number < self.cursor else 1
+        if not 0 <= number + step < len(rows):
+            step = -step
+        return number + step
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.drawn_cursor = None
@@ -191,6 +203,13 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         if not 0 <= number < len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[number]
+        if row.header is not None:
+            style = self.rich_style + self.get_component_rich_style(
+                "story-list--group", partial=True
+            )
+            return Strip([Segment(_fit(f" {row.header}", width), style)]).adjust_cell_length(
+                width, style
+            )
         story = row.story
         if number == self.cursor:
             self.drawn_cursor = story.id

@@ -31,7 +31,9 @@ from newsreader.feed_worker import (
     start_fetch,
     start_full_text,
 )
+from newsreader.first_marks import FirstMarks
 from newsreader.first_screen import FirstScreen, stamps, status_line
+from newsreader.opening import LibraryOpened, Opening, early_keys
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
 from newsreader.triage import Triage, short
@@ -112,6 +114,7 @@ class NewsReader(Triage):
         self.first_screen = first_screen
         self.save_first_screen = save_first_screen
         self.opened = False  # whether `library` is open: not yet while the first screen shows
+        self.opening: Opening | None = None  # until then, and until the keys held are handled
         # The theme is set before the app runs, so that the first styling pass uses it: set
         # on mount, it restyled every widget before the first frame (12 ms of it).
         themes, self._theme_problems = load_themes(
@@ -188,25 +191,51 @@ class NewsReader(Triage):
             self.call_after_refresh(self.open_library)
 
     def _paint_first_screen(self, first: FirstScreen) -> None:
-        read = {row.id for row in first.rows if row.read}
-        starred = {row.id for row in first.rows if row.starred}
-        self.story_list.set_marks(read.__contains__, starred.__contains__)
+        marks = FirstMarks(self.folder, first, self.config.mark_group_read)
+        self.opening = Opening(marks, early_keys(self.config.keys))
+        self.story_list.set_marks(marks.is_read, marks.is_starred)
         # The reader waits for the library: it shows the story once the real rows are in.
         with self.story_list.prevent(StoryList.Highlighted):
             self.story_list.set_rows([ListRow(r, r.depth, r.hidden_versions) for r in first.rows])
-        self._set_status(first.status)
+        self._set_status(marks.status)
 
     def open_library(self) -> None:
-        """Open the library behind the first screen and show its real rows (the same ones)."""
-        if self.opened:
-            return
-        from newsreader.library import Library
+        """Open the library behind the first screen on a thread; its real rows (the same
+        ones) take the place of the saved ones once it is open."""
+        if not self.opened and self.opening is not None:
+            self.opening.start(self, self.folder)
 
-        self._use(Library(self.folder))
+    def on_library_opened(self, message: LibraryOpened) -> None:
+        opening = self.opening
+        if self.opened or opening is None:
+            return
+        if message.library is None:
+            self._handle_exception(message.error or RuntimeError("the library did not open"))
+            return
+        outcome = opening.marks.close()  # the marks made on the first screen, all written
+        self._use(message.library)
+        self.library.marks.absorb(outcome.written)
         self.first_screen = None
         self.story_list.set_marks(self.library.is_read, self.library.is_starred)
-        self._load_rows()
+        current = self.story_list.current
+        self._load_rows(keep=current.id if current else None)  # cursor and scroll stay
+        for change, error in outcome.failed:
+            self.undo_stack.forget(change.field, change.stories)
+            self._set_status(f"{in_words(error)} — mark not saved")
+        if outcome.written:
+            from newsreader.count import save_summary
+
+            save_summary(self.library, (self.unread, self.starred))
         self._started()
+        # Keys held for the library act once the real rows are drawn, as typed on them.
+        self.call_after_refresh(self._replay_held)
+
+    async def _replay_held(self) -> None:
+        opening, self.opening = self.opening, None
+        for event in opening.held if opening is not None else ():
+            if isinstance(event, events.Key):
+                self.key_time = event.time
+            await super().on_event(event)
 
     def _started(self) -> None:
         collector.spare_what_lives()
@@ -237,10 +266,11 @@ class NewsReader(Triage):
         save_first_screen(self.library, self.config_path, counts)
 
     async def on_event(self, event: events.Event) -> None:
-        # A key or click before the library is open waits for it: it then acts on the real
-        # rows, which are those on screen, and none is lost or taken out of order.
-        if not self.opened and isinstance(event, (events.InputEvent, events.Paste)):
-            self.open_library()
+        # Before the library is open, moves and marks act on the saved first screen; other
+        # input waits for the library, and all input after it, so none is taken out of order.
+        opening = self.opening
+        if opening is not None and (not self.opened or opening.held) and opening.holds(event):
+            return
         if isinstance(event, events.Key):
             self.key_time = event.time  # when the key being handled was typed
         await super().on_event(event)
@@ -248,6 +278,8 @@ class NewsReader(Triage):
     def on_unmount(self) -> None:
         if self.opened and self.mark_writer is not None:
             self.mark_writer.close()  # what the screen shows as marked is on disk on quit
+        elif self.opening is not None:
+            self.opening.marks.close()
         # Another app in this process (tests, the benchmarks) starts with nothing held back.
         collector.give_back()
 
@@ -374,8 +406,8 @@ class NewsReader(Triage):
         # waits until the cursor rests: laying out a whole story costs more than a key may.
         self._cancel_preview()
         story_id = message.story_id
-        if story_id is None or self.screen.has_class("narrow"):
-            return
+        if story_id is None or self.screen.has_class("narrow") or not self.opened:
+            return  # on the first screen, the reader shows the story once the library is open
         if story_id == self.reader.story_id:
             return  # shown already (the rows were reloaded): keep the place in it
         if self.reader.story_id is None:  # the first story shown: nothing to wait for
@@ -498,11 +530,16 @@ class NewsReader(Triage):
     def action_toggle_read(self) -> None:
         self.read_at_end = None  # the user decides: drawing the end no longer marks it
         current = self.story_list.current
-        if current is not None:
+        if current is not None and not self.opened:
+            self._mark_first_screen("read", current.id)
+        elif current is not None:
             self._set_read(current.id, not self.library.is_read(current.id))
 
     def action_toggle_star(self) -> None:
         current = self.story_list.current
+        if current is not None and not self.opened:
+            self._mark_first_screen("starred", current.id)
+            return
         if current is None:
             return
         starred = not self.library.is_starred(current.id)
@@ -592,6 +629,26 @@ class NewsReader(Triage):
         title = short(self.library.meta(story_id).title)
         label = f"marked {'read' if read else 'unread'} “{title}”"
         self.record(undo.mark_read(self.library, [story_id], read, label))
+
+    def _mark_first_screen(self, mark: str, story_id: str) -> None:
+        """r or s before the library is open: the saved row's mark, shown and written now."""
+        if self.opening is None:
+            return
+        marks = self.opening.marks
+        if marks.read_only:
+            self._set_status("library is read-only — mark not saved")
+            return
+        value = not marks.value(mark, story_id)
+        title = short(marks.title_of(story_id))
+        if mark == "read":
+            label = f"marked {'read' if value else 'unread'} “{title}”"
+        else:
+            label = f"{'starred' if value else 'unstarred'} “{title}”"
+        change = marks.set(mark, story_id, value, label)
+        self.undo_stack.push(change)
+        for sid in change.stories if change is not None else ():
+            self.story_list.refresh_story(sid)
+        self._set_status(marks.status)
 
     def _focus_pane(self, pane: StoryList | Reader) -> None:
         other = self.reader if pane is self.story_list else self.story_list

@@ -1,10 +1,13 @@
 """The first screen: the rows a fresh start of the app shows, kept to paint them at once.
 
 Whenever the app holds the whole library (after opening it, and on exit) it writes
-`first-screen.json` in the library folder: the first rows of the default view, the status line,
-and the identity (inode, size, modification time) of every file whose change could change
-them. At start, when every identity still matches, the app paints these rows before it opens
-the library, then swaps in the real ones. Anything wrong with the file — missing, stale,
+`first-screen.json` in the library folder: the first rows of the default view with their
+marks and their folded versions' marks, the counts of the status line, and the identity
+(inode, size, modification time) of every file whose change could change them. At start,
+when every identity still matches, the app paints these rows before it opens the library,
+then swaps in the real ones. When only `marks.log` has grown since (marks made by another
+process), the read and starred marks appended are applied to the rows: the screen is true
+again without opening the library. Anything else wrong with the file — missing, stale,
 damaged, of another version — and the app starts the ordinary way: the file is disposable.
 
 A core module: no Textual, and no numpy, which the first frame is drawn without.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +32,11 @@ if TYPE_CHECKING:
 FILE_NAME = FIRST_SCREEN_FILE
 ROWS = 200  # a screenful of the tallest terminal likely
 WATCHED = ("library.json", "marks.json", "marks.log")  # library.json: every import's commit
-_FORMAT = 2  # 2: rows keep the published time, so that ages are worked out when drawn
+# 2: rows keep the published time, so that ages are worked out when drawn; 3: the counts,
+# the versions' marks and the newest mark's time, so that marks can be made and corrected
+_FORMAT = 3
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MARKS = ("read", "starred")  # the marks a first screen shows and can be corrected for
 
 Stamp = tuple[int, int, int] | None
 
@@ -54,17 +60,40 @@ class ScreenRow:
 _TYPES = (str, str, str, str, str, str, int, int, bool, bool)
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """Another version of a row's story, folded under it: its id and marks."""
+
+    id: str
+    read: bool
+    starred: bool
+
+
 @dataclass(frozen=True)
 class FirstScreen:
-    """The rows and status line a fresh start shows first."""
+    """The rows a fresh start shows first, with what the status line says of the library."""
 
     rows: tuple[ScreenRow, ...]
-    status: str
+    title: str  # what the list shows: "All stories (40)"
+    unread: int | None  # None: marks made elsewhere since, on stories off this screen
+    starred: int | None
+    versions: dict[str, tuple[Version, ...]]  # the other versions of each row that has any
+    latest: int  # the time (ns) of the newest mark the screen was made with
+
+    @property
+    def status(self) -> str:
+        """The status line as the app shows it."""
+        return status_line(self.title, self.unread, self.starred)
 
 
-def status_line(title: str, unread: int, starred: int) -> str:
-    """The app's status line: what is shown and the library's unread and starred counts."""
-    return f"{title}  ·  {unread} unread  ·  {starred} starred"
+def status_line(title: str, unread: int | None, starred: int | None) -> str:
+    """The app's status line: what is shown and the library's unread and starred counts
+    ("…" for a count not known yet)."""
+    return f"{title}  ·  {_count(unread)} unread  ·  {_count(starred)} starred"
+
+
+def _count(value: int | None) -> str:
+    return "…" if value is None else str(value)
 
 
 def stamps(folder: Path, config_path: Path | None) -> dict[str, Stamp]:
@@ -83,29 +112,141 @@ def _stamp(path: Path) -> Stamp:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def read(folder: Path, config_path: Path | None) -> FirstScreen | None:
-    """The first screen saved in `folder`, if it is there, sound and still true; else None."""
+def read(folder: Path, config_path: Path | None, exact: bool = False) -> FirstScreen | None:
+    """The first screen saved in `folder`, if it is there, sound and still true — or, unless
+    `exact`, made true by the marks appended to `marks.log` since; else None."""
     try:
         data = orjson.loads((folder / FILE_NAME).read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return None
     try:
-        return _parse(data, stamps(folder, config_path))
+        now = stamps(folder, config_path)
+        saved = {name: None if s is None else tuple(s) for name, s in data["stamps"].items()}
+        if saved == now:
+            return _parse(data)
+        grown_from = None if exact else _log_grown(saved, now)
+        if grown_from is None:
+            return None
+        screen = _parse(data)
+        return None if screen is None else corrected(screen, folder / "marks.log", grown_from)
     except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # damaged or written by another version
+        return None  # damaged or written by another version (or a log line damaged)
+    except OSError:
+        return None  # the log gone or unreadable since its identity was taken
 
 
-def _parse(data: Any, now: dict[str, Stamp]) -> FirstScreen | None:
+def _log_grown(saved: dict[str, Any], now: dict[str, Stamp]) -> int | None:
+    """Where `marks.log` was when the screen was saved, if only appends changed it since."""
+    if set(saved) != set(now) or any(saved[n] != now[n] for n in now if n != "marks.log"):
+        return None
+    before, after = saved["marks.log"], now["marks.log"]
+    if before is None or after is None or before[0] != after[0] or after[1] < before[1]:
+        return None  # made, replaced or emptied (a compaction also replaces marks.json)
+    return int(before[1])
+
+
+def corrected(screen: FirstScreen, log: Path, offset: int) -> FirstScreen | None:
+    """`screen` with the read and starred marks appended to `log` after byte `offset` applied;
+    None when what was appended may change more than marks on it (a grouping, a mute, a mark
+    not newer than every one the screen was made with, a line cut short)."""
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        raw = handle.read()
+    if raw and not raw.endswith(b"\n"):
+        return None  # an append under way, or one cut short by a crash: the library knows
+    newest: dict[tuple[str, str], tuple[int, str, bool]] = {}
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        record = orjson.loads(line)
+        if not isinstance(record, dict):
+            continue
+        story, field, when = record.get("id"), record.get("f"), record.get("t")
+        # What the library's marks skip changes nothing (see MarkState._apply).
+        if not (isinstance(story, str) and isinstance(when, int)):
+            continue
+        if field in ("group", "hidden"):
+            return None  # the rows themselves may change
+        if field not in MARKS:
+            continue
+        if when <= screen.latest:
+            return None  # it may lose to a mark the screen shows (clocks of merged copies)
+        stamped = (when, str(record.get("o", "")), bool(record.get("v")))
+        key = (story, str(field))
+        if key not in newest or stamped[:2] > newest[key][:2]:
+            newest[key] = stamped
+    return _applied(screen, newest)
+
+
+def _applied(
+    screen: FirstScreen, newest: dict[tuple[str, str], tuple[int, str, bool]]
+) -> FirstScreen:
+    """`screen` with each (story, mark) set to its newest value."""
+    rows = {row.id: row for row in screen.rows}
+    versions = {sid: list(listed) for sid, listed in screen.versions.items()}
+    where = {v.id: (sid, n) for sid, listed in versions.items() for n, v in enumerate(listed)}
+    unread, starred = screen.unread, screen.starred
+    for (story, field), (_when, _origin, value) in newest.items():
+        step = 1 if value else -1
+        if story in rows:
+            row = rows[story]
+            if getattr(row, field) != value:
+                rows[story] = (
+                    replace(row, read=value) if field == "read" else replace(row, starred=value)
+                )
+                if field == "read":
+                    unread = None if unread is None else unread - step
+                else:
+                    starred = None if starred is None else starred + step
+        elif story in where:
+            sid, number = where[story]
+            version = versions[sid][number]
+            if getattr(version, field) != value:
+                versions[sid][number] = (
+                    replace(version, read=value)
+                    if field == "read"
+                    else (replace(version, starred=value))
+                )
+                # A folded version is not counted unread; a star counts wherever it is.
+                if field == "starred":
+                    starred = None if starred is None else starred + step
+        elif field == "read":
+            unread = None  # a story off this screen: whether it counts is the library's to say
+        else:
+            starred = None
+    latest = max([screen.latest, *(stamped[0] for stamped in newest.values())])
+    return FirstScreen(
+        tuple(rows.get(row.id, row) for row in screen.rows),
+        screen.title,
+        unread,
+        starred,
+        {sid: tuple(listed) for sid, listed in versions.items()},
+        latest,
+    )
+
+
+def _parse(data: Any) -> FirstScreen | None:
     if data.get("format") != _FORMAT or data.get("version") != __version__:
         return None
-    saved = {name: None if s is None else tuple(s) for name, s in data["stamps"].items()}
-    if saved != now:
-        return None
     rows = tuple(_row(raw) for raw in data["rows"])
-    status = data["status"]
-    if not rows or not isinstance(status, str) or _CONTROL.search(status):
+    title, unread, starred, latest = data["title"], data["unread"], data["starred"], data["latest"]
+    if not rows or not isinstance(title, str) or _CONTROL.search(title):
         return None
-    return FirstScreen(rows, status)
+    if not all(type(n) is int and n >= 0 for n in (unread, starred, latest)):
+        return None
+    versions = {
+        str(sid): tuple(_version(v) for v in listed) for sid, listed in data["versions"].items()
+    }
+    if not set(versions) <= {row.id for row in rows}:
+        return None
+    return FirstScreen(rows, title, unread, starred, versions, latest)
+
+
+def _version(raw: Any) -> Version:
+    sid, was_read, was_starred = raw
+    if type(sid) is not str or type(was_read) is not bool or type(was_starred) is not bool:
+        raise ValueError("not a version")
+    return Version(sid, was_read, was_starred)
 
 
 def _row(raw: Any) -> ScreenRow:
@@ -130,8 +271,14 @@ def write(folder: Path, screen: FirstScreen, stamped: dict[str, Stamp]) -> None:
         "format": _FORMAT,
         "version": __version__,
         "stamps": stamped,
-        "status": screen.status,
+        "title": screen.title,
+        "unread": screen.unread,
+        "starred": screen.starred,
+        "latest": screen.latest,
         "rows": [astuple(row) for row in screen.rows],
+        "versions": {
+            sid: [astuple(version) for version in listed] for sid, listed in screen.versions.items()
+        },
     }
     write_atomic(folder / FILE_NAME, orjson.dumps(data))
 
@@ -147,6 +294,7 @@ def first_screen_of(library: Library, counts: tuple[int, int] | None = None) -> 
     stories, total = select(library, view)
     rows = StoryRows(stories, library.versions, library.meta)
     unread, starred = library.counts() if counts is None else counts
+    first = rows[:ROWS]
     shown = tuple(
         ScreenRow(
             row.story.id,
@@ -160,9 +308,18 @@ def first_screen_of(library: Library, counts: tuple[int, int] | None = None) -> 
             library.is_read(row.story.id),
             library.is_starred(row.story.id),
         )
-        for row in rows[:ROWS]
+        for row in first
     )
-    return FirstScreen(shown, status_line(view.title(len(stories), total), unread, starred))
+    versions = {
+        row.story.id: tuple(
+            Version(sid, library.is_read(sid), library.is_starred(sid))
+            for sid in library.versions(row.story.id)[1:]
+        )
+        for row in first
+        if row.hidden_versions
+    }
+    title = view.title(len(stories), total)
+    return FirstScreen(shown, title, unread, starred, versions, library.marks.latest)
 
 
 def save_first_screen(
@@ -175,7 +332,7 @@ def save_first_screen(
     from newsreader.errors import NewsreaderError
 
     folder = library.folder
-    if read(folder, config_path) is not None:
+    if read(folder, config_path, exact=True) is not None:
         return
     before = stamps(folder, config_path)
     try:

@@ -190,6 +190,35 @@ def test_a_second_start_paints_the_saved_first_screen_and_keys_act_on_it(
     assert "1 starred" in terminal.wait_for("How Trump and Putin")
 
 
+def test_a_start_after_a_mark_made_elsewhere_paints_it_and_keys_act_on_it(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    from newsreader import first_screen
+
+    library, settings = tmp_path / "library", tmp_path / "config" / "config.toml"
+    terminal.start("newsreader")
+    terminal.wait_for("How Trump and Putin")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while first_screen.read(library, settings, exact=True) is None:
+        assert time.monotonic() < deadline, "no first screen saved"
+        time.sleep(0.05)
+    saved = first_screen.read(library, settings, exact=True)
+    assert saved is not None and saved.unread == 3
+    terminal.stop()
+    first = saved.rows[0].id
+    subprocess.run(["newsreader", "--db", str(library), "mark", first, "--read"], check=True)
+    corrected = first_screen.read(library, settings)  # what the next start paints at once
+    assert corrected is not None and corrected.rows[0].read and corrected.unread == 2
+    terminal.start("newsreader")
+    terminal.wait_for("2 unread")
+    terminal.keys("s")
+    terminal.wait_for("1 starred")
+    terminal.keys("q")
+    stories = {s["id"]: s for s in listed(library)}
+    assert stories[first]["read"] is True and stories[first]["starred"] is True
+
+
 def test_a_burst_of_space_never_marks_a_story_whose_end_was_not_drawn(
     terminal: Terminal, tmp_path: Path
 ) -> None:

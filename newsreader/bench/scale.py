@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from newsreader.bench import pilot_timing, pty_timing
+from newsreader.bench import memory, pilot_timing, pty_timing
 from newsreader.bench.corpus import TRUTH_FILE, generate
 from newsreader.library import Library
 
@@ -49,6 +49,8 @@ ROWS = (
     Row("paint", "first paint of the story list, s (median)", None),
     Row("hello", "first paint of a bare Textual app, s (median)", None),
     Row("paint_ratio", "first paint ÷ bare Textual app", 1.5),
+    Row("tti_ratio", "time to interactive (spawn → first s on disk) ÷ bare Textual app", 1.5),
+    Row("tti_mark_ratio", "the same right after `newsreader mark` from another process", 1.5),
     Row("fsync", "disk: append a line and fsync it, ms (median)", None),
     Row("mark_work", "r / s key: work in the app, fsync included, ms (median)", 5.0),
     Row("mark_disk", "r / s key to marks.log changed on disk, ms (max)", 20.0),
@@ -58,6 +60,8 @@ ROWS = (
     Row("open", "open a story (enter): work per key, ms (p95)", 16.0),
     Row("keys_alone", "the same keys, reader's repaint left out, ms (p95 of the worst)", 16.0),
     Row("import_rate", "import, stories per second", 2000.0, False, True),
+    Row("import_mbps", "import, MB of dump text per second", None, False, True),
+    Row("import_memory", "peak import memory, MB (every process of newsreader import)", 400.0),
     Row("search", "search titles and bodies, ms per query (slowest kind)", 100.0),
     Row("rss", "resident memory after first paint, MB (max)", 250.0),
     Row("disk_ratio", "library on disk ÷ text it holds", 1.5),
@@ -96,18 +100,47 @@ def _env(work: Path) -> dict[str, str]:
     return env
 
 
+def dump_bytes(folder: Path) -> int:
+    """Bytes of the dump files in `folder` (what an import reads)."""
+    return sum(
+        path.stat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
 def import_corpus(folder: Path, library: Path, env: dict[str, str]) -> dict[str, Any]:
-    """Import `folder` into a fresh `library` with the newsreader command; time it."""
+    """Import `folder` into a fresh `library` with the newsreader command; time it, and
+    take the peak resident memory of its processes."""
     shutil.rmtree(library, ignore_errors=True)
     command = [sys.executable, "-m", "newsreader", "--db", str(library), "import", str(folder)]
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    found = re.search(r"(\d+) stor(?:y|ies) added", done.stdout)
-    if done.returncode != 0 or found is None:
-        raise RuntimeError(f"import failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        together = memory.TreeWatch(process.pid)
+        # wait4's ru_maxrss: the largest peak of the process and of every child it waited
+        # for (the import's workers), as the kernel kept it.
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        tree_mb = together.stop()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    found = re.search(r"(\d+) stor(?:y|ies) added", stdout)
+    if process.returncode != 0 or found is None:
+        raise RuntimeError(f"import failed ({process.returncode}): {stderr.strip()[-500:]}")
     added = int(found.group(1))
-    return {"seconds": seconds, "added": added, "rate": added / seconds}
+    text = dump_bytes(folder)
+    return {
+        "seconds": seconds,
+        "added": added,
+        "rate": added / seconds,
+        "dump_bytes": text,
+        "mb_per_second": text / 1e6 / seconds,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb_together": tree_mb,
+    }
 
 
 def disk_figures(library: Path) -> dict[str, float]:
@@ -171,9 +204,38 @@ def first_paints(library: Path, env: dict[str, str], runs: int) -> dict[str, lis
     return found
 
 
+def interactive_times(library: Path, env: dict[str, str], runs: int) -> dict[str, list[float]]:
+    """Seconds from spawn to the first `s` on disk, typed as the list shows: a start as
+    usual and one right after `newsreader mark` from another process, alternated with a bare
+    Textual app's first paint, `runs` times each."""
+    title = _first_title(library)
+    app = [sys.executable, "-m", "newsreader", "--db", str(library)]
+    hello = [sys.executable, "-c", pty_timing.HELLO_APP]
+    other = _second_story(library)
+    marks, saved = library / "marks.log", library / "first-screen.json"
+    found: dict[str, list[float]] = {"hello": [], "tti": [], "tti_mark": []}
+    for number in range(runs):
+        found["hello"].append(pty_timing.first_paint(hello, env, pty_timing.HELLO_TEXT)[0])
+        found["tti"].append(pty_timing.time_to_interactive(app, env, title, marks, saved)[1])
+        how = "--read" if number % 2 == 0 else "--unread"
+        subprocess.run([*app, "mark", other, how], env=env, capture_output=True, check=True)
+        found["tti_mark"].append(pty_timing.time_to_interactive(app, env, title, marks, saved)[1])
+    return found
+
+
+def _second_story(library: Path) -> str:
+    lib = Library(library)
+    try:
+        return lib.visible()[1].id
+    finally:
+        lib.close()
+
+
 def pty_figures(library: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
-    """First paint (newsreader and a bare Textual app), memory, and key-to-disk latency."""
+    """First paint (newsreader and a bare Textual app), memory, time to interactive and
+    key-to-disk latency."""
     paints = first_paints(library, env, runs)
+    interactive = interactive_times(library, env, runs)
     title = _first_title(library)
     app = [sys.executable, "-m", "newsreader", "--db", str(library)]
     story, was_read, was_starred = _flags(library)
@@ -193,6 +255,9 @@ def pty_figures(library: Path, env: dict[str, str], runs: int) -> dict[str, Any]
     survived = is_read == (was_read ^ flips) and is_starred == (was_starred ^ flips)
     return {
         **paints,
+        "hello": paints["hello"] + interactive["hello"],
+        "tti": interactive["tti"],
+        "tti_mark": interactive["tti_mark"],
         "mark_disk": latencies,
         "mark_kill": survived,
         "story": story,
@@ -263,6 +328,8 @@ def measure_size(
     imported = import_corpus(folder, library, env)
     result.raw["import"] = imported
     result.values["import_rate"] = imported["rate"]
+    result.values["import_mbps"] = imported["mb_per_second"]
+    result.values["import_memory"] = imported["peak_mb"]
     disk = disk_figures(library)
     result.raw["disk"] = disk
     result.values["disk_ratio"] = disk["ratio"]
@@ -281,6 +348,8 @@ def measure_size(
         result.raw["pty"] = screen
         paint, hello = statistics.median(screen["paint"]), statistics.median(screen["hello"])
         result.values.update(paint=paint, hello=hello, paint_ratio=paint / hello)
+        result.values["tti_ratio"] = statistics.median(screen["tti"]) / hello
+        result.values["tti_mark_ratio"] = statistics.median(screen["tti_mark"]) / hello
         result.values["rss"] = max(screen["rss"])
         result.values["mark_disk"] = max(screen["mark_disk"])
         result.values["mark_kill"] = 1.0 if screen["mark_kill"] else 0.0

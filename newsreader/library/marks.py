@@ -85,6 +85,9 @@ class MarkState:
         self._verified = 0  # the log up to here holds nothing our values lack (see `current`)
         self._snapshot_stamp: tuple[int, int, int] | None = None
         self._last_time = 0
+        # The time of the newest value held: a mark appended later with a later time wins
+        # over every one of them (the saved first screen is corrected by such marks).
+        self.latest = 0
         # Set by the app: marks are then written on the writer's thread, not the caller's.
         self.writer: Writer | None = None
         self.read_only = refuses_writes(folder)
@@ -106,6 +109,7 @@ class MarkState:
         data = self._storage.read() or {}
         self._snapshot_stamp = self._storage.read_stamp
         self._values = {}
+        self.latest = 0
         self._merge_snapshot(data)
         self._offset = 0
         self._verified = 0
@@ -162,6 +166,7 @@ class MarkState:
         current = self._values.setdefault(story, {})
         if field not in current or stamped[:2] > current[field][:2]:
             current[field] = stamped
+            self.latest = max(self.latest, stamped[0])
 
     def get(self, story: str, field: str, default: Any = None) -> Any:
         """The current value of `field` for `story`."""
@@ -216,6 +221,17 @@ class MarkState:
         for record in records:
             self._apply(record)
         return Staged(field, records, before)
+
+    def absorb(self, records: Iterable[dict[str, Any]]) -> None:
+        """Take in marks this process appended to the log before it held these values (the
+        app's first screen writes them before the library is open); the next change made here
+        is stamped after them."""
+        for record in records:
+            self._apply(record)
+            when = record.get("t")
+            if isinstance(when, int):
+                self._last_time = max(self._last_time, when)
+        self.generation += 1
 
     def write(self, staged: Staged) -> None:
         """Append staged marks durably (safe on another thread: only the log is touched)."""

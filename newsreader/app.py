@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from newsreader import collector, undo
 from newsreader.actions import ACTIONS
 from newsreader.config import LIST_WIDTHS, Config, config_folder, save_config
+from newsreader.counting import short
 from newsreader.difference import Original
 from newsreader.errors import NewsreaderError, in_words
 from newsreader.feed_worker import (
@@ -36,7 +37,7 @@ from newsreader.first_screen import FirstScreen, stamps, status_line
 from newsreader.opening import LibraryOpened, Opening, early_keys
 from newsreader.screens.help import HelpScreen, current_keys
 from newsreader.themes import builtin_theme_folder, load_themes
-from newsreader.triage import Triage, short
+from newsreader.triage import Triage
 from newsreader.when import Clock, local_now
 from newsreader.widgets.colourless import Colourless
 from newsreader.widgets.reader import OtherVersion, Reader
@@ -223,9 +224,7 @@ class NewsReader(Triage):
             self.undo_stack.forget(change.field, change.stories)
             self._set_status(f"{in_words(error)} — mark not saved")
         if outcome.written:
-            from newsreader.count import save_summary
-
-            save_summary(self.library, (self.unread, self.starred))
+            self.library.save_counts((self.unread, self.starred))
         self._started()
         # Keys held for the library act once the real rows are drawn, as typed on them.
         self.call_after_refresh(self._replay_held)

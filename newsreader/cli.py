@@ -310,7 +310,8 @@ def untag_command(library: Library, args: argparse.Namespace) -> int:
 
 
 def _tagging(library: Library, args: argparse.Namespace, add: bool) -> int:
-    from newsreader.library.tags import clean, tag_name, tag_source, with_tag
+    from newsreader.library.tags import tag_source
+    from newsreader.tag_values import clean, tag_name, with_tag
 
     words = list(args.words)
     story_id = None

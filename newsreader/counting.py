@@ -11,3 +11,8 @@ def count(number: int, word: str, words: str | None = None) -> str:
 def stories(number: int) -> str:
     """'1 story', '2 stories'."""
     return count(number, "story", "stories")
+
+
+def short(title: str, width: int = 48) -> str:
+    """A title cut to `width` characters for a notification."""
+    return title if len(title) <= width else title[: width - 1] + "…"

@@ -50,7 +50,7 @@ def read_rules(data: Any, path: Path) -> list[Rule]:
             raise NewsreaderError(f'{where}: needs query = "..."')
         action = item.get("action")
         if isinstance(action, str) and action.startswith("tag:"):
-            from newsreader.library.tags import tag_name
+            from newsreader.tag_values import tag_name
 
             try:
                 action = "tag:" + tag_name(action[len("tag:") :])

@@ -16,7 +16,7 @@ from textual.app import App
 from textual.timer import Timer
 
 from newsreader import undo
-from newsreader.counting import stories
+from newsreader.counting import short, stories
 from newsreader.errors import NewsreaderError, QueryError
 from newsreader.filters import SHOWS, View, select
 from newsreader.grouping import GroupedRows
@@ -40,11 +40,6 @@ _REFRESH_ALL_ABOVE = 64  # changes to more rows than this redraw the list rather
 # typed gets what this much time finds, and the whole answer comes once typing pauses.
 _TYPING_SECONDS = 0.08
 _FINISH_AFTER_SECONDS = 0.4
-
-
-def short(title: str, width: int = 48) -> str:
-    """A title cut to `width` characters for a notification."""
-    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 class Triage(App[None]):

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from newsreader.tag_values import clean, with_tag
+
 
 class Markable(Protocol):
     """What undo needs of a library (newsreader.library.Library has it)."""
@@ -61,8 +63,6 @@ def tag(
     library: Markable, ids: Sequence[str], name: str, add: bool, description: str
 ) -> Change | None:
     """Add a tag to stories or remove it; the change that undoes it, or None if none changed."""
-    from newsreader.library.tags import clean, with_tag
-
     before = library.marks_of("tags", ids)
     after = {sid: with_tag(value, name, add) for sid, value in before.items()}
     changed = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.opml import read_opml, write_opml
+from newsreader.library import subscriptions as subs
 from tests.feeds_helpers import FeedServer, items, rss, run, server
 
 __all__ = ["server"]

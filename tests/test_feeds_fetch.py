@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.commands import subscribe
 from newsreader.feeds.fetch import Limits, backoff, fetch_feeds
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.library import Library
+from newsreader.library import subscriptions as subs
+from newsreader.library.subscriptions import Subscription
 from tests.feeds_helpers import FeedServer, items, rss, run, server
 
 __all__ = ["server"]

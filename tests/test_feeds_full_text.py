@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.fetch import fetch_feeds
 from newsreader.library import Library
+from newsreader.library import subscriptions as subs
 from tests.feeds_helpers import FeedServer, rss, run, server
 
 __all__ = ["server"]

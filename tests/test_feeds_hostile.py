@@ -12,8 +12,8 @@ import pytest
 
 from newsreader.feeds.commands import subscribe
 from newsreader.feeds.fetch import FetchReport, Limits, fetch_feeds
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.library import Library
+from newsreader.library.subscriptions import Subscription
 from newsreader.sanitize import is_clean
 from tests.feeds_helpers import FeedServer, items, rss, server
 

@@ -10,9 +10,9 @@ import pytest
 from newsreader.errors import QueryError
 from newsreader.feeds.commands import subscribe
 from newsreader.feeds.fetch import fetch_feeds
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.importer import import_paths
 from newsreader.library import Library
+from newsreader.library.subscriptions import Subscription
 from newsreader.query import parse_query
 from newsreader.search.index import find
 from tests.conftest import CAPTURED, SEED

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsreader.doctor import examine
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.fetch import fetch_feeds
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.library import Library
+from newsreader.library import subscriptions as subs
+from newsreader.library.subscriptions import Subscription
 from tests.feeds_helpers import FeedServer, items, rss, server
 
 __all__ = ["server"]

@@ -8,11 +8,11 @@ import pytest
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.fetch import fetch_feeds
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.importer import import_paths
 from newsreader.library import Library
+from newsreader.library import subscriptions as subs
+from newsreader.library.subscriptions import Subscription
 from newsreader.rules import Rule
 from newsreader.undo import UndoStack
 from tests.conftest import CAPTURED, SEEDS

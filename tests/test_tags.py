@@ -13,12 +13,12 @@ from newsreader.__main__ import main
 from newsreader.config import load_config
 from newsreader.errors import NewsreaderError
 from newsreader.export import markdown
-from newsreader.feeds import subscriptions
-from newsreader.library import Library
-from newsreader.library.tags import Tags, own_tags, tag_name, tag_source, tags_of
+from newsreader.library import Library, subscriptions
+from newsreader.library.tags import Tags, own_tags, tag_source, tags_of
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.query import parse_query
 from newsreader.rules import Rule, apply_rules
+from newsreader.tag_values import tag_name
 from tests.app_library import build_library
 
 FEED = "https://feeds.example/tech.xml"

@@ -12,15 +12,15 @@ import orjson
 
 from newsreader.counting import count
 from newsreader.errors import NewsreaderError
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.discover import feed_links, looks_like_html
 from newsreader.feeds.errors import FeedError
 from newsreader.feeds.fetch import FetchReport, fetch_feeds
 from newsreader.feeds.http_get import FetchFailed, get
 from newsreader.feeds.opml import read_opml, write_opml
 from newsreader.feeds.parse import parse_feed
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.library import Library
+from newsreader.library import subscriptions as subs
+from newsreader.library.subscriptions import Subscription
 from newsreader.sanitize import clean_line
 
 

@@ -20,7 +20,6 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from newsreader.dumps.ages import iso_utc
-from newsreader.feeds import subscriptions as subs
 from newsreader.feeds.errors import FeedError
 from newsreader.feeds.full_text import full_texts
 from newsreader.feeds.http_get import (
@@ -33,9 +32,10 @@ from newsreader.feeds.http_get import (
     get,
 )
 from newsreader.feeds.parse import ParsedFeed, parse_feed
-from newsreader.feeds.subscriptions import Subscription
 from newsreader.feeds.versions import changed_entries
 from newsreader.library import ImportReport, Library, PreparedDump, prepare_dump
+from newsreader.library import subscriptions as subs
+from newsreader.library.subscriptions import Subscription
 from newsreader.models import ParsedDump
 from newsreader.rules import summary
 from newsreader.undo import Change

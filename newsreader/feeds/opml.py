@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from newsreader.feeds.errors import FeedError
-from newsreader.feeds.subscriptions import Subscription
+from newsreader.library.subscriptions import Subscription
 from newsreader.sanitize import clean_line, is_web_link
 
 MAX_OPML_BYTES = 5 * 1024 * 1024

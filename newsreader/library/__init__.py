@@ -371,6 +371,16 @@ class Library:
         self._save_counts("import")
         return report
 
+    def save_counts(self, counted: tuple[int, int]) -> None:
+        """Keep `counts.txt` true when the caller knows the (unread, starred) counts."""
+        from newsreader.library.summary import save_summary
+
+        save_summary(
+            self.folder,
+            lambda: not self.catalog.changed_on_disk() and self.marks.current(),
+            lambda: (len(self.visible_positions()), *counted),
+        )
+
     def _save_counts(
         self, field: str | None = None, changes: dict[str, tuple[Any, Any]] | None = None
     ) -> None:

@@ -7,59 +7,35 @@ Tags are compared folded (any case, any accents); a story's own are one word eac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsreader.errors import DamagedLibrary, NewsreaderError
-from newsreader.search.tokens import fold
+from newsreader.tag_values import clean, with_tag
+from newsreader.words import fold
 
 if TYPE_CHECKING:
     from newsreader.library import Library
 
 SOURCE_PREFIX = "source:"  # the marks of a source's tags are kept under this id
 UNTAGGED = "(untagged)"
-_TAG = re.compile(r"[^\W_][\w.+/-]*")
 _feed_cache: dict[Path, tuple[tuple[int, int, int], dict[str, tuple[str, ...]]]] = {}
 
 
 class HasTagMarks(Protocol):
     """What reading tags needs of a library (a Library, or a read-only Snapshot)."""
 
-    folder: Path
+    @property
+    def folder(self) -> Path: ...
 
     @property
     def marks(self) -> Any: ...
 
 
-def tag_name(text: str) -> str:
-    """`text` as a tag (folded, one word); a NewsreaderError saying what a tag may hold."""
-    name = fold(text).strip()
-    if not _TAG.fullmatch(name):
-        raise NewsreaderError(
-            f"not a tag: {text!r} (one word of letters and digits, with - _ . + / inside)"
-        )
-    return name
-
-
 def source_key(source: str) -> str:
     """The marks id a source's tags are kept under."""
     return SOURCE_PREFIX + fold(source).strip()
-
-
-def clean(value: Any) -> tuple[str, ...]:
-    """A stored tags value as sorted tags; () for none or for a malformed value."""
-    if not isinstance(value, list):
-        return ()
-    return tuple(sorted({fold(t) for t in value if isinstance(t, str) and t.strip()}))
-
-
-def with_tag(value: Any, tag: str, add: bool) -> list[str] | None:
-    """A stored tags value with `tag` added or removed; None when no tag is left."""
-    tags = set(clean(value))
-    tags = tags | {tag} if add else tags - {tag}
-    return sorted(tags) or None
 
 
 def feed_tags(folder: Path, strict: bool = False) -> dict[str, tuple[str, ...]]:
@@ -68,7 +44,7 @@ def feed_tags(folder: Path, strict: bool = False) -> dict[str, tuple[str, ...]]:
     A damaged feeds.json gives no tags (showing a story must not fail on it; `feeds` and
     `doctor` name the damage) unless `strict`, when its DamagedLibrary is raised.
     """
-    from newsreader.feeds.subscriptions import FILE_NAME, load
+    from newsreader.library.subscriptions import FILE_NAME, load
 
     try:
         info = (folder / FILE_NAME).stat()

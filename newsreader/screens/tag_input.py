@@ -14,8 +14,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from newsreader import undo
+from newsreader.counting import short
 from newsreader.errors import NewsreaderError
-from newsreader.triage import short
 
 if TYPE_CHECKING:
     from newsreader.library import Library
@@ -48,7 +48,7 @@ class TagInput(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from newsreader.library.tags import tag_name
+        from newsreader.tag_values import tag_name
 
         if not event.value.strip():
             self.dismiss(None)

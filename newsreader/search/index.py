@@ -145,7 +145,7 @@ class SearchIndex(SegmentIndex):
         exclude: Sequence[str],
     ) -> Positions:
         """The candidates from a subscription named by every `include`, by no `exclude`."""
-        from newsreader.feeds.subscriptions import feed_names
+        from newsreader.library.subscriptions import feed_names
 
         names = feed_names(library.folder)
         table = library.catalog.stories
@@ -168,7 +168,7 @@ class SearchIndex(SegmentIndex):
 
     def _by_tag(
         self,
-        library: Library,
+        library: Searchable,
         candidates: Positions,
         include: Sequence[str],
         exclude: Sequence[str],

@@ -22,6 +22,10 @@ PERMUTATIONS = 128
 MIN_WORDS = 50  # shorter bodies match exactly or not at all
 MIN_OWN_SHINGLES = 40  # fewer shingles outside quotations: the quotations count as well
 NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
+# Of the shingles outside quotations, those whose hash is 0 modulo MARK_EVERY are kept exactly:
+# two stories keep the same sample of the text they share, and the count is exact, where the
+# sketch's estimate of a small overlap is not.
+MARK_EVERY = 2
 
 U64 = npt.NDArray[np.uint64]
 _rng = np.random.default_rng(0x6E657773)
@@ -56,6 +60,8 @@ class Features:
     shingles: int  # shingles the sketch was made of
     numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
     number_count: int  # how many distinct numbers it has
+    marks: npt.NDArray[np.uint32]  # sorted sample of the shingles outside quotations (exact)
+    facts: npt.NDArray[np.uint64]  # per sentence with numbers: its numbers' hash << 32 | its own
 
 
 # Words every kind of boilerplate above contains. A text holding none of them has no
@@ -138,13 +144,37 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
     if words or title_words:
         key = b" ".join(title_words) + b"\n" + b" ".join(words)
         exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
-    sketch, count = None, 0
+    sketch, count, marks = None, 0, _NO_MARKS
     if len(words) >= MIN_WORDS:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
+        marks = np.unique(shingles[shingles % np.uint64(MARK_EVERY) == 0].astype(np.uint32))
     numbers, number_count = _numbers(body)
-    return Features(exact, sketch, count, numbers, number_count)
+    return Features(exact, sketch, count, numbers, number_count, marks, _facts(body))
+
+
+_NO_MARKS = np.zeros(0, dtype=np.uint32)
+# Where a sentence ends, roughly: the same text is always cut the same way, which is all a
+# comparison of two versions needs.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _facts(body: str) -> npt.NDArray[np.uint64]:
+    """Each sentence outside quotations that holds numbers: the numbers, and the words.
+
+    A rewrite rewords a sentence but keeps its facts: the same numbers in a sentence whose
+    words changed are a trace of the source that a shared background paragraph does not leave.
+    """
+    found = set()
+    for sentence in _SENTENCE_END.split(body):
+        numbers = _NUMBER.findall(sentence)
+        if not numbers or any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
+            continue
+        key = " ".join(sorted({n.replace(",", "") for n in numbers}))
+        text = b" ".join(_words(sentence.casefold()))
+        found.add(crc32(key.encode()) << 32 | crc32(text))
+    return np.array(sorted(found), dtype=np.uint64)
 
 
 # A quotation: in double quotes, or in single quotes opened before a word and closed after one

@@ -1,0 +1,128 @@
+"""The duplicate index's finer check: the text and the facts two stories share, counted exactly.
+
+The sketch finds the candidates and tells copies, but its estimate of a small overlap is too
+noisy to tell a rewrite (which shares the wire's facts and many of its sentences) from a story
+sharing one background paragraph. Each story keeps a fixed sample of its shingles outside
+quotations (`fingerprint.MARK_EVERY`) and, per sentence holding numbers, the hash of those
+numbers and of its words; comparing those of two stories is exact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from newsreader.fingerprint import MARK_EVERY
+
+# How many stories told so far hold each mark, in 2**MARK_BITS buckets of the mark's top bits:
+# a mark (like a sketch value) held by more than COMMON_HOLDERS of them is common text.
+MARK_BITS = 24
+COMMON_HOLDERS = 3
+_SHIFT = np.uint32(32 - MARK_BITS)
+
+
+class Ragged:
+    """Rows of different lengths end to end in one array, with where each row ends."""
+
+    def __init__(self, dtype: type[np.unsignedinteger[Any]]) -> None:
+        self.values: npt.NDArray[Any] = np.zeros(0, dtype=dtype)
+        self.ends = np.zeros(0, dtype=np.int64)
+        self.rows = 0
+
+    @classmethod
+    def restore(cls, values: npt.NDArray[Any], ends: npt.NDArray[np.int64]) -> Ragged:
+        """Rows as `arrays` gave them; ValueError if the ends do not fit the values."""
+        if ends.dtype != np.int64 or ends.ndim != 1:
+            raise ValueError("row ends are not a list of offsets")
+        if (len(ends) and (ends[-1] != len(values) or ends[0] < 0)) or (np.diff(ends) < 0).any():
+            raise ValueError("row ends do not fit their values")
+        ragged = cls(values.dtype.type)
+        ragged.values, ragged.ends, ragged.rows = values, ends, len(ends)
+        return ragged
+
+    def append(self, row: npt.NDArray[Any]) -> None:
+        """Add a row after the last."""
+        start = int(self.ends[self.rows - 1]) if self.rows else 0
+        end = start + len(row)
+        if end > len(self.values):
+            grow = max(4096, end - len(self.values), len(self.values) // 2)
+            self.values = _grown(self.values, grow)
+        if self.rows == len(self.ends):
+            self.ends = _grown(self.ends, max(1024, self.rows // 8))
+        self.values[start:end] = row
+        self.ends[self.rows] = end
+        self.rows += 1
+
+    def row(self, r: int) -> npt.NDArray[Any]:
+        """Row `r`'s values (a view)."""
+        return self.values[int(self.ends[r - 1]) if r else 0 : int(self.ends[r])]
+
+    def arrays(self) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+        """The values and row ends, trimmed, as a file keeps them."""
+        ends = self.ends[: self.rows]
+        return self.values[: int(ends[-1]) if self.rows else 0], ends
+
+
+def _grown(a: npt.NDArray[Any], extra: int) -> npt.NDArray[Any]:
+    bigger = np.zeros(len(a) + extra, dtype=a.dtype)
+    bigger[: len(a)] = a
+    return bigger
+
+
+class Overlap:
+    """Each indexed story's marks and facts, and how many told stories hold each mark."""
+
+    def __init__(self) -> None:
+        self.marks = Ragged(np.uint32)
+        self.facts = Ragged(np.uint64)
+        self.counted = np.zeros(0, dtype=bool)  # whose marks the holder counts hold
+        self._holders = np.zeros(1 << MARK_BITS, dtype=np.uint8)
+        self._told_marks = 0
+
+    def add(self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], told: bool) -> None:
+        """Keep the next row's marks and facts; a story told makes its marks more common."""
+        row = self.marks.rows
+        self.marks.append(marks)
+        self.facts.append(facts)
+        if row == len(self.counted):
+            self.counted = _grown(self.counted, max(1024, row // 8))
+        self.counted[row] = told
+        if told and len(marks):
+            at = marks >> _SHIFT
+            self._holders[at] = np.minimum(self._holders[at], 254) + 1
+            self._told_marks += len(marks)
+
+    def restore(self, marks: Ragged, facts: Ragged, told: npt.NDArray[np.bool_]) -> None:
+        """Take the rows a file held; the holder counts are worked out again from the told."""
+        if marks.rows != len(told) or facts.rows != len(told) or told.dtype != np.bool_:
+            raise ValueError("marks or facts do not fit the stories")
+        self.marks, self.facts, self.counted = marks, facts, told
+        lengths = np.diff(marks.ends, prepend=0)
+        held = marks.values[np.repeat(told, lengths)] >> _SHIFT
+        counts = np.bincount(held, minlength=1 << MARK_BITS)
+        self._holders = np.minimum(counts, 255).astype(np.uint8)
+        self._told_marks = len(held)
+
+    def shared(
+        self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], row: int
+    ) -> tuple[int, int]:
+        """What a story shares with row `row`: shingles few told stories hold, and reworded facts.
+
+        The first is estimated from the marks (MARK_EVERY shingles a mark), the second counts
+        the story's sentences whose numbers a sentence of the other holds in other words.
+        """
+        both = np.intersect1d(marks, self.marks.row(row), assume_unique=True)
+        # Beyond chance: the marks of other stories sharing a bucket.
+        limit = COMMON_HOLDERS + 2 * self._told_marks // (1 << MARK_BITS)
+        rare = int(np.count_nonzero(self._holders[both >> _SHIFT] <= limit))
+        theirs = self.facts.row(row).tolist()
+        if not theirs or not len(facts):
+            return rare * MARK_EVERY, 0
+        same_numbers = {value >> 32 for value in theirs}
+        held = set(theirs)
+        reworded = sum(
+            1 for value in facts.tolist() if value >> 32 in same_numbers and value not in held
+        )
+        return rare * MARK_EVERY, reworded

@@ -153,14 +153,17 @@ class DuplicateIndex:
             copy = self._alike(same, rare_same, f.shingles, self._shingles[rows])
             near = sorted(zip((-same).tolist(), rows.tolist(), copy.tolist(), strict=True))
             found += [r for _, r, c in near if c and self._facts_agree(f, r, None)]
-            return found + self._rewrites(f, [r for _, r, c in near if not c]), len(found)
+            # One sketch value in common is as likely chance: not worth the finer check.
+            maybe = [r for minus, r, c in near if not c and -minus >= 2]
+            return found + self._rewrites(f, maybe), len(found)
         return found, len(found)
 
     def _rewrites(self, f: Features, rows: list[int]) -> list[int]:
         """Of `rows`, those the finer check finds `f` a rewrite of, most text shared first."""
         found: list[tuple[int, int]] = []
-        for r in rows:
-            shared, reworded = self._overlap.shared(f.marks, f.facts, r)
+        for r, (shared, reworded) in zip(
+            rows, self._overlap.shared(f.marks, f.facts, rows), strict=True
+        ):
             if not (
                 shared >= REWRITE_SHARED
                 or (shared >= REWRITE_SHARED_WITH_FACTS and reworded >= REWRITE_FACTS)

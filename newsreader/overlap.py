@@ -9,6 +9,7 @@ numbers and of its words; comparing those of two stories is exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -106,23 +107,42 @@ class Overlap:
         self._told_marks = len(held)
 
     def shared(
-        self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], row: int
-    ) -> tuple[int, int]:
-        """What a story shares with row `row`: shingles few told stories hold, and reworded facts.
+        self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], rows: Sequence[int]
+    ) -> list[tuple[int, int]]:
+        """What a story shares with each of `rows`: shingles few told stories hold, and facts.
 
         The first is estimated from the marks (MARK_EVERY shingles a mark), the second counts
         the story's sentences whose numbers a sentence of the other holds in other words.
         """
-        both = np.intersect1d(marks, self.marks.row(row), assume_unique=True)
-        # Beyond chance: the marks of other stories sharing a bucket.
-        limit = COMMON_HOLDERS + 2 * self._told_marks // (1 << MARK_BITS)
-        rare = int(np.count_nonzero(self._holders[both >> _SHIFT] <= limit))
-        theirs = self.facts.row(row).tolist()
-        if not theirs or not len(facts):
-            return rare * MARK_EVERY, 0
-        same_numbers = {value >> 32 for value in theirs}
-        held = set(theirs)
-        reworded = sum(
-            1 for value in facts.tolist() if value >> 32 in same_numbers and value not in held
-        )
-        return rare * MARK_EVERY, reworded
+        if not rows:
+            return []
+        picked = np.array(rows, dtype=np.int64)
+        ends = self.marks.ends[picked]
+        starts = np.where(picked > 0, self.marks.ends[np.maximum(picked - 1, 0)], 0)
+        lengths = ends - starts
+        # All the rows' marks gathered at once, each labelled with its row's place in `rows`.
+        total = int(lengths.sum())
+        at = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        theirs = self.marks.values[at]
+        counts = np.zeros(len(rows), dtype=np.int64)
+        if len(marks) and total:
+            place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
+            both = marks[place] == theirs
+            # Beyond chance: the marks of other stories sharing a bucket.
+            limit = COMMON_HOLDERS + 2 * self._told_marks // (1 << MARK_BITS)
+            both &= self._holders[theirs >> _SHIFT] <= limit
+            labels = np.repeat(np.arange(len(rows)), lengths)
+            counts = np.bincount(labels[both], minlength=len(rows))
+        mine = facts.tolist()
+        out = []
+        for r, count in zip(rows, counts.tolist(), strict=True):
+            reworded = 0
+            held = self.facts.row(r).tolist() if mine else []
+            if held:
+                same_numbers = {value >> 32 for value in held}
+                kept = set(held)
+                reworded = sum(
+                    1 for value in mine if value >> 32 in same_numbers and value not in kept
+                )
+            out.append((count * MARK_EVERY, reworded))
+        return out

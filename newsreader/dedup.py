@@ -162,7 +162,11 @@ class DuplicateIndex:
         """Of `rows`, those the finer check finds `f` a rewrite of, most text shared first."""
         found: list[tuple[int, int]] = []
         for r, (shared, reworded) in zip(
-            rows, self._overlap.shared(f.marks, f.facts, rows), strict=True
+            rows,
+            self._overlap.shared(
+                f.marks, f.facts, rows, (REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS_ALONE)
+            ),
+            strict=True,
         ):
             if not (
                 shared >= REWRITE_SHARED

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from zlib import crc32
 
 import numpy as np
@@ -162,7 +163,8 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
-        marks = np.unique(shingles[shingles % np.uint64(MARK_EVERY) == 0].astype(np.uint32))
+        # Sorted, not made unique: a shingle repeated in one story is rare and counts twice.
+        marks = np.sort(shingles[shingles % np.uint64(MARK_EVERY) == 0].astype(np.uint32))
     found = list(_NUMBER.finditer(body))
     numbers, number_count = _numbers(found)
     return Features(exact, sketch, count, numbers, number_count, marks, _facts(body, found))
@@ -170,9 +172,6 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
 
 _NO_MARKS = np.zeros(0, dtype=np.uint32)
 _NO_FACTS = np.zeros(0, dtype=np.uint64)
-# Where a sentence ends, roughly: the same text is always cut the same way, which is all a
-# comparison of two versions needs.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64]:
@@ -183,18 +182,19 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
     """
     if not numbers:
         return _NO_FACTS
-    # Only the sentences holding a number are cut out: a fifth of them, in news.
-    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(body))]
+    # Sentences cut roughly (the body's whitespace is folded to single spaces): the same text
+    # is always cut the same way, which is all a comparison of two versions needs.
+    pieces = body.replace("! ", ". ").replace("? ", ". ").split(". ")
+    ends = list(accumulate(len(piece) + 2 for piece in pieces))
     by_sentence: dict[int, set[str]] = {}
     for m in numbers:
-        at = bisect_right(starts, m.start()) - 1
-        by_sentence.setdefault(at, set()).add(m.group().replace(",", ""))
+        by_sentence.setdefault(bisect_right(ends, m.start()), set()).add(m.group().replace(",", ""))
     found = set()
     for at, held in by_sentence.items():
-        sentence = body[starts[at] : starts[at + 1] if at + 1 < len(starts) else len(body)]
+        sentence = pieces[at]
         if any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
             continue
-        text = b" ".join(_words(sentence.rstrip().casefold()))
+        text = b" ".join(_words(sentence.casefold()))
         found.add(crc32(" ".join(sorted(held)).encode()) << 32 | crc32(text))
     return np.array(sorted(found), dtype=np.uint64)
 

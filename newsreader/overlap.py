@@ -107,12 +107,18 @@ class Overlap:
         self._told_marks = len(held)
 
     def shared(
-        self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], rows: Sequence[int]
+        self,
+        marks: npt.NDArray[np.uint32],
+        facts: npt.NDArray[np.uint64],
+        rows: Sequence[int],
+        facts_from: tuple[int, int] = (0, 0),
     ) -> list[tuple[int, int]]:
         """What a story shares with each of `rows`: shingles few told stories hold, and facts.
 
         The first is estimated from the marks (MARK_EVERY shingles a mark), the second counts
-        the story's sentences whose numbers a sentence of the other holds in other words.
+        the story's sentences whose numbers a sentence of the other holds in other words; it
+        is counted (else 0) only for a row sharing `facts_from[0]` shingles, or when both
+        stories have `facts_from[1]` sentences with numbers.
         """
         if not rows:
             return []
@@ -127,17 +133,23 @@ class Overlap:
         counts = np.zeros(len(rows), dtype=np.int64)
         if len(marks) and total:
             place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
-            both = marks[place] == theirs
-            # Beyond chance: the marks of other stories sharing a bucket.
+            both = np.flatnonzero(marks[place] == theirs)
+            # Beyond chance: the marks of other stories sharing a bucket. Only the shared marks
+            # are looked up: the table is large, and each look-up a cache miss.
             limit = COMMON_HOLDERS + 2 * self._told_marks // (1 << MARK_BITS)
-            both &= self._holders[theirs >> _SHIFT] <= limit
+            rare = both[self._holders[theirs[both] >> _SHIFT] <= limit]
             labels = np.repeat(np.arange(len(rows)), lengths)
-            counts = np.bincount(labels[both], minlength=len(rows))
+            counts = np.bincount(labels[rare], minlength=len(rows))
         mine = facts.tolist()
+        fact_ends = self.facts.ends
         out = []
         for r, count in zip(rows, counts.tolist(), strict=True):
             reworded = 0
-            held = self.facts.row(r).tolist() if mine else []
+            held_count = int(fact_ends[r]) - (int(fact_ends[r - 1]) if r else 0)
+            worth = (
+                count * MARK_EVERY >= facts_from[0] or min(len(mine), held_count) >= facts_from[1]
+            )
+            held = self.facts.row(r).tolist() if mine and worth else []
             if held:
                 same_numbers = {value >> 32 for value in held}
                 kept = set(held)

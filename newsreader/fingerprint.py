@@ -172,6 +172,8 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
 
 _NO_MARKS = np.zeros(0, dtype=np.uint32)
 _NO_FACTS = np.zeros(0, dtype=np.uint64)
+# A sentence is not reworded for saying "yesterday" where the wire said "today".
+_DAYS = frozenset((b"today", b"yesterday", b"tonight", b"tomorrow"))
 
 
 def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64]:
@@ -194,7 +196,7 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
         sentence = pieces[at]
         if any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
             continue
-        text = b" ".join(_words(sentence.casefold()))
+        text = b" ".join(w for w in _words(sentence.casefold()) if w not in _DAYS)
         found.add(crc32(" ".join(sorted(held)).encode()) << 32 | crc32(text))
     return np.array(sorted(found), dtype=np.uint64)
 

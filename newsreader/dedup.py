@@ -101,8 +101,7 @@ class DuplicateIndex:
         # Flat, position-major (`_OFFSETS`): one `take` reads a sketch's counts.
         self._holders = np.zeros(PERMUTATIONS << 16, dtype=np.uint16)
         self._overlap = Overlap()  # marks and facts, for the finer check
-        # The last story looked up: whether it repeated an earlier one, and one word for word.
-        self._found: tuple[str, bool, bool] = ("", False, False)
+        self._found: tuple[str, bool] = ("", False)  # the last story looked up, and if found
         self._told_count = 0
         self._bands = BandIndex()
         self._exact_rows: dict[int, list[int]] = {}
@@ -127,12 +126,12 @@ class DuplicateIndex:
 
         `features`, when given, must be `features(title, paragraphs)` worked out ahead.
         """
-        rows, copies = self._find(story_id, features or self._features_of(title, paragraphs))
-        self._found = (story_id, bool(rows), copies > 0)
+        rows = self._find(story_id, features or self._features_of(title, paragraphs))
+        self._found = (story_id, bool(rows))
         return [self._ids[r] for r in rows]
 
-    def _find(self, story_id: str, f: Features) -> tuple[list[int], int]:
-        """Rows this story repeats, copies first, and how many are copies."""
+    def _find(self, story_id: str, f: Features) -> list[int]:
+        """Rows this story repeats, copies first."""
         own = self._rows.get(story_id, -1)
         exact = self._exact_rows.get(f.exact, []) if f.exact else []
         found = [r for r in exact if r != own]
@@ -140,7 +139,7 @@ class DuplicateIndex:
             rare = self._rare(f.sketch)
             rows = self._bands.candidates(f.sketch, rare[:BANDS])
             if not rows.size:
-                return found, len(found)
+                return found
             if own >= 0:
                 rows = rows[rows != own]
             if exact:
@@ -148,26 +147,29 @@ class DuplicateIndex:
             equal = self._sketch[rows] == f.sketch
             same = np.count_nonzero(equal, axis=1)
             if not same.size or int(same.max()) < 2:  # one value each, by chance: nothing more
-                return found, len(found)
+                return found
             rare_same = np.count_nonzero(equal & rare, axis=1)
             copy = self._alike(same, rare_same, f.shingles, self._shingles[rows])
             near = sorted(zip((-same).tolist(), rows.tolist(), copy.tolist(), strict=True))
             found += [r for _, r, c in near if c and self._facts_agree(f, r, None)]
             # One sketch value in common is as likely chance: not worth the finer check.
-            maybe = [r for minus, r, c in near if not c and -minus >= 2]
-            return found + self._rewrites(f, maybe), len(found)
-        return found, len(found)
+            # The share of common text in the sketch values they share stands for that in
+            # their marks.
+            share = dict(
+                zip(rows.tolist(), (rare_same / np.maximum(same, 1)).tolist(), strict=True)
+            )
+            maybe = [(r, share[r]) for minus, r, c in near if not c and -minus >= 2]
+            return found + self._rewrites(f, maybe)
+        return found
 
-    def _rewrites(self, f: Features, rows: list[int]) -> list[int]:
-        """Of `rows`, those the finer check finds `f` a rewrite of, most text shared first."""
-        found: list[tuple[int, int]] = []
-        for r, (shared, reworded) in zip(
-            rows,
-            self._overlap.shared(
-                f.marks, f.facts, rows, (REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS_ALONE)
-            ),
-            strict=True,
-        ):
+    def _rewrites(self, f: Features, rows: list[tuple[int, float]]) -> list[int]:
+        """Of `rows` (each with the share of it few stories hold), those `f` is a rewrite of."""
+        found: list[tuple[float, int]] = []
+        counted = self._overlap.shared(
+            f.marks, f.facts, [r for r, _ in rows], (REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS_ALONE)
+        )
+        for (r, rare), (marked, reworded) in zip(rows, counted, strict=True):
+            shared = marked * rare
             if not (
                 shared >= REWRITE_SHARED
                 or (shared >= REWRITE_SHARED_WITH_FACTS and reworded >= REWRITE_FACTS)
@@ -268,10 +270,8 @@ class DuplicateIndex:
         if f.exact:
             self._exact_rows.setdefault(f.exact, []).append(row)
         self._long[row] = f.sketch is not None
-        looked_up = self._found[0] == story_id
-        told = f.sketch is not None and not (looked_up and self._found[1])
-        # A rewrite's text is its own as much as its source's: only copies leave it uncounted.
-        self._overlap.add(f.marks, f.facts, told or (looked_up and not self._found[2]))
+        told = f.sketch is not None and self._found != (story_id, True)
+        self._overlap.add(f.marks, f.facts)
         if f.sketch is not None:
             self._sketch[row] = f.sketch
             if told:
@@ -303,7 +303,6 @@ class DuplicateIndex:
             "order": self._bands.order(),
             **dict(zip(("marks", "mark_end"), self._overlap.marks.arrays(), strict=True)),
             **dict(zip(("facts", "fact_end"), self._overlap.facts.arrays(), strict=True)),
-            "counted": self._overlap.counted[:n],
             "sorted": np.array([self._bands.merged], dtype=np.int64),
         }
         folder.mkdir(parents=True, exist_ok=True)
@@ -393,10 +392,10 @@ class DuplicateIndex:
         self._numbers, self._number_end = a["numbers"], ends
         self._number_count = a["number_count"]
         self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)
-        if a["marks"].dtype != np.uint32 or a["facts"].dtype != np.uint64:
+        if a["marks"].dtype != np.uint16 or a["facts"].dtype != np.uint64:
             raise ValueError("marks or facts of the wrong type")
         marks = Ragged.restore(a["marks"], a["mark_end"])
-        self._overlap.restore(marks, Ragged.restore(a["facts"], a["fact_end"]), a["counted"])
+        self._overlap.restore(marks, Ragged.restore(a["facts"], a["fact_end"]), n)
         self._exact_rows = {}
         for row, key in enumerate(a["exact"].tolist()):
             if key:

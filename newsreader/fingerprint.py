@@ -62,7 +62,7 @@ class Features:
     shingles: int  # shingles the sketch was made of
     numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
     number_count: int  # how many distinct numbers it has
-    marks: npt.NDArray[np.uint32]  # sorted sample of the shingles outside quotations (exact)
+    marks: npt.NDArray[np.uint16]  # sorted sample of the shingles outside quotations
     facts: npt.NDArray[np.uint64]  # per sentence with numbers: its numbers' hash << 32 | its own
 
 
@@ -163,14 +163,16 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
-        # Sorted, not made unique: a shingle repeated in one story is rare and counts twice.
-        marks = np.sort(shingles[shingles % np.uint64(MARK_EVERY) == 0].astype(np.uint32))
+        # The top 16 bits (the low ones chose the sample): two stories' ~200 marks agree by
+        # chance about once. Sorted, not made unique: a shingle repeated in a story is rare.
+        sampled = shingles[shingles % np.uint64(MARK_EVERY) == 0]
+        marks = np.sort((sampled >> np.uint64(16)).astype(np.uint16))
     found = list(_NUMBER.finditer(body))
     numbers, number_count = _numbers(found)
     return Features(exact, sketch, count, numbers, number_count, marks, _facts(body, found))
 
 
-_NO_MARKS = np.zeros(0, dtype=np.uint32)
+_NO_MARKS = np.zeros(0, dtype=np.uint16)
 _NO_FACTS = np.zeros(0, dtype=np.uint64)
 # A sentence is not reworded for saying "yesterday" where the wire said "today".
 _DAYS = frozenset((b"today", b"yesterday", b"tonight", b"tomorrow"))

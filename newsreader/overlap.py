@@ -1,10 +1,11 @@
-"""The duplicate index's finer check: the text and the facts two stories share, counted exactly.
+"""The duplicate index's finer check: the text and the facts two stories share, counted.
 
 The sketch finds the candidates and tells copies, but its estimate of a small overlap is too
 noisy to tell a rewrite (which shares the wire's facts and many of its sentences) from a story
 sharing one background paragraph. Each story keeps a fixed sample of its shingles outside
-quotations (`fingerprint.MARK_EVERY`) and, per sentence holding numbers, the hash of those
-numbers and of its words; comparing those of two stories is exact.
+quotations (`fingerprint.MARK_EVERY`, 16 bits of each) and, per sentence holding numbers, the
+hash of those numbers and of its words: two stories' marks in common count the shingles they
+share with no estimate of a Jaccard.
 """
 
 from __future__ import annotations
@@ -16,12 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from newsreader.fingerprint import MARK_EVERY
-
-# How many stories told so far hold each mark, in 2**MARK_BITS buckets of the mark's top bits:
-# a mark (like a sketch value) held by more than COMMON_HOLDERS of them is common text.
-MARK_BITS = 24
-COMMON_HOLDERS = 3
-_SHIFT = np.uint32(32 - MARK_BITS)
 
 
 class Ragged:
@@ -73,47 +68,31 @@ def _grown(a: npt.NDArray[Any], extra: int) -> npt.NDArray[Any]:
 
 
 class Overlap:
-    """Each indexed story's marks and facts, and how many told stories hold each mark."""
+    """Each indexed story's marks and facts."""
 
     def __init__(self) -> None:
-        self.marks = Ragged(np.uint32)
+        self.marks = Ragged(np.uint16)
         self.facts = Ragged(np.uint64)
-        self.counted = np.zeros(0, dtype=bool)  # whose marks the holder counts hold
-        self._holders = np.zeros(1 << MARK_BITS, dtype=np.uint8)
-        self._told_marks = 0
 
-    def add(self, marks: npt.NDArray[np.uint32], facts: npt.NDArray[np.uint64], told: bool) -> None:
-        """Keep the next row's marks and facts; a story told makes its marks more common."""
-        row = self.marks.rows
+    def add(self, marks: npt.NDArray[np.uint16], facts: npt.NDArray[np.uint64]) -> None:
+        """Keep the next row's marks and facts."""
         self.marks.append(marks)
         self.facts.append(facts)
-        if row == len(self.counted):
-            self.counted = _grown(self.counted, max(1024, row // 8))
-        self.counted[row] = told
-        if told and len(marks):
-            at = marks >> _SHIFT
-            self._holders[at] = np.minimum(self._holders[at], 254) + 1
-            self._told_marks += len(marks)
 
-    def restore(self, marks: Ragged, facts: Ragged, told: npt.NDArray[np.bool_]) -> None:
-        """Take the rows a file held; the holder counts are worked out again from the told."""
-        if marks.rows != len(told) or facts.rows != len(told) or told.dtype != np.bool_:
+    def restore(self, marks: Ragged, facts: Ragged, rows: int) -> None:
+        """Take the rows a file held."""
+        if marks.rows != rows or facts.rows != rows:
             raise ValueError("marks or facts do not fit the stories")
-        self.marks, self.facts, self.counted = marks, facts, told
-        lengths = np.diff(marks.ends, prepend=0)
-        held = marks.values[np.repeat(told, lengths)] >> _SHIFT
-        counts = np.bincount(held, minlength=1 << MARK_BITS)
-        self._holders = np.minimum(counts, 255).astype(np.uint8)
-        self._told_marks = len(held)
+        self.marks, self.facts = marks, facts
 
     def shared(
         self,
-        marks: npt.NDArray[np.uint32],
+        marks: npt.NDArray[np.uint16],
         facts: npt.NDArray[np.uint64],
         rows: Sequence[int],
         facts_from: tuple[int, int] = (0, 0),
     ) -> list[tuple[int, int]]:
-        """What a story shares with each of `rows`: shingles few told stories hold, and facts.
+        """What a story shares with each of `rows`: shingles outside quotations, and facts.
 
         The first is estimated from the marks (MARK_EVERY shingles a mark), the second counts
         the story's sentences whose numbers a sentence of the other holds in other words; it
@@ -133,13 +112,8 @@ class Overlap:
         counts = np.zeros(len(rows), dtype=np.int64)
         if len(marks) and total:
             place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
-            both = np.flatnonzero(marks[place] == theirs)
-            # Beyond chance: the marks of other stories sharing a bucket. Only the shared marks
-            # are looked up: the table is large, and each look-up a cache miss.
-            limit = COMMON_HOLDERS + 2 * self._told_marks // (1 << MARK_BITS)
-            rare = both[self._holders[theirs[both] >> _SHIFT] <= limit]
             labels = np.repeat(np.arange(len(rows)), lengths)
-            counts = np.bincount(labels[rare], minlength=len(rows))
+            counts = np.bincount(labels[marks[place] == theirs], minlength=len(rows))
         mine = facts.tolist()
         fact_ends = self.facts.ends
         out = []

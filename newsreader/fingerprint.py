@@ -27,7 +27,7 @@ NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smalle
 # Of the shingles outside quotations, those whose hash is 0 modulo MARK_EVERY are kept exactly:
 # two stories keep the same sample of the text they share, and the count is exact, where the
 # sketch's estimate of a small overlap is not.
-MARK_EVERY = 2
+MARK_EVERY = 4
 
 U64 = npt.NDArray[np.uint64]
 _rng = np.random.default_rng(0x6E657773)
@@ -163,8 +163,8 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
-        # The top 16 bits (the low ones chose the sample): two stories' ~200 marks agree by
-        # chance about once. Sorted, not made unique: a shingle repeated in a story is rare.
+        # The top 16 bits (the low ones chose the sample): two stories' ~100 marks agree by
+        # chance a sixth of the time. Sorted, not made unique: a shingle repeated in a story is rare.
         sampled = shingles[shingles % np.uint64(MARK_EVERY) == 0]
         marks = np.sort((sampled >> np.uint64(16)).astype(np.uint16))
     found = list(_NUMBER.finditer(body))

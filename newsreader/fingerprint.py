@@ -164,7 +164,7 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
         # The top 16 bits (the low ones chose the sample): two stories' ~100 marks agree by
-        # chance a sixth of the time. Sorted, not made unique: a shingle repeated in a story is rare.
+        # chance a sixth of the time. Sorted, not made unique: a repeated shingle is rare.
         sampled = shingles[shingles % np.uint64(MARK_EVERY) == 0]
         marks = np.sort((sampled >> np.uint64(16)).astype(np.uint16))
     found = list(_NUMBER.finditer(body))

@@ -198,7 +198,9 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
         sentence = pieces[at]
         if any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
             continue
-        text = b" ".join(w for w in _words(sentence.casefold()) if w not in _DAYS)
+        # Its ASCII words (a cheaper cut than `_words`; the same text always cuts the same way).
+        cut = sentence.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
+        text = b" ".join(w for w in cut.split() if w not in _DAYS)
         found.add(crc32(" ".join(sorted(held)).encode()) << 32 | crc32(text))
     return np.array(sorted(found), dtype=np.uint64)
 
@@ -208,7 +210,8 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
 # mark cannot hide the rest of a story.
 _QUOTATION = re.compile(
     r"[\"“”][^\"“”]{1,600}[\"“”]"
-    r"|(?<![\w'‘’])['‘](?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+    # The quote mark first, then what precedes it: the engine tries only at quote marks.
+    r"|['‘](?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
 )
 # A quotation opens with one of these (an apostrophe inside a word opens nothing).
 _OPENINGS = ('"', "“", "”", "‘", " '", "('")

@@ -14,24 +14,31 @@ import numpy.typing as npt
 from newsreader.bands import BANDS, BandIndex
 from newsreader.errors import LibraryError
 from newsreader.fingerprint import NUMBERS_KEPT, PERMUTATIONS, Features, features, similarity
+from newsreader.overlap import Overlap, Ragged
 
 __all__ = ["DuplicateIndex", "Features", "OutdatedIndex", "features", "similarity"]
 
-FORMAT_VERSION = 2  # 1: sketches of all the text, no shingle counts, 32 bands of 4 values
+# 1: sketches of all the text, no shingle counts, 32 bands of 4 values; 2: no marks or facts
+FORMAT_VERSION = 3
 THRESHOLD = 0.5  # estimated Jaccard at which a candidate is a copy
 COPY_CONTAINMENT = 0.5  # or the share of the shorter text's shingles the longer one holds
-REWRITE_CONTAINMENT = 0.15  # a rewrite holds less, and must share its numbers as well
 MIN_SHARED = 20  # shingles a pair must share for containment to count
-# Estimated shingles a trimmed copy or a rewrite must share beyond a common paragraph: a topic's
+# Estimated shingles a trimmed copy must share beyond a common paragraph: a topic's
 # background paragraph (60-120 words) in a short trimmed copy otherwise passes for one.
 COPY_SHARED = 130
 COPY_CONTAINED = 0.85  # or so much of the shorter text that no paragraph of another explains it
-REWRITE_SHARED = 150
+# A rewrite, by the finer check (overlap.py): shingles outside quotations that few stories hold,
+# shared (counted from the marks); or fewer of them and sentences reworded with their numbers
+# kept; or more such sentences alone. A background paragraph is at most ~140 shingles, which
+# its sample of marks can put at ~170.
+REWRITE_SHARED = 180
+REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS = 60, 3
+REWRITE_FACTS_ALONE = 5
 MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
 COPY_NUMBERS = 0.5  # share of the fewer numbers below which a copy is a templated story
-REWRITE_MIN_NUMBERS = 2  # numbers a rewrite must share with its source
-REWRITE_NUMBERS = 0.75  # and the share of the fewer numbers they must be
-REWRITE_CONTAINMENT_WITHOUT_NUMBERS = 0.25  # when either story has too few numbers to go by
+# A rewrite shares at least this share of the fewer numbers per share of the shorter text: a
+# templated story shares most of its words and few of its numbers.
+REWRITE_NUMBERS = 0.3
 COMMON_HOLDERS = 3  # stories holding a sketch value beyond which it is common text
 _COLUMNS = np.arange(PERMUTATIONS)
 _OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
@@ -93,7 +100,8 @@ class DuplicateIndex:
         self._told = np.zeros(0, dtype=bool)
         # Flat, position-major (`_OFFSETS`): one `take` reads a sketch's counts.
         self._holders = np.zeros(PERMUTATIONS << 16, dtype=np.uint16)
-        self._found: tuple[str, bool] = ("", False)
+        self._overlap = Overlap()  # marks and facts, for the finer check
+        self._found: tuple[str, bool] = ("", False)  # the last story looked up, and if found
         self._told_count = 0
         self._bands = BandIndex()
         self._exact_rows: dict[int, list[int]] = {}
@@ -118,11 +126,12 @@ class DuplicateIndex:
 
         `features`, when given, must be `features(title, paragraphs)` worked out ahead.
         """
-        found = self._find(story_id, features or self._features_of(title, paragraphs))
-        self._found = (story_id, bool(found))
-        return found
+        rows = self._find(story_id, features or self._features_of(title, paragraphs))
+        self._found = (story_id, bool(rows))
+        return [self._ids[r] for r in rows]
 
-    def _find(self, story_id: str, f: Features) -> list[str]:
+    def _find(self, story_id: str, f: Features) -> list[int]:
+        """Rows this story repeats, copies first."""
         own = self._rows.get(story_id, -1)
         exact = self._exact_rows.get(f.exact, []) if f.exact else []
         found = [r for r in exact if r != own]
@@ -130,7 +139,7 @@ class DuplicateIndex:
             rare = self._rare(f.sketch)
             rows = self._bands.candidates(f.sketch, rare[:BANDS])
             if not rows.size:
-                return [self._ids[r] for r in found]
+                return found
             if own >= 0:
                 rows = rows[rows != own]
             if exact:
@@ -138,19 +147,39 @@ class DuplicateIndex:
             equal = self._sketch[rows] == f.sketch
             same = np.count_nonzero(equal, axis=1)
             if not same.size or int(same.max()) < 2:  # one value each, by chance: nothing more
-                return [self._ids[r] for r in found]
+                return found
             rare_same = np.count_nonzero(equal & rare, axis=1)
-            copy, contained = self._alike(same, rare_same, f.shingles, self._shingles[rows])
-            near = sorted(
-                zip((-same).tolist(), rows.tolist(), copy.tolist(), contained.tolist(), strict=True)
+            copy = self._alike(same, rare_same, f.shingles, self._shingles[rows])
+            near = sorted(zip((-same).tolist(), rows.tolist(), copy.tolist(), strict=True))
+            found += [r for _, r, c in near if c and self._facts_agree(f, r, None)]
+            # One sketch value in common is as likely chance: not worth the finer check.
+            # The share of common text in the sketch values they share stands for that in
+            # their marks.
+            share = dict(
+                zip(rows.tolist(), (rare_same / np.maximum(same, 1)).tolist(), strict=True)
             )
-            found += [r for _, r, c, _ in near if c and self._facts_agree(f, r, None)]
-            found += [
-                r
-                for _, r, c, share in near
-                if not c and share >= REWRITE_CONTAINMENT and self._facts_agree(f, r, share)
-            ]
-        return [self._ids[r] for r in found]
+            maybe = [(r, share[r]) for minus, r, c in near if not c and -minus >= 2]
+            return found + self._rewrites(f, maybe)
+        return found
+
+    def _rewrites(self, f: Features, rows: list[tuple[int, float]]) -> list[int]:
+        """Of `rows` (each with the share of it few stories hold), those `f` is a rewrite of."""
+        found: list[tuple[float, int]] = []
+        counted = self._overlap.shared(
+            f.marks, f.facts, [r for r, _ in rows], (REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS_ALONE)
+        )
+        for (r, rare), (marked, reworded) in zip(rows, counted, strict=True):
+            shared = marked * rare
+            if not (
+                shared >= REWRITE_SHARED
+                or (shared >= REWRITE_SHARED_WITH_FACTS and reworded >= REWRITE_FACTS)
+                or reworded >= REWRITE_FACTS_ALONE
+            ):
+                continue
+            contained = shared / max(1, min(f.shingles, int(self._shingles[r])))
+            if self._facts_agree(f, r, contained):
+                found.append((-shared, r))
+        return [r for _, r in sorted(found)]
 
     def _rare(self, sketch: npt.NDArray[np.uint16]) -> npt.NDArray[np.bool_]:
         """Which of the sketch's values few of the stories told so far hold."""
@@ -165,11 +194,10 @@ class DuplicateIndex:
         rare: npt.NDArray[np.intp],
         own: int,
         theirs: npt.NDArray[np.uint32],
-    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
-        """Which candidates look like copies, and how much of the shorter text each shares.
+    ) -> npt.NDArray[np.bool_]:
+        """Which candidates look like copies.
 
-        A copy has a high Jaccard, or (trimmed) most of its shorter text found in the longer;
-        a rewrite shares less, but still a good part of the shorter text outside quotations.
+        A copy has a high Jaccard, or (trimmed) most of its shorter text found in the longer.
         Shared shingles are estimated from the sketch, J / (1 + J) × (|A| + |B|), and for
         containment only those few other stories hold count.
         """
@@ -178,30 +206,27 @@ class DuplicateIndex:
         shared = jaccard / (1 + jaccard) * (own + sizes) * rare / np.maximum(same, 1)
         fewer = np.maximum(np.minimum(own, sizes), 1)
         contained = np.where(shared >= MIN_SHARED, shared / fewer, 0)
-        copy = (
+        return (
             (jaccard >= self.threshold)
             | ((contained >= COPY_CONTAINMENT) & (shared >= COPY_SHARED))
             | (contained >= COPY_CONTAINED)
         )
-        return copy, np.where(shared >= REWRITE_SHARED, contained, 0)
 
     def _facts_agree(self, f: Features, row: int, rewrite: float | None) -> bool:
         """Whether the numbers allow a copy, or a rewrite sharing `rewrite` of the shorter text.
 
         Templated stories (market wraps, results) share their words and differ in their
-        numbers; a rewrite, which shares only a part of its words, keeps the facts: it must
-        share its numbers, or without numbers to go by, more of its text.
+        numbers; a rewrite keeps the facts: it shares its numbers at least in proportion to
+        its text.
         """
         count = int(self._number_count[row])
         start = int(self._number_end[row - 1]) if row else 0
         numbers = self._numbers[start : self._number_end[row]]
-        shared, share = _numbers_shared(f.numbers, f.number_count, numbers, count)
+        _, share = _numbers_shared(f.numbers, f.number_count, numbers, count)
         few = min(f.number_count, count) < MIN_NUMBERS
         if rewrite is None:
             return few or share >= COPY_NUMBERS
-        if few:
-            return rewrite >= REWRITE_CONTAINMENT_WITHOUT_NUMBERS
-        return shared >= REWRITE_MIN_NUMBERS and share >= REWRITE_NUMBERS
+        return few or share >= REWRITE_NUMBERS * rewrite
 
     def _features_of(self, title: str, paragraphs: Sequence[str]) -> Features:
         # The library calls find then add with the same story: compute its features once.
@@ -245,9 +270,11 @@ class DuplicateIndex:
         if f.exact:
             self._exact_rows.setdefault(f.exact, []).append(row)
         self._long[row] = f.sketch is not None
+        told = f.sketch is not None and self._found != (story_id, True)
+        self._overlap.add(f.marks, f.facts)
         if f.sketch is not None:
             self._sketch[row] = f.sketch
-            if self._found != (story_id, True):
+            if told:
                 self._told[row] = True
                 self._told_count += 1
                 at = _OFFSETS + f.sketch
@@ -274,6 +301,8 @@ class DuplicateIndex:
             "long": self._long[:n],
             "told": self._told[:n],
             "order": self._bands.order(),
+            **dict(zip(("marks", "mark_end"), self._overlap.marks.arrays(), strict=True)),
+            **dict(zip(("facts", "fact_end"), self._overlap.facts.arrays(), strict=True)),
             "sorted": np.array([self._bands.merged], dtype=np.int64),
         }
         folder.mkdir(parents=True, exist_ok=True)
@@ -320,7 +349,7 @@ class DuplicateIndex:
 
     def _restore(self, a: dict[str, npt.NDArray[Any]]) -> None:
         version = a["version"].tolist()
-        if version[:1] == [1] and version[1:] == [PERMUTATIONS, NUMBERS_KEPT]:
+        if version[:1] in ([1], [2]) and version[1:] == [PERMUTATIONS, NUMBERS_KEPT]:
             raise OutdatedIndex("written by an older newsreader; rebuilt at the next import")
         if version != [FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT]:
             raise ValueError(f"unknown format {a['version'].tolist()}")
@@ -363,6 +392,10 @@ class DuplicateIndex:
         self._numbers, self._number_end = a["numbers"], ends
         self._number_count = a["number_count"]
         self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)
+        if a["marks"].dtype != np.uint16 or a["facts"].dtype != np.uint64:
+            raise ValueError("marks or facts of the wrong type")
+        marks = Ragged.restore(a["marks"], a["mark_end"])
+        self._overlap.restore(marks, Ragged.restore(a["facts"], a["fact_end"]), n)
         self._exact_rows = {}
         for row, key in enumerate(a["exact"].tolist()):
             if key:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from zlib import crc32
 
 import numpy as np
@@ -22,6 +24,10 @@ PERMUTATIONS = 128
 MIN_WORDS = 50  # shorter bodies match exactly or not at all
 MIN_OWN_SHINGLES = 40  # fewer shingles outside quotations: the quotations count as well
 NUMBERS_KEPT = 64  # at most this many of a story's distinct numbers (the smallest hashes)
+# Of the shingles outside quotations, those whose hash is 0 modulo MARK_EVERY are kept exactly:
+# two stories keep the same sample of the text they share, and the count is exact, where the
+# sketch's estimate of a small overlap is not.
+MARK_EVERY = 4
 
 U64 = npt.NDArray[np.uint64]
 _rng = np.random.default_rng(0x6E657773)
@@ -56,6 +62,8 @@ class Features:
     shingles: int  # shingles the sketch was made of
     numbers: npt.NDArray[np.uint32]  # sorted hashes of its distinct numbers, NUMBERS_KEPT at most
     number_count: int  # how many distinct numbers it has
+    marks: npt.NDArray[np.uint16]  # sorted sample of the shingles outside quotations
+    facts: npt.NDArray[np.uint64]  # per sentence with numbers: its numbers' hash << 32 | its own
 
 
 # Words every kind of boilerplate above contains. A text holding none of them has no
@@ -82,6 +90,7 @@ def _body(paragraphs: Sequence[str]) -> str:
 _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128))
 _ASCII_WORDS = _ASCII_WORD_BYTES + b" " * 128
 _UTF8_PIECES = _ASCII_WORD_BYTES + bytes(range(128, 256))  # UTF-8 sequences kept whole
+_SEPARATORS = tuple(mark.encode() for mark in "“”‘’—–…«»•")
 
 
 def _words(folded: str) -> list[bytes]:
@@ -91,8 +100,15 @@ def _words(folded: str) -> list[bytes]:
     # scripts) are split further by it. No \\w run crosses an ASCII separator.
     if folded.isascii():
         return folded.encode().translate(_ASCII_WORDS).split()
+    data = folded.encode("utf-8", "surrogatepass")
+    # News is ASCII but for its quote marks and dashes: once they are spaces (none is part of
+    # a word), most texts take the fast way.
+    for mark in _SEPARATORS:
+        data = data.replace(mark, b" ")
+    if data.isascii():
+        return data.translate(_ASCII_WORDS).split()
     words: list[bytes] = []
-    for piece in folded.encode("utf-8", "surrogatepass").translate(_UTF8_PIECES).split():
+    for piece in data.translate(_UTF8_PIECES).split():
         if piece.isascii():
             words.append(piece)
         else:
@@ -103,9 +119,13 @@ def _words(folded: str) -> list[bytes]:
 
 def _shingle_hashes(words: Sequence[bytes]) -> npt.NDArray[np.uint64]:
     """32-bit hashes (in uint64) of the word 5-shingles; one shingle of all words if fewer."""
-    w = np.fromiter(map(crc32, words), dtype=np.uint64, count=len(words))
-    span = min(SHINGLE, len(words))
-    count = len(words) - span + 1
+    return _shingles_of(np.fromiter(map(crc32, words), dtype=np.uint64, count=len(words)))
+
+
+def _shingles_of(w: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """`_shingle_hashes` from the words' CRC-32 hashes."""
+    span = min(SHINGLE, len(w))
+    count = len(w) - span + 1
     h = w[:count].copy()
     for k in range(1, span):
         h = h * _MIX + w[k : k + count]
@@ -122,8 +142,8 @@ def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
     return ((smallest >> np.uint64(32)) & np.uint64(0xFFFF)).astype(np.uint16)
 
 
-def _numbers(text: str) -> tuple[npt.NDArray[np.uint32], int]:
-    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+def _numbers(matches: Sequence[re.Match[str]]) -> tuple[npt.NDArray[np.uint32], int]:
+    found = {m.group().replace(",", "") for m in matches}
     hashes = sorted(crc32(n.encode()) for n in found)[:NUMBERS_KEPT]
     return np.array(hashes, dtype=np.uint32), len(found)
 
@@ -138,13 +158,51 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
     if words or title_words:
         key = b" ".join(title_words) + b"\n" + b" ".join(words)
         exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
-    sketch, count = None, 0
+    sketch, count, marks = None, 0, _NO_MARKS
     if len(words) >= MIN_WORDS:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
-    numbers, number_count = _numbers(body)
-    return Features(exact, sketch, count, numbers, number_count)
+        # The top 16 bits (the low ones chose the sample): two stories' ~100 marks agree by
+        # chance a sixth of the time. Sorted, not made unique: a repeated shingle is rare.
+        sampled = shingles[shingles % np.uint64(MARK_EVERY) == 0]
+        marks = np.sort((sampled >> np.uint64(16)).astype(np.uint16))
+    found = list(_NUMBER.finditer(body))
+    numbers, number_count = _numbers(found)
+    return Features(exact, sketch, count, numbers, number_count, marks, _facts(body, found))
+
+
+_NO_MARKS = np.zeros(0, dtype=np.uint16)
+_NO_FACTS = np.zeros(0, dtype=np.uint64)
+# A sentence is not reworded for saying "yesterday" where the wire said "today".
+_DAYS = frozenset((b"today", b"yesterday", b"tonight", b"tomorrow"))
+
+
+def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64]:
+    """Each sentence outside quotations that holds `numbers`: its numbers, and its words.
+
+    A rewrite rewords a sentence but keeps its facts: the same numbers in a sentence whose
+    words changed are a trace of the source that a shared background paragraph does not leave.
+    """
+    if not numbers:
+        return _NO_FACTS
+    # Sentences cut roughly (the body's whitespace is folded to single spaces): the same text
+    # is always cut the same way, which is all a comparison of two versions needs.
+    pieces = body.replace("! ", ". ").replace("? ", ". ").split(". ")
+    ends = list(accumulate(len(piece) + 2 for piece in pieces))
+    by_sentence: dict[int, set[str]] = {}
+    for m in numbers:
+        by_sentence.setdefault(bisect_right(ends, m.start()), set()).add(m.group().replace(",", ""))
+    found = set()
+    for at, held in by_sentence.items():
+        sentence = pieces[at]
+        if any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
+            continue
+        # Its ASCII words (a cheaper cut than `_words`; the same text always cuts the same way).
+        cut = sentence.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
+        text = b" ".join(w for w in cut.split() if w not in _DAYS)
+        found.add(crc32(" ".join(sorted(held)).encode()) << 32 | crc32(text))
+    return np.array(sorted(found), dtype=np.uint64)
 
 
 # A quotation: in double quotes, or in single quotes opened before a word and closed after one
@@ -152,26 +210,28 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
 # mark cannot hide the rest of a story.
 _QUOTATION = re.compile(
     r"[\"“”][^\"“”]{1,600}[\"“”]"
-    r"|(?<![\w'‘’])['‘](?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+    # The quote mark first, then what precedes it: the engine tries only at quote marks.
+    r"|['‘](?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
 )
 # A quotation opens with one of these (an apostrophe inside a word opens nothing).
 _OPENINGS = ('"', "“", "”", "‘", " '", "('")
-_GAP = b"\x00"  # stands for a quotation: no shingle spans it
+# Stands for a quotation: no shingle spans it. A lone underscore in a story's own text is
+# taken for one too, which only drops the shingles around it.
+_GAP = " _ "
+_GAP_HASH = np.uint64(crc32(b"_"))
 
 
 def _own_shingles(folded: str, words: list[bytes]) -> npt.NDArray[np.uint64]:
     """Shingle hashes of the text outside quotations; of all of it when that is too little."""
     if not any(mark in folded for mark in _OPENINGS) and not folded.startswith("'"):
         return _shingle_hashes(words)
-    pieces = _QUOTATION.split(folded)
-    if len(pieces) == 1:
+    gapped_text, quotations = _QUOTATION.subn(_GAP, folded)
+    if not quotations:
         return _shingle_hashes(words)
-    gapped: list[bytes] = []
-    for piece in pieces:
-        gapped += _words(piece)
-        gapped.append(_GAP)
-    hashes = _shingle_hashes(gapped)
-    gaps = np.fromiter((w == _GAP for w in gapped), dtype=np.int64, count=len(gapped))
+    gapped = _words(gapped_text)
+    w = np.fromiter(map(crc32, gapped), dtype=np.uint64, count=len(gapped))
+    hashes = _shingles_of(w)
+    gaps = (w == _GAP_HASH).astype(np.int64)
     span = min(SHINGLE, len(gapped))
     ends = np.cumsum(np.concatenate(([0], gaps)))
     clean = ends[span:] - ends[: len(ends) - span] == 0

@@ -92,6 +92,25 @@ async def test_x_splits_a_version_out_and_it_stays_split(
     assert all(reopened.duplicate_of(s.id) is None for s in reopened.stories)
 
 
+async def test_a_split_made_with_x_survives_a_later_import(
+    seeded: Library, library_path: Path, tmp_path: Path
+) -> None:
+    from newsreader.bench.corpus import generate
+    from newsreader.importer import import_paths
+    from tests.conftest import CAPTURED
+
+    before = {s.id for s in seeded.stories}
+    app = NewsReader(library=seeded, config=Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(mint_row(app)):
+            await pilot.press("j")
+        await pilot.press("x")
+    outcome = import_paths(Library(library_path), [generate(tmp_path / "more", 30)], CAPTURED)
+    assert outcome.report.stories_added >= 30
+    reopened = Library(library_path)
+    assert all(reopened.duplicate_of(sid) is None for sid in before)
+
+
 async def test_x_on_a_read_only_library_says_why_and_splits_nothing(
     seeded: Library, library_path: Path
 ) -> None:

@@ -6,13 +6,14 @@ import re
 from typing import Any
 
 from newsreader.errors import NewsreaderError
-from newsreader.words import fold
 
 _TAG = re.compile(r"[^\W_][\w.+/-]*")
 
 
 def tag_name(text: str) -> str:
     """`text` as a tag (folded, one word); a NewsreaderError saying what a tag may hold."""
+    from newsreader.words import fold  # here: it brings numpy, which the first frame is without
+
     name = fold(text).strip()
     if not _TAG.fullmatch(name):
         raise NewsreaderError(
@@ -25,6 +26,8 @@ def clean(value: Any) -> tuple[str, ...]:
     """A stored tags value as sorted tags; () for none or for a malformed value."""
     if not isinstance(value, list):
         return ()
+    from newsreader.words import fold  # here: it brings numpy, which the first frame is without
+
     return tuple(sorted({fold(t) for t in value if isinstance(t, str) and t.strip()}))
 
 

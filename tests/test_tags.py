@@ -18,6 +18,7 @@ from newsreader.library.tags import Tags, own_tags, tag_source, tags_of
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.query import parse_query
 from newsreader.rules import Rule, apply_rules
+from newsreader.search.index import find
 from newsreader.tag_values import tag_name
 from tests.app_library import build_library
 
@@ -26,7 +27,7 @@ NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
 
 def search(library: Library, text: str) -> list[str]:
-    return library.search(parse_query(text, NOW))
+    return find(library, parse_query(text, NOW)).ids
 
 
 @pytest.fixture

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from newsreader.errors import DamagedLibrary, NewsreaderError
 from newsreader.tag_values import clean, with_tag
 from newsreader.words import fold
-
-if TYPE_CHECKING:
-    from newsreader.library import Library
 
 SOURCE_PREFIX = "source:"  # the marks of a source's tags are kept under this id
 UNTAGGED = "(untagged)"
@@ -31,6 +28,14 @@ class HasTagMarks(Protocol):
 
     @property
     def marks(self) -> Any: ...
+
+
+class TaggedLibrary(HasTagMarks, Protocol):
+    """What tagging one story or source needs of a library."""
+
+    def meta(self, story_id: str) -> Any:
+        """The catalog entry of a story (its source and dump)."""
+        ...
 
 
 def source_key(source: str) -> str:
@@ -95,7 +100,7 @@ class Tags:
         return sorted(found)
 
 
-def tags_of(library: Library, story_id: str) -> tuple[str, ...]:
+def tags_of(library: TaggedLibrary, story_id: str) -> tuple[str, ...]:
     """One story's tags, own and inherited."""
     meta = library.meta(story_id)
     own = clean(library.marks.get(story_id, "tags"))
@@ -104,12 +109,12 @@ def tags_of(library: Library, story_id: str) -> tuple[str, ...]:
     return tuple(sorted({*own, *inherited}))
 
 
-def own_tags(library: Library, story_id: str) -> tuple[str, ...]:
+def own_tags(library: TaggedLibrary, story_id: str) -> tuple[str, ...]:
     """The tags given to the story itself (those `-` and `untag` can remove)."""
     return clean(library.marks.get(story_id, "tags"))
 
 
-def tag_source(library: Library, source: str, names: Iterable[str], add: bool) -> list[str]:
+def tag_source(library: TaggedLibrary, source: str, names: Iterable[str], add: bool) -> list[str]:
     """Add or remove tags of a source (its stories inherit them); the tags it has now."""
     key = source_key(source)
     if key == SOURCE_PREFIX:

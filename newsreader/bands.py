@@ -33,6 +33,18 @@ def band_keys(sketch: npt.NDArray[np.uint16]) -> Keys:
     return _BAND_PREFIX | sketch[:BANDS].astype(np.uint32)
 
 
+def band_order(
+    sketches: npt.NDArray[np.uint16], long: npt.NDArray[np.bool_], merged: int
+) -> npt.NDArray[np.uint32]:
+    """Per band, the long rows below `merged` ordered by band value, then by row: the order
+    `BandIndex` keeps them in."""
+    rows = np.flatnonzero(long[:merged]).astype(np.uint32)
+    values = sketches[rows, :BANDS].T  # one line per band
+    return np.take_along_axis(
+        np.broadcast_to(rows, values.shape), np.argsort(values, axis=1, kind="stable"), 1
+    ).astype(np.uint32)
+
+
 class BandIndex:
     """The rows of the duplicate index by band key."""
 

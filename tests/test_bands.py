@@ -60,3 +60,19 @@ def test_restore_from_the_saved_order_gives_the_same_candidates(
 def test_an_empty_index_has_no_candidates() -> None:
     assert BandIndex().candidates(sketches(1)[0]).size == 0
     assert BandIndex().order().shape == (BANDS, 0)
+
+
+def test_the_band_order_worked_out_again_is_the_one_the_index_kept() -> None:
+    # Few values, so that many rows share a band key and the order among equals is tested too.
+    stories = (sketches(3000, seed=5) % 7).astype(np.uint16)
+    long = np.random.default_rng(1).random(3000) > 0.2
+    index = BandIndex()
+    for row in np.flatnonzero(long).tolist():
+        index.add(row, stories[row])
+    assert index.merged > 0
+    worked_out = bands.band_order(stories, long, index.merged)
+    assert worked_out.shape == index.order().shape
+    assert np.array_equal(worked_out, index.order())
+    restored = BandIndex.restore(stories, long, worked_out, index.merged)
+    for row in (0, 17, 1500, 2999):
+        assert np.array_equal(restored.candidates(stories[row]), index.candidates(stories[row]))

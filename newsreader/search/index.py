@@ -161,10 +161,14 @@ class SearchIndex(SegmentIndex):
             )
 
         allowed = np.array([wanted(name) for name in table.dumps] + [False], dtype=bool)
-        where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
-        numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
-        kept: Positions = candidates[allowed[numbers]]
+        kept: Positions = candidates[allowed[self._dump_numbers(library, candidates)]]
         return kept
+
+    def _dump_numbers(self, library: Searchable, candidates: Positions) -> npt.NDArray[np.int64]:
+        """Each candidate's dump, as its number in the catalog's `dumps` (-1: not in it)."""
+        table = library.catalog.stories
+        where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
+        return np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
 
     def _by_tag(
         self,
@@ -192,10 +196,7 @@ class SearchIndex(SegmentIndex):
             feeds = {key for key, have in tags.of_feed.items() if name in have}
             if feeds:
                 if numbers is None:
-                    where = [
-                        table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()
-                    ]
-                    numbers = np.array([table.dump[p] if p >= 0 else -1 for p in where], np.int64)
+                    numbers = self._dump_numbers(library, candidates)
                 allowed = [dump in feeds for dump in table.dumps] + [False]
                 found |= np.array(allowed, dtype=bool)[numbers]
             return found

@@ -9,6 +9,7 @@ real rows (the same ones) are in and drawn. A mark is made on the row the user s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from textual.message import Message
 
 from newsreader.actions import ACTIONS
 from newsreader.first_marks import FirstMarks
+from newsreader.first_screen import FirstScreen
 
 if TYPE_CHECKING:  # the library (and numpy) is imported on the worker's thread
     from newsreader.library import Library
@@ -27,6 +29,15 @@ MOVES = ("cursor_down", "cursor_up", "first", "last", "page_down", "page_up")
 EARLY_ACTIONS = frozenset((*MOVES, "toggle_read", "toggle_star"))
 # Input that changes nothing but where the pointer is or the list's scroll: never held back.
 _PASSING = (events.MouseMove, events.MouseScrollDown, events.MouseScrollUp)
+
+
+@dataclass(frozen=True)
+class Unopened:
+    """A library not opened yet, and the first screen saved for it, still true: what the app
+    paints at once and shows until the library is open."""
+
+    folder: Path
+    first_screen: FirstScreen
 
 
 class LibraryOpened(Message):
@@ -48,10 +59,11 @@ def early_keys(keymap: Mapping[str, str]) -> frozenset[str]:
 
 
 class Opening:
-    """What the app keeps until its library is open: the first screen's marks and the input
-    held for the library."""
+    """What the app keeps until its library is open: the first screen painted, the marks made
+    on it and the input held for the library."""
 
-    def __init__(self, marks: FirstMarks, keys: frozenset[str]) -> None:
+    def __init__(self, first_screen: FirstScreen, marks: FirstMarks, keys: frozenset[str]) -> None:
+        self.first_screen = first_screen
         self.marks = marks
         self.keys = keys
         self.held: list[events.Event] = []

@@ -19,13 +19,14 @@ def run_app(folder: Path, watch: Path | None = None) -> int:
     """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
     from newsreader.app import NewsReader
     from newsreader.config import config_folder, load_config
+    from newsreader.opening import Unopened
 
     config_path = config_folder() / "config.toml"
     config = load_config(config_path)
     # A first screen still true is painted at once; the library opens right after.
     first = first_screen.read(folder, config_path)
-    library: Library | Path = folder if first is not None else _open(folder)
-    app = NewsReader(library, config, config_path, watch, first, save_first_screen=True)
+    library = Unopened(folder, first) if first is not None else _open(folder)
+    app = NewsReader(library, config, config_path, watch, save_first_screen=True)
     try:
         app.run()
         if app.opened and app.library_error is None and not app.return_code:

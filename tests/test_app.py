@@ -31,7 +31,7 @@ async def test_enter_opens_and_marks_read_on_disk(seeded: Library, library_path:
         await pilot.press("enter")
         first = app.query_one(StoryList).rows[0].story.id
         assert Library(library_path).is_read(first)
-        assert app.unread == 2
+        assert app.listing.unread == 2
 
 
 async def test_r_and_s_toggle_and_survive_restart(seeded: Library, library_path: Path) -> None:
@@ -43,7 +43,7 @@ async def test_r_and_s_toggle_and_survive_restart(seeded: Library, library_path:
     assert reopened.is_starred(second) and reopened.is_read(second)
     app = make_app(reopened)
     async with app.run_test(size=(120, 30)) as pilot:
-        assert app.starred == 1
+        assert app.listing.starred == 1
         await pilot.press("j", "s", "r")
     final = Library(library_path)
     assert not final.is_starred(second) and not final.is_read(second)
@@ -96,9 +96,9 @@ async def test_preview_follows_the_cursor_once_it_rests(seeded: Library) -> None
 async def test_moving_does_not_lay_out_the_reader_on_every_key(
     seeded: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.app
+    import newsreader.panes
 
-    monkeypatch.setattr(newsreader.app, "PREVIEW_AFTER_SECONDS", 60.0)
+    monkeypatch.setattr(newsreader.panes, "PREVIEW_AFTER_SECONDS", 60.0)
     app = make_app(seeded)
     async with app.run_test(size=(120, 30)) as pilot:
         first = app.query_one(StoryList).rows[0].story.id
@@ -143,9 +143,9 @@ async def test_a_story_opened_before_the_cursor_rests_is_not_shown_again(
 ) -> None:
     import asyncio
 
-    import newsreader.app
+    import newsreader.panes
 
-    monkeypatch.setattr(newsreader.app, "PREVIEW_AFTER_SECONDS", 0.3)
+    monkeypatch.setattr(newsreader.panes, "PREVIEW_AFTER_SECONDS", 0.3)
     app = make_app(seeded)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("j", "k", "enter")

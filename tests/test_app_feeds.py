@@ -34,13 +34,13 @@ async def test_R_fetches_in_the_background_and_lists_the_new_stories(
     app = NewsReader(library, Config())
     notes = recording(app)
     statuses: list[str] = []
-    set_status = app._set_status
+    set_status = app.panes.set_status
 
     def record_status(line: str) -> None:
         statuses.append(line)
         set_status(line)
 
-    app._set_status = record_status  # type: ignore[method-assign]
+    app.panes.set_status = record_status  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("R")
         await until(pilot, lambda: any(n.startswith("Feeds:") for n in notes))
@@ -135,13 +135,13 @@ def one_feed_story(folder: Path, server: FeedServer, guid: str, summary: str) ->
 def statuses_of(app: NewsReader) -> list[str]:
     """Every status line the app shows, in order."""
     lines: list[str] = []
-    set_status = app._set_status
+    set_status = app.panes.set_status
 
     def record(line: str) -> None:
         lines.append(line)
         set_status(line)
 
-    app._set_status = record  # type: ignore[method-assign]
+    app.panes.set_status = record  # type: ignore[method-assign]
     return lines
 
 

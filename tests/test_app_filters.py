@@ -40,7 +40,7 @@ async def test_2_shows_unread_and_says_how_many(many: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert status(app).startswith("All stories (40)")
         await pilot.press("2")
-        assert app.view.show == "unread"
+        assert app.listing.view.show == "unread"
         assert [r.story.id for r in app.story_list.rows] == ids[30:]
         assert status(app).startswith("Unread (10 of 40)")
         await pilot.press("1")
@@ -141,7 +141,7 @@ async def test_m_marks_every_matching_story_read_after_a_confirmation(
         on_disk = Library(library_path)
         read = {s.id for s in on_disk.visible() if on_disk.is_read(s.id)}
         assert read == {r.story.id for r in app.story_list.rows}
-        assert app.unread == 20
+        assert app.listing.unread == 20
         assert "20 unread" in status(app)
 
 
@@ -153,7 +153,7 @@ async def test_m_answered_no_changes_nothing(many: Library, library_path: Path) 
         assert "Mark 40 unread stories in “All stories” read?" in app.screen.question
         await pilot.press("n")
         assert not any(Library(library_path).is_read(s.id) for s in many.stories)
-        assert len(app.undo_stack) == 0
+        assert len(app.marking.undo_stack) == 0
 
 
 async def test_m_is_in_the_palette(many: Library) -> None:
@@ -195,7 +195,7 @@ async def test_a_phrase_search_finished_while_typing_is_not_run_again(
     app = make_app(many)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *'"about rain"')
-        assert app.view.complete and len(app.story_list.rows) == 20
+        assert app.listing.view.complete and len(app.story_list.rows) == 20
         read_while_typing = len(checked)
         await pilot.pause(0.6)  # typing paused
         assert len(app.story_list.rows) == 20

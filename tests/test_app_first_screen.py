@@ -22,6 +22,7 @@ from newsreader.doctor import examine
 from newsreader.errors import DamagedLibrary
 from newsreader.first_screen import first_screen_of
 from newsreader.library import Library
+from newsreader.opening import Unopened
 from tests.app_library import build_library
 from tests.faults import InjectedFsync, injected
 
@@ -106,7 +107,7 @@ async def test_a_true_first_screen_is_painted_before_the_library_opens_then_the_
     library.set_read([library.visible()[1].id])
     library.set_starred([library.visible()[2].id])
     found = saved(library, tmp_path)
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not app.opened
@@ -123,7 +124,7 @@ async def test_related_stories_and_folded_versions_are_painted_as_the_real_list_
 ) -> None:
     found = saved(seeded, tmp_path)
     assert [r.depth for r in found.rows] == [0, 1, 1] and sum(r.hidden_versions for r in found.rows)
-    app = Waiting(seeded.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(seeded.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = screen_lines(app)
@@ -134,7 +135,7 @@ async def test_related_stories_and_folded_versions_are_painted_as_the_real_list_
 async def test_the_library_opens_right_after_the_first_frame(tmp_path: Path) -> None:
     library = build_library(tmp_path / "lib")
     found = saved(library, tmp_path)
-    app = NewsReader(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = NewsReader(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await until_open(app, pilot)
         assert app.story_list.current is not None
@@ -145,7 +146,7 @@ async def test_keys_typed_before_the_library_opens_act_on_the_story_shown(tmp_pa
     library = build_library(tmp_path / "lib")
     found = saved(library, tmp_path)
     second, third = found.rows[1].id, found.rows[2].id
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         assert not app.opened
         await pilot.press("j", "r", "j", "s")
@@ -172,7 +173,7 @@ async def test_a_key_that_needs_the_library_waits_and_the_keys_after_it_wait_in_
     library = build_library(tmp_path / "lib")
     found = saved(library, tmp_path)
     first, second = found.rows[0].id, found.rows[1].id
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "u", "j", "s")  # undo needs the library: it and what follows wait
         assert app.opening is not None and len(app.opening.held) == 3
@@ -191,7 +192,7 @@ async def test_the_real_rows_keep_the_cursor_and_the_scroll_of_the_saved_ones(
 ) -> None:
     library = build_library(tmp_path / "lib", stories=120)
     found = saved(library, tmp_path)
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("pagedown", "pagedown", "pagedown", "k", "k")
         await pilot.pause()
@@ -208,7 +209,7 @@ async def test_a_first_screen_mark_the_disk_refused_is_taken_back_once_the_libra
     library = build_library(tmp_path / "lib")
     found = saved(library, tmp_path)
     first = found.rows[0].id
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = Waiting(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         injected.fail(errno.EIO)
         await pilot.press("s")
@@ -218,7 +219,7 @@ async def test_a_first_screen_mark_the_disk_refused_is_taken_back_once_the_libra
         await opened(app, pilot)
         assert not app.library.is_starred(first)
         assert status(app) == "input/output error (the disk failed) — mark not saved"
-        assert len(app.undo_stack) == 0
+        assert len(app.marking.undo_stack) == 0
     assert not Library(library.folder).is_starred(first)
 
 
@@ -234,7 +235,7 @@ async def test_marks_made_elsewhere_since_the_first_screen_was_saved_are_painted
         corrected is not None
         and first_screen.read(library.folder, config_path(tmp_path), exact=True) is None
     )
-    app = Waiting(library.folder, Config(), config_path(tmp_path), first_screen=corrected)
+    app = Waiting(Unopened(library.folder, corrected), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert status(app) == "All stories (40)  ·  39 unread  ·  1 starred"
@@ -327,7 +328,7 @@ async def test_a_library_found_damaged_after_the_first_screen_ends_the_app(
         raise DamagedLibrary(folder / "library.json", "damaged JSON")
 
     monkeypatch.setattr(Library, "__init__", damaged)
-    app = NewsReader(library.folder, Config(), config_path(tmp_path), first_screen=found)
+    app = NewsReader(Unopened(library.folder, found), Config(), config_path(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert isinstance(app.library_error, DamagedLibrary)

@@ -8,7 +8,8 @@ import pytest
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from newsreader.config import load_config
+from newsreader.app import NewsReader
+from newsreader.config import Config, load_config
 from newsreader.library import Library
 from newsreader.widgets.status import fit_status
 from tests.app_library import build_library, make_app
@@ -66,8 +67,7 @@ async def test_the_list_is_wider_than_the_reader_and_resizes_with_angle_brackets
     long_stories: Library, tmp_path: Path
 ) -> None:
     settings = tmp_path / "config.toml"
-    app = make_app(long_stories)
-    app.config_path = settings
+    app = NewsReader(long_stories, Config(), settings)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert app.story_list.size.width > app.reader.size.width

@@ -13,6 +13,7 @@ from newsreader.grouping import GroupedRows
 from newsreader.library import Library
 from newsreader.library.tags import own_tags, tag_source
 from newsreader.screens.tag_input import TagInput
+from newsreader.widgets.status import StatusLine
 from tests.app_library import build_library
 
 SIZE = (120, 30)
@@ -117,7 +118,7 @@ async def test_equals_groups_by_source_then_tag_then_not_with_unread_counts(
         ]
         assert app.story_list.current_row is not None
         assert app.story_list.current_row.header is None  # the cursor is on a story
-        assert "by source" in app._status_line
+        assert "by source" in app.query_one(StatusLine).line
         await pilot.press("r")  # the first Mint story, read: its group's count follows
         await pilot.pause()
         assert rows[0].header == "Mint  ·  1 unread of 2"

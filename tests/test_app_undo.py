@@ -23,7 +23,7 @@ async def test_u_undoes_toggle_read(seeded: Library, library_path: Path) -> None
         assert Library(library_path).is_read(first)
         await pilot.press("u")
         assert not Library(library_path).is_read(first)
-        assert app.unread == 3
+        assert app.listing.unread == 3
 
 
 async def test_ctrl_z_undoes_a_star(seeded: Library, library_path: Path) -> None:
@@ -34,7 +34,7 @@ async def test_ctrl_z_undoes_a_star(seeded: Library, library_path: Path) -> None
         assert Library(library_path).is_starred(second)
         await pilot.press("ctrl+z")
         assert not Library(library_path).is_starred(second)
-        assert app.starred == 0
+        assert app.listing.starred == 0
 
 
 async def test_undo_of_open_makes_the_group_unread_again(
@@ -78,7 +78,7 @@ async def test_several_steps_back_newest_first(seeded: Library, library_path: Pa
         await pilot.press("u")
         assert not Library(library_path).is_read(ids[0])
         await pilot.press("u")  # nothing left: says so, changes nothing
-        assert app.is_running and app.unread == 3
+        assert app.is_running and app.listing.unread == 3
 
 
 async def test_u_undoes_a_bulk_mark_read(tmp_path: Path) -> None:
@@ -92,4 +92,4 @@ async def test_u_undoes_a_bulk_mark_read(tmp_path: Path) -> None:
         await pilot.press("u")
         on_disk = Library(tmp_path / "many")
         assert {s.id for s in on_disk.visible() if on_disk.is_read(s.id)} == before
-        assert app.unread == 37
+        assert app.listing.unread == 37

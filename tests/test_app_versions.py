@@ -8,6 +8,7 @@ from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
 from newsreader.widgets.reader import DIFF_ADDED, DIFF_REMOVED, DIFF_VERSION, VERSIONS, Reader
+from newsreader.widgets.status import StatusLine
 from newsreader.widgets.story_list import StoryList
 
 
@@ -122,6 +123,6 @@ async def test_x_on_a_read_only_library_says_why_and_splits_nothing(
         rows = len(app.query_one(StoryList).rows)
         await pilot.press("x")
         assert len(app.query_one(StoryList).rows) == rows
-        assert app._status_line == "library is read-only — split not saved"
+        assert app.query_one(StatusLine).line == "library is read-only — split not saved"
     reopened = Library(library_path)
     assert any(reopened.duplicate_of(s.id) is not None for s in reopened.stories)

@@ -64,7 +64,7 @@ async def test_a_dump_dropped_in_is_imported_and_listed(tmp_path: Path, inbox: P
             "Watched folder: Imported 4 stories from 1 dump, "
             "1 of them hidden as a version of another."
         ]
-        assert app.unread == 3
+        assert app.listing.unread == 3
     assert len(Library(tmp_path / "lib").stories) == 4
 
 
@@ -99,7 +99,7 @@ async def test_marks_and_cursor_survive_an_import(seeded: Library, inbox: Path) 
         await until(pilot, lambda: bool(notes))
         current = app.query_one(StoryList).current
         assert current is not None and current.id == starred.id
-        assert app.starred == 1
+        assert app.listing.starred == 1
 
 
 async def test_a_missing_folder_is_reported(tmp_path: Path) -> None:

@@ -109,15 +109,15 @@ def test_import_in_another_process_is_seen_after_refresh(tmp_path: Path) -> None
 async def test_app_shows_other_sessions_marks_on_refocus(seeded: Library) -> None:
     app = NewsReader(seeded, Config())
     async with app.run_test(size=(120, 30)) as pilot:
-        unread = app.unread
+        unread = app.listing.unread
         other = Library(seeded.folder)
         target = other.visible()[0].id
         other.set_read([target], True)
         other.set_starred([target], True)
         app.post_message(events.AppFocus())
         await pilot.pause()
-        assert app.unread == unread - 1
-        assert app.starred == 1
+        assert app.listing.unread == unread - 1
+        assert app.listing.starred == 1
         assert seeded.is_read(target) and seeded.is_starred(target)
         status = str(app.query_one("#status").render())
         assert f"{unread - 1} unread" in status and "1 starred" in status

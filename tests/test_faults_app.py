@@ -52,7 +52,7 @@ async def test_a_full_disk_keeps_the_row_as_it_was_says_why_and_the_next_try_wor
         await settled(app, pilot)
         assert not app.library.is_starred(story.id)
         assert status(app) == "disk full — mark not saved"
-        assert len(app.undo_stack) == 0  # nothing was done, so there is nothing to undo
+        assert len(app.marking.undo_stack) == 0  # nothing was done, so there is nothing to undo
         assert app.is_running
         await pilot.press("j", "k")  # reading and moving go on
         assert app.story_list.current is not None
@@ -71,14 +71,14 @@ async def test_a_read_mark_that_fails_is_taken_back_with_the_counts(
     library = build_library(tmp_path / "library", 5)
     app = make_app(library)
     async with app.run_test(size=SIZE) as pilot:
-        unread = app.unread
+        unread = app.listing.unread
         story = app.story_list.current
         assert story is not None
         injected.fail(errno.EIO)
         await pilot.press("r")
         await settled(app, pilot)
         assert not app.library.is_read(story.id)
-        assert app.unread == unread
+        assert app.listing.unread == unread
         assert status(app) == "input/output error (the disk failed) — mark not saved"
     assert not on_disk(library.folder, story.id, "read")
 

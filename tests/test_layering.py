@@ -10,8 +10,8 @@ import newsreader
 
 # The app side: everything here may import Textual; every other module is the core.
 APP_SIDE = (
-    "app", "triage", "themes", "workers", "feed_worker", "widgets", "screens", "bench", "__main__",
-    "opening",
+    "app", "panes", "listing", "marking", "story_actions", "background", "looks", "themes",
+    "workers", "feed_worker", "widgets", "screens", "bench", "__main__", "opening",
 )  # fmt: skip
 
 

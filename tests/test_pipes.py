@@ -15,6 +15,7 @@ from newsreader.library import Library
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.pipes import HOW_TO_ADD, Pipe, read_pipes, run_in_background, story_markdown
 from newsreader.screens.pipe_picker import PipePicker
+from newsreader.widgets.status import StatusLine
 from tests.app_library import build_library
 
 SIZE = (120, 30)
@@ -109,7 +110,7 @@ def test_a_command_s_first_line_or_its_error_is_what_it_said() -> None:
 
 
 def status(app: NewsReader) -> str:
-    return app._status_line
+    return app.query_one(StatusLine).line
 
 
 async def wait_for_pipes(app: NewsReader) -> None:
@@ -165,7 +166,7 @@ async def test_several_pipes_are_picked_from_and_esc_pipes_nothing(tmp_path: Pat
         await pilot.press("plus", "vertical_line", "equals_sign")  # no dialog over the picker
         await pilot.pause()
         assert isinstance(app.screen, PipePicker) and len(app.screen_stack) == 2
-        assert app.grouping is None
+        assert app.listing.grouping is None
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PipePicker)

@@ -26,9 +26,10 @@ from typing import Any
 import orjson
 from textual.pilot import Pilot
 
-from newsreader.app import NARROW_BELOW, NewsReader
+from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
+from newsreader.panes import NARROW_BELOW
 from newsreader.widgets.reader import Reader
 from newsreader.widgets.story_list import StoryList
 
@@ -98,14 +99,14 @@ async def _measure(
 
     results = {"idle key (Textual + Pilot)": _summary([idle])}
     # Where a move's time goes when the reader previews: reading the story and its versions
-    # from disk, and the whole of `_show` (reading plus handing them to the reader).
+    # from disk, and the whole of `show` (reading plus handing them to the reader).
     shows: list[float] = []
     bodies: list[float] = []
-    _wall_timer(app, "_show", shows)
+    _wall_timer(app.panes, "show", shows)
     _wall_timer(app.library.catalog, "body", bodies)
     results["cursor"] = await work_of("j", 3, samples)
     if shows:
-        results["cursor: _show, wall"] = _summary(shows)
+        results["cursor: show, wall"] = _summary(shows)
         results["cursor: catalog.body, wall"] = _summary(bodies)
     if app.size.width < NARROW_BELOW:
         return results  # the list alone: moves only

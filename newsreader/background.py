@@ -1,0 +1,101 @@
+"""The library changed away from the keys: stories from the watched folder, feeds fetched,
+marks made by another process. The list is brought up to date and the user told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.css.query import NoMatches
+
+from newsreader import collector
+from newsreader.config import Config
+from newsreader.feed_worker import FeedsFetched, notify_fetched, start_fetch
+from newsreader.first_screen import stamps
+from newsreader.listing import Listing
+from newsreader.marking import Marking
+from newsreader.panes import Panes
+
+if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
+    from newsreader.library import Library
+    from newsreader.watch import WatchReport
+
+LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
+
+
+class Background:
+    """The watched folder, the feeds fetched now and then, and the look at the library's files
+    that finds what other processes changed."""
+
+    library: Library  # set by the app once the library is open
+
+    def __init__(
+        self,
+        app: App[Any],
+        config: Config,
+        watched_folder: Path | None,
+        panes: Panes,
+        listing: Listing,
+        marking: Marking,
+    ) -> None:
+        self.app = app
+        self.config = config
+        self.watched_folder = watched_folder
+        self.panes = panes
+        self.listing = listing
+        self.marking = marking
+        self._stamps: dict[str, tuple[int, int, int] | None] = {}
+
+    def start(self) -> None:
+        """Start looking for changes, watching the folder and fetching, as configured."""
+        # Marks made by another instance or by `newsreader mark` show within a second: the
+        # library's files are looked at (three stat calls), and read only when they changed.
+        self._stamps = stamps(self.library.folder, None)
+        self.app.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
+        if self.watched_folder is not None:
+            # Imported here: the watcher pulls in every dump parser, which start-up can skip.
+            from newsreader.workers import start_watching
+
+            start_watching(self.app, self.watched_folder, self.library.folder, self.config.rules)
+        if self.config.fetch_interval:
+            self.app.set_interval(self.config.fetch_interval * 60, self.fetch)
+
+    def look_for_changes(self) -> None:
+        """Show what other processes changed in the library since the last look, if anything."""
+        now = stamps(self.library.folder, None)
+        if now != self._stamps:
+            self._stamps = now
+            try:
+                self.pick_up_changes()
+            except NoMatches:
+                return  # the app is closing: its widgets are already gone
+
+    def pick_up_changes(self) -> None:
+        """Read what changed in the library's files, and list it."""
+        if self.library.refresh():
+            self.listing.reload()
+            collector.spare_what_lives()
+
+    def dumps_arrived(self, report: WatchReport) -> None:
+        """The watcher imported through its own Library: read what it wrote, tell the user."""
+        from newsreader.workers import notify_arrivals
+
+        if report.outcome is not None:
+            for change in report.outcome.report.rule_changes:
+                self.marking.undo_stack.push(change)
+        self.pick_up_changes()
+        notify_arrivals(self.app, report)
+
+    def fetch(self) -> None:
+        """Fetch the subscriptions in the background; progress shows in the status line."""
+        self.panes.set_status("Fetching feeds…")
+        start_fetch(self.app, self.library.folder, self.config.rules)
+
+    def fetched(self, message: FeedsFetched) -> None:
+        """The fetch ended: list what it brought, and tell the user."""
+        for change in message.changes:
+            self.marking.undo_stack.push(change)
+        self.pick_up_changes()
+        self.listing.update_status()
+        notify_fetched(self.app, message)

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 def run_app(folder: Path, watch: Path | None = None) -> int:
     """Open the library in `folder` (importing the sample dumps when it is empty) and run."""
-    from newsreader.app import NewsReader
     from newsreader.config import config_folder, load_config
-    from newsreader.opening import Unopened
+    from newsreader.ui.app import NewsReader
+    from newsreader.ui.opening import Unopened
 
     config_path = config_folder() / "config.toml"
     config = load_config(config_path)

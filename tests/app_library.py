@@ -6,10 +6,10 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
 from newsreader.models import ParsedDump, ParsedStory
+from newsreader.ui.app import NewsReader
 
 SOURCES = ("Mint", "Reuters", "The Hindu")
 NEWEST = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)

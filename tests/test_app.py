@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.story_list import StoryList
 
 
 def make_app(library: Library) -> NewsReader:
@@ -96,9 +96,9 @@ async def test_preview_follows_the_cursor_once_it_rests(seeded: Library) -> None
 async def test_moving_does_not_lay_out_the_reader_on_every_key(
     seeded: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.panes
+    import newsreader.ui.panes
 
-    monkeypatch.setattr(newsreader.panes, "PREVIEW_AFTER_SECONDS", 60.0)
+    monkeypatch.setattr(newsreader.ui.panes, "PREVIEW_AFTER_SECONDS", 60.0)
     app = make_app(seeded)
     async with app.run_test(size=(120, 30)) as pilot:
         first = app.query_one(StoryList).rows[0].story.id
@@ -107,7 +107,7 @@ async def test_moving_does_not_lay_out_the_reader_on_every_key(
 
 
 async def test_story_opened_on_a_narrow_screen_is_wrapped_to_the_screen(seeded: Library) -> None:
-    from newsreader.widgets.reader import TITLE
+    from newsreader.ui.widgets.reader import TITLE
 
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -119,7 +119,7 @@ async def test_story_opened_on_a_narrow_screen_is_wrapped_to_the_screen(seeded: 
 
 
 async def test_an_empty_list_says_why(seeded: Library) -> None:
-    from newsreader.widgets.story_list import EMPTY_HINT
+    from newsreader.ui.widgets.story_list import EMPTY_HINT
 
     app = make_app(seeded)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -143,9 +143,9 @@ async def test_a_story_opened_before_the_cursor_rests_is_not_shown_again(
 ) -> None:
     import asyncio
 
-    import newsreader.panes
+    import newsreader.ui.panes
 
-    monkeypatch.setattr(newsreader.panes, "PREVIEW_AFTER_SECONDS", 0.3)
+    monkeypatch.setattr(newsreader.ui.panes, "PREVIEW_AFTER_SECONDS", 0.3)
     app = make_app(seeded)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("j", "k", "enter")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from newsreader import when
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.importer import import_paths
 from newsreader.library import Library
-from newsreader.widgets.reader import BYLINE
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.reader import BYLINE
 
 from .conftest import CAPTURED
 from .test_cli_time import UNDATED_PAGE

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from newsreader.app import NewsReader
 from newsreader.library import Library
-from newsreader.screens.confirm import ConfirmScreen
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.confirm import ConfirmScreen
 from tests.app_library import build_library, make_app
 
 NARROW = (80, 24)

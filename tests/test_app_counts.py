@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
+from newsreader.ui.app import NewsReader
 
 
 async def test_exporting_one_story_says_one_story(

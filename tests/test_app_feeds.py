@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config, save_config
 from newsreader.feeds.commands import subscribe
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.library.subscriptions import Subscription
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.story_list import StoryList
 from tests.conftest import CAPTURED, SEED
 from tests.feeds_helpers import FeedServer, items, rss, server
 from tests.test_app_watch import recording, until

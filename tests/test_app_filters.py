@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from newsreader.app import NewsReader
 from newsreader.library import Library
 from newsreader.query import Query
-from newsreader.screens.confirm import ConfirmScreen
 from newsreader.search.index import Found, find
 from newsreader.search.searchable import Searchable
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.confirm import ConfirmScreen
 from tests.app_library import build_library, make_app
 from tests.test_search import count_phrase_checks
 

@@ -14,15 +14,15 @@ import pytest
 from rich.segment import Segment
 from textual.pilot import Pilot
 
-import newsreader.app
+import newsreader.ui.app
 from newsreader import first_screen
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.doctor import examine
 from newsreader.errors import DamagedLibrary
 from newsreader.first_screen import first_screen_of
 from newsreader.library import Library
-from newsreader.opening import Unopened
+from newsreader.ui.app import NewsReader
+from newsreader.ui.opening import Unopened
 from tests.app_library import build_library
 from tests.faults import InjectedFsync, injected
 
@@ -34,7 +34,7 @@ SIZE = (120, 30)
 class Waiting(NewsReader):
     """The app with its library opened by the first key only, not right after the first frame."""
 
-    CSS_PATH = str(Path(newsreader.app.__file__).parent / "newsreader.tcss")
+    CSS_PATH = str(Path(newsreader.ui.app.__file__).parent / "newsreader.tcss")
 
     def call_after_refresh(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         if getattr(callback, "__name__", "") == "open_library":
@@ -338,7 +338,7 @@ async def test_a_library_found_damaged_after_the_first_screen_ends_the_app(
 def test_the_first_screen_is_painted_without_numpy() -> None:
     code = (
         "import sys\n"
-        "import newsreader.__main__, newsreader.app, newsreader.first_screen\n"
+        "import newsreader.__main__, newsreader.ui.app, newsreader.first_screen\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'numpy'"
         " or m == 'newsreader.library')))\n"
     )

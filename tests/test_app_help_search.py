@@ -6,9 +6,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from newsreader.actions import ACTIONS
-from newsreader.app import NewsReader
 from newsreader.library import Library
-from newsreader.screens.help import HelpScreen
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.help import HelpScreen
 from tests.app_library import make_app
 
 

@@ -11,11 +11,11 @@ from textual.filter import Monochrome
 from textual.widgets import Static
 
 from newsreader.actions import ACTIONS
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config
 from newsreader.library import Library
-from newsreader.screens.help import HelpScreen
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.help import HelpScreen
+from newsreader.ui.widgets.story_list import StoryList
 from tests.app_library import make_app
 
 SIZE = (80, 24)

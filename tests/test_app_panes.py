@@ -8,10 +8,10 @@ import pytest
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config
 from newsreader.library import Library
-from newsreader.widgets.status import fit_status
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.status import fit_status
 from tests.app_library import build_library, make_app
 
 WIDE = (120, 34)

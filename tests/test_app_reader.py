@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.style import Style
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.widgets.reader import BODY, MEASURE, TITLE, Reader
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.reader import BODY, MEASURE, TITLE, Reader
 
 
 def make_app(library: Library) -> NewsReader:

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from textual.widgets import Sparkline, Static
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.screens.stats import SourceBars, StatsScreen
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.stats import SourceBars, StatsScreen
 
 AFTER_CAPTURE = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 

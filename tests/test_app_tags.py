@@ -7,13 +7,13 @@ from pathlib import Path
 from textual.widgets import Input
 
 from newsreader import undo
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.grouping import GroupedRows
 from newsreader.library import Library
 from newsreader.library.tags import own_tags, tag_source
-from newsreader.screens.tag_input import TagInput
-from newsreader.widgets.status import StatusLine
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.tag_input import TagInput
+from newsreader.ui.widgets.status import StatusLine
 from tests.app_library import build_library
 
 SIZE = (120, 30)

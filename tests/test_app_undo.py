@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsreader.library import Library
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.widgets.story_list import StoryList
 from tests.app_library import build_library, make_app
 
 SIZE = (80, 24)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.widgets.reader import DIFF_ADDED, DIFF_REMOVED, DIFF_VERSION, VERSIONS, Reader
-from newsreader.widgets.status import StatusLine
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.reader import DIFF_ADDED, DIFF_REMOVED, DIFF_VERSION, VERSIONS, Reader
+from newsreader.ui.widgets.status import StatusLine
+from newsreader.ui.widgets.story_list import StoryList
 
 
 def mint_row(app: NewsReader) -> int:

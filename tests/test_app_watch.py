@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from newsreader import watch
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config
 from newsreader.library import Library
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.story_list import StoryList
 
 from .conftest import SEED
 

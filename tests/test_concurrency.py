@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.importer import import_paths
 from newsreader.library import Library
 from newsreader.library.marks import MarkState
+from newsreader.ui.app import NewsReader
 
 from .conftest import CAPTURED, SEEDS
 from .crash_harness import corpus_folder, harness_context, import_into, mark_each

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from newsreader.__main__ import main
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.count import SUMMARY_FILE, fast_main, read_summary, wants_count
 from newsreader.library import Library
 from newsreader.library.marks import MarkState
+from newsreader.ui.app import NewsReader
 
 COMMAND = Path(sys.executable).parent / "newsreader"
 

@@ -334,8 +334,8 @@ def test_a_fresh_library_opens_after_repair(
 
 
 async def test_app_ends_with_the_error_when_a_body_file_is_gone(seeded: Library) -> None:
-    from newsreader.app import NewsReader
     from newsreader.config import Config
+    from newsreader.ui.app import NewsReader
 
     segment_of(seeded).unlink()
     app = NewsReader(seeded, Config())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from newsreader.app import NewsReader
 from newsreader.library import Library
+from newsreader.ui.app import NewsReader
 from tests.app_library import build_library, make_app
 from tests.faults import InjectedFsync, injected, remount, small_disk
 

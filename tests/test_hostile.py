@@ -15,12 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from newsreader.__main__ import main
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.importer import import_paths
 from newsreader.library import Library
-from newsreader.widgets.reader import BODY, TITLE, Reader
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.widgets.reader import BODY, TITLE, Reader
+from newsreader.ui.widgets.story_list import StoryList
 
 from .conftest import CAPTURED, ROOT
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
 from newsreader.library import Library
 from newsreader.models import ParsedDump, ParsedStory
 from newsreader.pipes import HOW_TO_ADD, Pipe, read_pipes, run_in_background, story_markdown
-from newsreader.screens.pipe_picker import PipePicker
-from newsreader.widgets.status import StatusLine
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.pipe_picker import PipePicker
+from newsreader.ui.widgets.status import StatusLine
 from tests.app_library import build_library
 
 SIZE = (120, 30)

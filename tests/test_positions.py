@@ -8,12 +8,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsreader import app as app_module
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config, save_config
 from newsreader.library import Library
 from newsreader.library.positions import keep_place, place_of
 from newsreader.models import ParsedDump, ParsedStory
+from newsreader.ui import app as app_module
+from newsreader.ui.app import NewsReader
 from tests.app_library import build_library
 
 WIDE, NARROW = (120, 30), (80, 24)

@@ -16,10 +16,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.screens.stats import StatsScreen
+from newsreader.ui.app import NewsReader
+from newsreader.ui.screens.stats import StatsScreen
 
 from .conftest import CAPTURED
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.app import NewsReader
 from newsreader.config import Config, load_config
 from newsreader.library import Library
-from newsreader.themes import builtin_theme_folder, load_theme, load_themes
+from newsreader.ui.app import NewsReader
+from newsreader.ui.themes import builtin_theme_folder, load_theme, load_themes
 
 BUILTIN = sorted(builtin_theme_folder().glob("*.toml"))
 

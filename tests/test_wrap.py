@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from newsreader.widgets.wrap import wrap_lines
+from newsreader.ui.widgets.wrap import wrap_lines
 
 CONSOLE = Console(width=200)
 

@@ -26,12 +26,12 @@ from typing import Any
 import orjson
 from textual.pilot import Pilot
 
-from newsreader.app import NewsReader
 from newsreader.config import Config
 from newsreader.library import Library
-from newsreader.panes import NARROW_BELOW
-from newsreader.widgets.reader import Reader
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.app import NewsReader
+from newsreader.ui.panes import NARROW_BELOW
+from newsreader.ui.widgets.reader import Reader
+from newsreader.ui.widgets.story_list import StoryList
 
 WIDE = (120, 40)  # the reader previews the highlighted story beside the list
 NARROW = (80, 40)  # the list alone

@@ -12,10 +12,10 @@ from textual.timer import Timer
 
 from newsreader.config import LIST_WIDTHS, Config, save_config
 from newsreader.difference import Original
-from newsreader.widgets.reader import OtherVersion, Reader
-from newsreader.widgets.search_bar import SearchBar
-from newsreader.widgets.status import StatusLine
-from newsreader.widgets.story_list import StoryList
+from newsreader.ui.widgets.reader import OtherVersion, Reader
+from newsreader.ui.widgets.search_bar import SearchBar
+from newsreader.ui.widgets.status import StatusLine
+from newsreader.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library

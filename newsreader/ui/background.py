@@ -11,11 +11,11 @@ from textual.css.query import NoMatches
 
 from newsreader import collector
 from newsreader.config import Config
-from newsreader.feed_worker import FeedsFetched, notify_fetched, start_fetch
 from newsreader.first_screen import stamps
-from newsreader.listing import Listing
-from newsreader.marking import Marking
-from newsreader.panes import Panes
+from newsreader.ui.feed_worker import FeedsFetched, notify_fetched, start_fetch
+from newsreader.ui.listing import Listing
+from newsreader.ui.marking import Marking
+from newsreader.ui.panes import Panes
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
@@ -55,7 +55,7 @@ class Background:
         self.app.set_interval(LOOK_FOR_CHANGES_SECONDS, self.look_for_changes)
         if self.watched_folder is not None:
             # Imported here: the watcher pulls in every dump parser, which start-up can skip.
-            from newsreader.workers import start_watching
+            from newsreader.ui.workers import start_watching
 
             start_watching(self.app, self.watched_folder, self.library.folder, self.config.rules)
         if self.config.fetch_interval:
@@ -79,7 +79,7 @@ class Background:
 
     def dumps_arrived(self, report: WatchReport) -> None:
         """The watcher imported through its own Library: read what it wrote, tell the user."""
-        from newsreader.workers import notify_arrivals
+        from newsreader.ui.workers import notify_arrivals
 
         if report.outcome is not None:
             for change in report.outcome.report.rule_changes:

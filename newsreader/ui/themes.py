@@ -23,7 +23,7 @@ def builtin_theme_folder() -> Path:
     packaged = resources.files("newsreader") / "themes"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "themes"
+    return Path(__file__).resolve().parents[2] / "themes"
 
 
 def load_theme(path: Path) -> Theme:

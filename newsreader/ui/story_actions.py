@@ -13,11 +13,11 @@ from newsreader import undo
 from newsreader.config import Config
 from newsreader.counting import short, stories
 from newsreader.errors import NewsreaderError
-from newsreader.feed_worker import start_full_text
-from newsreader.listing import Listing
-from newsreader.marking import Marking
-from newsreader.panes import Panes
 from newsreader.sanitize import is_web_link
+from newsreader.ui.feed_worker import start_full_text
+from newsreader.ui.listing import Listing
+from newsreader.ui.marking import Marking
+from newsreader.ui.panes import Panes
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
@@ -56,7 +56,7 @@ class StoryActions:
 
     def pipe(self) -> None:
         """Ask which of the configured commands to pipe the story to, and run it."""
-        from newsreader.screens.pipe_picker import pipe_story  # start-up need not load it
+        from newsreader.ui.screens.pipe_picker import pipe_story  # start-up need not load it
 
         story_id = self.panes.story_in_front()
         if story_id is not None:
@@ -66,7 +66,7 @@ class StoryActions:
 
     def ask_tag(self, add: bool) -> None:
         """Ask for a tag to add to the story (or, not `add`, to remove from it)."""
-        from newsreader.screens.tag_input import ask_tag  # start-up need not load it
+        from newsreader.ui.screens.tag_input import ask_tag  # start-up need not load it
 
         story_id = self.panes.story_in_front()
         if story_id is not None:

@@ -10,8 +10,8 @@ from textual.filter import Monochrome, NoColor
 
 from newsreader.config import Config, config_folder, save_config
 from newsreader.errors import in_words
-from newsreader.themes import builtin_theme_folder, load_themes
-from newsreader.widgets.colourless import Colourless
+from newsreader.ui.themes import builtin_theme_folder, load_themes
+from newsreader.ui.widgets.colourless import Colourless
 
 # The built-in themes in the order `t` goes through them; the user's own come after.
 THEME_ORDER = ("newsreader-dark", "newsreader-light", "newsreader-high-contrast", "newsreader-ansi")

@@ -23,8 +23,8 @@ from newsreader import when
 from newsreader.difference import Difference
 from newsreader.models import Story
 from newsreader.sanitize import is_web_link
+from newsreader.ui.widgets.wrap import wrap_lines
 from newsreader.when import Clock, byline, local_now
-from newsreader.widgets.wrap import wrap_lines
 
 MEASURE = 84  # the longest line of text: more is hard to read
 # Which component class styles each kind of block.

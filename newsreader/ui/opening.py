@@ -94,7 +94,7 @@ class Opening:
                 library = Library(folder)
                 # What the app starts with the library (the mark writer, the watcher) is
                 # imported here, not on the UI thread, where keys would wait for it.
-                import newsreader.workers  # noqa: F401
+                import newsreader.ui.workers  # noqa: F401
 
             except Exception as error:  # the app reports it as it would have at start
                 app.post_message(LibraryOpened(None, error))

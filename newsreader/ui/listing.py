@@ -15,8 +15,8 @@ from textual.timer import Timer
 from newsreader.errors import QueryError
 from newsreader.filters import View, select
 from newsreader.first_screen import status_line
-from newsreader.panes import Panes
-from newsreader.widgets.story_list import ListRow, StoryRows
+from newsreader.ui.panes import Panes
+from newsreader.ui.widgets.story_list import ListRow, StoryRows
 
 # Searching and the library's columns are imported where used: they pull in numpy, which
 # the first screen is painted without.

@@ -23,28 +23,28 @@ from textual.widgets import Footer
 
 from newsreader import collector
 from newsreader.actions import ACTIONS
-from newsreader.background import Background
 from newsreader.config import Config
 from newsreader.errors import NewsreaderError
-from newsreader.feed_worker import FeedsFetched, FetchProgress, FullTextRead
 from newsreader.first_marks import FirstMarks
-from newsreader.listing import Listing
-from newsreader.looks import Looks
-from newsreader.marking import Marking
-from newsreader.opening import LibraryOpened, Opening, Unopened, early_keys
-from newsreader.panes import Panes
-from newsreader.screens.help import HelpScreen, current_keys
-from newsreader.story_actions import StoryActions
+from newsreader.ui.background import Background
+from newsreader.ui.feed_worker import FeedsFetched, FetchProgress, FullTextRead
+from newsreader.ui.listing import Listing
+from newsreader.ui.looks import Looks
+from newsreader.ui.marking import Marking
+from newsreader.ui.opening import LibraryOpened, Opening, Unopened, early_keys
+from newsreader.ui.panes import Panes
+from newsreader.ui.screens.help import HelpScreen, current_keys
+from newsreader.ui.story_actions import StoryActions
+from newsreader.ui.widgets.reader import Reader
+from newsreader.ui.widgets.search_bar import SearchBar
+from newsreader.ui.widgets.status import StatusLine
+from newsreader.ui.widgets.story_list import ListRow, StoryList
 from newsreader.when import Clock, local_now
-from newsreader.widgets.reader import Reader
-from newsreader.widgets.search_bar import SearchBar
-from newsreader.widgets.status import StatusLine
-from newsreader.widgets.story_list import ListRow, StoryList
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
     from newsreader.library.writer import MarkWriter
-    from newsreader.workers import DumpsArrived, MarksWritten
+    from newsreader.ui.workers import DumpsArrived, MarksWritten
 
 KEEP_PLACE_SECONDS = 5.0  # how often the place in the story shown is saved, when it moved
 
@@ -114,7 +114,7 @@ class NewsReader(App[None]):
             self._use(library)
 
     def _use(self, library: Library) -> None:
-        from newsreader.workers import start_mark_writer
+        from newsreader.ui.workers import start_mark_writer
 
         self.library = library
         self.panes.library = self.listing.library = library
@@ -324,7 +324,7 @@ class NewsReader(App[None]):
         self.push_screen(HelpScreen(current_keys(self)))
 
     def action_stats(self) -> None:
-        from newsreader.screens.stats import StatsScreen  # start-up need not load it
+        from newsreader.ui.screens.stats import StatsScreen  # start-up need not load it
 
         self.push_screen(StatsScreen(self.library))
 

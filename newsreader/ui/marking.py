@@ -14,8 +14,8 @@ from newsreader.errors import in_words
 from newsreader.filters import SHOWS, select
 from newsreader.first_marks import FirstMarks
 from newsreader.grouping import GroupedRows
-from newsreader.listing import Listing
-from newsreader.panes import Panes
+from newsreader.ui.listing import Listing
+from newsreader.ui.panes import Panes
 from newsreader.undo import Change, UndoStack
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
@@ -88,7 +88,7 @@ class Marking:
 
     def mark_matching_read(self) -> None:
         """Ask, then mark every unread story the list shows read."""
-        from newsreader.screens.confirm import ConfirmScreen
+        from newsreader.ui.screens.confirm import ConfirmScreen
 
         view = self.listing.view
         targets = select(self.library, view, unread_only=True)[0].ids()

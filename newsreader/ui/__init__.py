@@ -1,0 +1,1 @@
+"""The Textual app: the App, its parts, its widgets and its dialogs."""

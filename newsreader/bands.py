@@ -4,7 +4,7 @@ The rows of the stories indexed so far sit in one array ordered by band key, the
 a table of where each of the 4,194,304 possible keys (the band number above a 16-bit value)
 starts in it: a lookup reads two slots of the table per band, where a binary search over
 millions of keys missed the cache a dozen times. Stories added since the last merge wait in a
-small array, with a flag per key saying whether any of them holds it: a query compares only
+small array, with a bit per key saying whether any of them holds it: a query compares only
 the bands it shares with one of them. Every MERGE_EVERY of them are merged in one pass.
 """
 
@@ -26,6 +26,8 @@ MERGE_EVERY = 1024  # stories waiting before they are merged into the sorted arr
 _BAND_PREFIX = np.arange(BANDS, dtype=np.uint32) << np.uint32(16)
 _NONE = np.zeros(0, dtype=np.int64)
 _KEYS = BANDS << 16  # band keys there can be
+_NO_STARTS = np.zeros(0, dtype=np.uint32)
+_BITS = (1 << np.arange(8)).astype(np.uint8)
 
 
 def band_keys(sketch: npt.NDArray[np.uint16]) -> Keys:
@@ -50,13 +52,14 @@ class BandIndex:
 
     def __init__(self) -> None:
         self.rows = np.zeros(0, dtype=np.uint32)  # merged rows by band key (band-major), then row
-        # Where each band key's rows start in `rows`, the last entry the end of them all.
-        self._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
+        # Where each band key's rows start in `rows`, the last entry the end of them all; made
+        # at the first merge (16 MB: a small library does without).
+        self._starts = _NO_STARTS
         self.merged = 0  # rows below this number are in `rows`; later ones wait
         self._waiting_keys = np.zeros((MERGE_EVERY, BANDS), dtype=np.uint32)
         self._waiting_rows = np.zeros(MERGE_EVERY, dtype=np.uint32)
         self._waiting = 0
-        self._waiting_held = np.zeros(_KEYS, dtype=bool)  # keys some waiting row holds
+        self._waiting_held = np.zeros(_KEYS >> 3, dtype=np.uint8)  # a bit per key waiting
 
     @classmethod
     def restore(
@@ -70,6 +73,7 @@ class BandIndex:
         index = cls()
         if order.size:
             index.rows = order.ravel().copy()
+            index._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
             # Per band, how many rows hold each value: one band at a time, to keep the
             # temporaries small.
             for band in range(BANDS):
@@ -90,7 +94,7 @@ class BandIndex:
         """Index row `row`, numbered after every row added before it."""
         keys = band_keys(sketch)
         self._waiting_keys[self._waiting] = keys
-        self._waiting_held[keys] = True
+        np.bitwise_or.at(self._waiting_held, keys >> 3, _BITS[keys & 7])
         self._waiting_rows[self._waiting] = row
         self._waiting += 1
         if self._waiting == len(self._waiting_rows):
@@ -100,7 +104,9 @@ class BandIndex:
         count = self._waiting
         rows = np.repeat(self._waiting_rows[:count], BANDS)
         keys = self._waiting_keys[:count].ravel()
-        self._waiting_held[keys] = False
+        self._waiting_held.fill(0)
+        if not self._starts.size:
+            self._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
         order = np.argsort(keys, kind="stable")
         keys, rows = keys[order], rows[order]
         # After the rows already there with the same key: rows stay in row order.
@@ -125,7 +131,7 @@ class BandIndex:
             query = query[probe]
         hits: list[npt.NDArray[np.integer]] = []
         if self._waiting:
-            held = self._waiting_held[query]
+            held = (self._waiting_held[query >> 3] & _BITS[query & 7]) != 0
             if held.any():
                 shared_keys = query[held]
                 columns = self._waiting_keys[: self._waiting, shared_keys >> np.uint32(16)]

@@ -111,10 +111,12 @@ class BandIndex:
         keys, rows = keys[order], rows[order]
         # After the rows already there with the same key: rows stay in row order.
         self.rows = np.insert(self.rows, self._starts[keys + 1].astype(np.int64), rows)
-        added = np.zeros(_KEYS + 1, dtype=np.uint32)
-        distinct, counts = np.unique(keys, return_counts=True)
-        added[distinct + 1] = counts
-        self._starts += np.cumsum(added, out=added)
+        # Each waiting row has one key in every band: a band's keys start after `count` more
+        # rows per band below it, and after the band's new keys of lower values.
+        for band in range(BANDS):
+            values = self._waiting_keys[:count, band] & np.uint32(0xFFFF)
+            below = np.cumsum(np.bincount(values, minlength=1 << 16)) + band * count
+            self._starts[(band << 16) + 1 : ((band + 1) << 16) + 1] += below.astype(np.uint32)
         self.merged = upto
         self._waiting = 0
 

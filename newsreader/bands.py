@@ -1,11 +1,11 @@
 """LSH band lookup for the duplicate index: which stories share a band key with a sketch.
 
-Every band key of the stories indexed so far sits in one sorted array, the band number in its
-top bits, so that two `searchsorted` calls answer all the bands of a query at once. Stories
-added since the last merge wait in a small array compared whole with each query (it stays in
-the processor's cache: cheaper than a dict of their keys); every MERGE_EVERY of them are
-merged into the sorted array in one pass, which costs a copy of it rather than a sort — an
-import of 100,000 stories would otherwise spend seconds re-sorting what was already sorted.
+The rows of the stories indexed so far sit in one array ordered by band key, then by row, with
+a table of where each of the 4,194,304 possible keys (the band number above a 16-bit value)
+starts in it: a lookup reads two slots of the table per band, where a binary search over
+millions of keys missed the cache a dozen times. Stories added since the last merge wait in a
+small array, with a bit per key saying whether any of them holds it: a query compares only
+the bands it shares with one of them. Every MERGE_EVERY of them are merged in one pass.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ ROWS = 1  # sketch values per band
 MERGE_EVERY = 1024  # stories waiting before they are merged into the sorted array
 _BAND_PREFIX = np.arange(BANDS, dtype=np.uint32) << np.uint32(16)
 _NONE = np.zeros(0, dtype=np.int64)
-_NO_KEY = np.uint32(0xFFFFFFFF)  # above every band key: a band not looked up
+_KEYS = BANDS << 16  # band keys there can be
+_NO_STARTS = np.zeros(0, dtype=np.uint32)
+_BITS = (1 << np.arange(8)).astype(np.uint8)
 
 
 def band_keys(sketch: npt.NDArray[np.uint16]) -> Keys:
@@ -49,12 +51,15 @@ class BandIndex:
     """The rows of the duplicate index by band key."""
 
     def __init__(self) -> None:
-        self.keys: Keys = np.zeros(0, dtype=np.uint32)  # sorted; band-major by its top bits
-        self.rows = np.zeros(0, dtype=np.uint32)  # the row each key belongs to
-        self.merged = 0  # rows below this number are in `keys`; later ones wait
+        self.rows = np.zeros(0, dtype=np.uint32)  # merged rows by band key (band-major), then row
+        # Where each band key's rows start in `rows`, the last entry the end of them all; made
+        # at the first merge (16 MB: a small library does without).
+        self._starts = _NO_STARTS
+        self.merged = 0  # rows below this number are in `rows`; later ones wait
         self._waiting_keys = np.zeros((MERGE_EVERY, BANDS), dtype=np.uint32)
         self._waiting_rows = np.zeros(MERGE_EVERY, dtype=np.uint32)
         self._waiting = 0
+        self._waiting_held = np.zeros(_KEYS >> 3, dtype=np.uint8)  # a bit per key waiting
 
     @classmethod
     def restore(
@@ -67,10 +72,15 @@ class BandIndex:
         """The index of `sketches` whose per-band row order below `merged` is `order`."""
         index = cls()
         if order.size:
-            bands = sketches[:, :BANDS].astype(np.uint32)
-            keys = np.take_along_axis(bands.T, order.astype(np.int64), 1)
-            index.keys = (_BAND_PREFIX[:, None] | keys).ravel()
             index.rows = order.ravel().copy()
+            index._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
+            # Per band, how many rows hold each value: one band at a time, to keep the
+            # temporaries small.
+            for band in range(BANDS):
+                values = sketches[order[band], band]
+                counts = np.bincount(values, minlength=1 << 16).astype(np.uint32)
+                index._starts[(band << 16) + 1 : ((band + 1) << 16) + 1] = counts
+            np.cumsum(index._starts, out=index._starts)
         index.merged = merged
         for row in np.flatnonzero(long[merged:]).tolist():
             index.add(merged + row, sketches[merged + row])
@@ -82,7 +92,9 @@ class BandIndex:
 
     def add(self, row: int, sketch: npt.NDArray[np.uint16]) -> None:
         """Index row `row`, numbered after every row added before it."""
-        self._waiting_keys[self._waiting] = band_keys(sketch)
+        keys = band_keys(sketch)
+        self._waiting_keys[self._waiting] = keys
+        np.bitwise_or.at(self._waiting_held, keys >> 3, _BITS[keys & 7])
         self._waiting_rows[self._waiting] = row
         self._waiting += 1
         if self._waiting == len(self._waiting_rows):
@@ -92,11 +104,19 @@ class BandIndex:
         count = self._waiting
         rows = np.repeat(self._waiting_rows[:count], BANDS)
         keys = self._waiting_keys[:count].ravel()
+        self._waiting_held.fill(0)
+        if not self._starts.size:
+            self._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
         order = np.argsort(keys, kind="stable")
         keys, rows = keys[order], rows[order]
-        at = np.searchsorted(self.keys, keys, side="right")
-        self.keys = np.insert(self.keys, at, keys)
-        self.rows = np.insert(self.rows, at, rows)
+        # After the rows already there with the same key: rows stay in row order.
+        self.rows = np.insert(self.rows, self._starts[keys + 1].astype(np.int64), rows)
+        # Each waiting row has one key in every band: a band's keys start after `count` more
+        # rows per band below it, and after the band's new keys of lower values.
+        for band in range(BANDS):
+            values = self._waiting_keys[:count, band] & np.uint32(0xFFFF)
+            below = np.cumsum(np.bincount(values, minlength=1 << 16)) + band * count
+            self._starts[(band << 16) + 1 : ((band + 1) << 16) + 1] += below.astype(np.uint32)
         self.merged = upto
         self._waiting = 0
 
@@ -110,23 +130,30 @@ class BandIndex:
         """
         query = band_keys(sketch)
         if probe is not None:
-            query[~probe] = _NO_KEY
+            query = query[probe]
         hits: list[npt.NDArray[np.integer]] = []
         if self._waiting:
-            count = self._waiting
-            shared = (self._waiting_keys[:count] == query).any(axis=1)
-            if shared.any():
-                hits.append(self._waiting_rows[:count][shared])
-        if self.keys.size:
-            low = np.searchsorted(self.keys, query, side="left")
-            high = np.searchsorted(self.keys, query, side="right")
-            looked = high > low
-            starts, counts = low[looked], (high - low)[looked]
-            if counts.size:
+            held = (self._waiting_held[query >> 3] & _BITS[query & 7]) != 0
+            if held.any():
+                shared_keys = query[held]
+                columns = self._waiting_keys[: self._waiting, shared_keys >> np.uint32(16)]
+                shared = (columns == shared_keys).any(axis=1)
+                if shared.any():
+                    hits.append(self._waiting_rows[: self._waiting][shared])
+        if self.rows.size:
+            low = self._starts[query]
+            counts = self._starts[query + 1] - low
+            looked = counts > 0
+            if looked.any():
+                starts, counts = low[looked].astype(np.int64), counts[looked].astype(np.int64)
                 # The rows of every posting looked up, gathered at once rather than sliced.
                 ends = np.cumsum(counts)
                 at = np.arange(int(ends[-1])) + np.repeat(starts - (ends - counts), counts)
                 hits.append(self.rows[at])
         if not hits:
             return _NONE
-        return np.unique(np.concatenate(hits).astype(np.int64))
+        found = np.sort(np.concatenate(hits)).astype(np.int64)
+        fresh = np.empty(found.size, dtype=bool)
+        fresh[0] = True
+        np.not_equal(found[1:], found[:-1], out=fresh[1:])
+        return found[fresh]

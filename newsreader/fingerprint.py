@@ -77,13 +77,20 @@ _BOILERPLATE_WORDS = (
 
 def _body(paragraphs: Sequence[str]) -> str:
     """The story's text without the boilerplate sentences."""
-    # The sentences joined by spaces are exactly this: each paragraph, whitespace folded.
-    folded = " ".join(" ".join(words) for p in paragraphs if (words := p.split()))
+    return _body_folded(paragraphs)[0]
+
+
+def _body_folded(paragraphs: Sequence[str]) -> tuple[str, str]:
+    """The story's text without the boilerplate sentences, and that text casefolded."""
+    # The sentences joined by spaces are exactly this: the paragraphs, whitespace folded.
+    body = " ".join(" ".join(paragraphs).split())
+    folded = body.lower() if body.isascii() else body.casefold()
     # casefold keeps the dotless ı, which IGNORECASE matches with i.
-    lowered = folded.lower() if folded.isascii() else folded.casefold().replace("ı", "i")
+    lowered = folded.replace("ı", "i")
     if not any(word in lowered for word in _BOILERPLATE_WORDS):
-        return folded
-    return " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
+        return body, folded
+    body = " ".join(s for s in sentences(paragraphs) if not _BOILERPLATE.match(s))
+    return body, body.casefold()
 
 
 # \w on ASCII text: letters, digits and the underscore; every other byte separates words.
@@ -150,8 +157,7 @@ def _numbers(matches: Sequence[re.Match[str]]) -> tuple[npt.NDArray[np.uint32], 
 
 def features(title: str, paragraphs: Sequence[str]) -> Features:
     """What the index compares of a story; pure, so it can be worked out in another process."""
-    body = _body(paragraphs)
-    folded = body.casefold()
+    body, folded = _body_folded(paragraphs)
     words = _words(folded)
     title_words = _words(title.casefold())
     exact = 0
@@ -176,6 +182,7 @@ _NO_MARKS = np.zeros(0, dtype=np.uint16)
 _NO_FACTS = np.zeros(0, dtype=np.uint64)
 # A sentence is not reworded for saying "yesterday" where the wire said "today".
 _DAYS = frozenset((b"today", b"yesterday", b"tonight", b"tomorrow"))
+_DAY = re.compile(rb"to(?:day|night|morrow)|yesterday")  # in a word or not: then look closer
 
 
 def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64]:
@@ -196,11 +203,13 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
     found = set()
     for at, held in by_sentence.items():
         sentence = pieces[at]
-        if any(mark in sentence for mark in _OPENINGS) or sentence[:1] == "'":
+        if _OPENS.search(sentence):
             continue
         # Its ASCII words (a cheaper cut than `_words`; the same text always cuts the same way).
         cut = sentence.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-        text = b" ".join(w for w in cut.split() if w not in _DAYS)
+        text = b" ".join(cut.split())
+        if _DAY.search(text):
+            text = b" ".join(w for w in text.split() if w not in _DAYS)
         found.add(crc32(" ".join(sorted(held)).encode()) << 32 | crc32(text))
     return np.array(sorted(found), dtype=np.uint64)
 
@@ -215,6 +224,7 @@ _QUOTATION = re.compile(
 )
 # A quotation opens with one of these (an apostrophe inside a word opens nothing).
 _OPENINGS = ('"', "“", "”", "‘", " '", "('")
+_OPENS = re.compile("^'|[\"“”‘]| '|\\('")  # one of them, or a single quote first
 # Stands for a quotation: no shingle spans it. A lone underscore in a story's own text is
 # taken for one too, which only drops the shingles around it.
 _GAP = " _ "

@@ -95,8 +95,10 @@ def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
     # Every token looked up, repeats too: cheaper than making a set of them first.
     found = list(map(_ONE_WORD.get, raw))
     if None in found:
+        # The tokens missed, found by their place: looking each token up again costs more.
+        missed = {raw[at] for at, key in enumerate(found) if key is None}
         found = [key for key in found if key is not None]
-        for token in {token for token in raw if token not in _ONE_WORD}:
+        for token in missed:
             known = _OTHER_WORDS.get(token)
             found += _learn(token) if known is None else known
     keys = np.array(found, dtype=np.uint64)

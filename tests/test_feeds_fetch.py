@@ -160,6 +160,23 @@ def test_fetch_names_unknown_subscriptions(
     assert status == 2 and "no such subscription" in err
 
 
+def test_a_feed_subscribed_again_after_a_removal_adds_none_of_the_stories_it_kept(
+    server: FeedServer, library_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.put("/a.xml", rss("Feed A", items("a", 4)))
+    run(capsys, library_path, "add", url)
+    _, out, _ = run(capsys, library_path, "fetch")
+    assert "4 stories added" in out
+    run(capsys, library_path, "remove", url)  # its stories stay
+    run(capsys, library_path, "add", url)  # never fetched: all its entries prepared at once
+    [sub] = subs.load(library_path)
+    assert sub.last_fetch is None
+    status, out, _ = run(capsys, library_path, "fetch")
+    assert status == 0 and "1 feeds fetched" in out and "0 stories added" in out
+    _, out, _ = run(capsys, library_path, "list", "--json", "--all")
+    assert len(out.splitlines()) == 4
+
+
 def test_a_story_in_two_feeds_is_folded(server: FeedServer, library_path: Path) -> None:
     wire = [("w-1", "Wire story", items("wire", 1)[0][2] * 3)]
     one = server.put("/one.xml", rss("One", wire))

@@ -327,3 +327,14 @@ def test_story_terms_are_what_a_segment_would_index(title: str, paragraphs: list
     found = tokens.words("\n".join((title, *paragraphs)))
     expected = sorted({tokens.word_key(word) << tokens.DOC_BITS for word in found})
     assert ahead.tolist() == expected
+
+
+def test_story_terms_split_at_quote_marks_and_dashes_as_words_does() -> None:
+    from newsreader import words as tokens
+
+    title = "Trump’s “deal” — Café’s «menu»…"
+    paragraphs = ["It’s ‘done’–said the naïve CEO • ﬁnal", "O’Brien’s ÉCOLE 12,5 km"]
+    found = tokens.words("\n".join((title, *paragraphs)))
+    assert {"trump", "s", "cafe", "naive", "final", "obrien"} - set(found) == {"obrien"}
+    expected = sorted({tokens.word_key(word) << tokens.DOC_BITS for word in found})
+    assert tokens.story_terms(title, paragraphs).tolist() == expected

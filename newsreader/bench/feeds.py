@@ -5,7 +5,8 @@ entries from the generated corpus (newsreader.bench.corpus: news with near-dupli
 them from a local server in this process, subscribes a fresh library to every feed through an
 OPML file, and runs the real `newsreader fetch` twice: first every feed is new, then all but
 `--changed` of them answer 304 and the rest carry five new entries each. Reported: wall time,
-stories/s, peak memory (the fetch process's maximum resident set) and requests served.
+CPU (user and system, of the fetch process and its worker processes), stories/s, peak memory
+(the fetch process's maximum resident set) and requests served.
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ def feed_document(number: int, stories: Sequence[tuple[str, list[str]]], first: 
     return rss(f"Bench feed {number}", items, link=f"http://feed{number}.example/")
 
 
-def fetch(library: Path) -> tuple[float, str]:
-    """Run `newsreader fetch` on `library`: (seconds, its summary line)."""
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the child processes waited for so far, theirs included."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def fetch(library: Path) -> tuple[float, float, str]:
+    """Run `newsreader fetch` on `library`: (seconds, CPU seconds, its summary line)."""
+    cpu = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "newsreader", "--db", str(library), "fetch"],
@@ -57,7 +65,7 @@ def fetch(library: Path) -> tuple[float, str]:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"fetch failed ({done.returncode}): {done.stderr.strip()}")
-    return seconds, done.stdout.strip()
+    return seconds, children_cpu() - cpu, done.stdout.strip()
 
 
 def peak_mb() -> float:
@@ -92,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         rows = []
         requests = server.requests
-        first, summary = fetch(library)
-        rows.append(("first fetch", first, summary, server.requests - requests, peak_mb()))
+        first, cpu, summary = fetch(library)
+        rows.append(("first fetch", first, cpu, summary, server.requests - requests, peak_mb()))
         spare = stories[args.feeds * per :]
         changed = max(1, round(args.feeds * args.changed))
         for n in range(changed):
@@ -101,16 +109,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             fresh = stories[n * per + 5 : (n + 1) * per] + extra
             server.put(f"/feed/{n}.xml", feed_document(n, fresh, 5))
         requests = server.requests
-        second, summary2 = fetch(library)
-        rows.append(("second fetch", second, summary2, server.requests - requests, peak_mb()))
+        second, cpu, summary2 = fetch(library)
+        rows.append(("second fetch", second, cpu, summary2, server.requests - requests, peak_mb()))
     print(f"{args.feeds} feeds × {args.entries} entries; {changed} changed on the second fetch\n")
-    print("| run | wall time | stories/s | requests | peak memory (max so far) | summary |")
-    print("|---|---|---|---|---|---|")
-    for name, seconds, text, count, memory in rows:
+    print("| run | wall time | CPU | stories/s | requests | peak memory (max so far) | summary |")
+    print("|---|---|---|---|---|---|---|")
+    for name, seconds, cpu, text, count, memory in rows:
         added = int(text.split(" stories added")[0].rsplit(" ", 1)[1])
         print(
-            f"| {name} | {seconds:.2f} s | {added / seconds:,.0f} | {count} | {memory:.0f} MB "
-            f"| {text} |"
+            f"| {name} | {seconds:.2f} s | {cpu:.1f} s | {added / seconds:,.0f} | {count} "
+            f"| {memory:.0f} MB | {text} |"
         )
 
 

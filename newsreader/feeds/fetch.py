@@ -7,16 +7,15 @@ in only from a body that was fetched and parsed whole.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal
 from urllib.parse import urlsplit
 
 from newsreader.dumps.ages import iso_utc
@@ -31,9 +30,10 @@ from newsreader.feeds.http_get import (
     Response,
     get,
 )
-from newsreader.feeds.parse import ParsedFeed, parse_feed
+from newsreader.feeds.parse import ParsedFeed
 from newsreader.feeds.versions import changed_entries
-from newsreader.library import ImportReport, Library, PreparedDump, prepare_dump
+from newsreader.feeds.workers import Workers, parse, parse_and_prepare, prepare
+from newsreader.library import ImportReport, Library, PreparedDump
 from newsreader.library import subscriptions as subs
 from newsreader.library.subscriptions import Subscription
 from newsreader.models import ParsedDump
@@ -50,6 +50,8 @@ PARSE_MS_PER_BYTE = 1 / 15_000
 """A feed document costs about this to parse (10 ms for 50 entries, 150 KB, read by lxml)."""
 PREPARE_MS_PER_ENTRY = 1.0
 """A new entry's duplicate features and search terms cost about this."""
+PREPARE_MS_PER_BYTE = 1 / 3_000
+"""A feed document's entries, all new, cost about this to prepare (50 ms for 50, 150 KB)."""
 PER_HOST = 2
 """Requests in flight to one host at a time: a site serving many feeds is not hammered."""
 BACKOFF_FIRST = timedelta(minutes=5)
@@ -133,9 +135,6 @@ class _Hosts:
             return self._semaphores.setdefault(host, threading.Semaphore(self.per_host))
 
 
-_T = TypeVar("_T")
-
-
 @dataclass(frozen=True)
 class _Fetched:
     """What a worker thread hands back about one feed."""
@@ -158,61 +157,10 @@ class Limits:
     max_bytes: int = MAX_FEED_BYTES
 
 
-class _Workers:
-    """Processes that parse feeds and work out their entries' features, started on first use.
-
-    The first `inline_ms` of work runs in the calling thread: starting the processes costs
-    about a second, worth it only when many entries are new (a first fetch, not a usual one
-    of 304s and a few changed feeds).
-    """
-
-    def __init__(self, processes: int, inline_ms: float) -> None:
-        self.processes = processes
-        self.inline_ms = inline_ms
-        self._done_ms = 0.0
-        self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
-
-    def run(self, cost_ms: float, function: Callable[..., _T], *args: Any) -> _T:
-        """`function(*args)`, in a worker process when there are several and the work so far,
-        `cost_ms` of this call included, is past what is done here."""
-        with self._lock:
-            self._done_ms += cost_ms
-            here = self.processes <= 1 or self._done_ms <= self.inline_ms
-        if here:
-            return function(*args)
-        with self._lock:
-            if self._pool is None:
-                # spawn, not fork: this process runs threads, and forking them is unsafe.
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
-        return self._pool.submit(function, *args).result()
-
-    def close(self) -> None:
-        """Stop the worker processes, if any were started."""
-        if self._pool is not None:
-            self._pool.shutdown()
-
-
-def _parse(body: bytes, key: str, now: datetime, name: str) -> ParsedFeed | str:
-    """Parse a feed's body; the reason instead when it cannot be read (pickled as a string)."""
-    try:
-        return parse_feed(body, key, now, name)
-    except FeedError as error:
-        return error.reason
-    except Exception as error:  # feedparser on a document no one foresaw: this feed fails
-        return f"cannot be parsed ({type(error).__name__}: {error})"[:300]
-
-
-def _prepare(dumps: list[ParsedDump]) -> list[PreparedDump]:
-    """Work out what the library computes of each new entry ahead, as the importer does."""
-    return [prepare_dump(dump) for dump in dumps]
-
-
 def _fetch_one(
     sub: Subscription,
     hosts: _Hosts,
-    workers: _Workers,
+    workers: Workers,
     known: Callable[[str], bool],
     now: datetime,
     limits: Limits,
@@ -234,14 +182,26 @@ def _fetch_one(
     if response.body is None:
         return _Fetched(response, None, [], "", None)
     cost = len(response.body) * PARSE_MS_PER_BYTE
-    feed = workers.run(cost, _parse, response.body, sub.key, now, sub.name)
+    if sub.last_fetch is None and not sub.full_text:
+        # Never fetched: its entries are new, and are prepared where they are parsed, so that
+        # their text crosses between processes once rather than three times.
+        cost += len(response.body) * PREPARE_MS_PER_BYTE
+        both = workers.run(cost, parse_and_prepare, response.body, sub.key, now, sub.name)
+        if isinstance(both, str):
+            return _Fetched(response, None, [], both, None)
+        parsed, ready = both
+        # Known all the same when subscribed again after a removal that kept its stories.
+        prepared = [p for p in ready if not known(p.dump.digest)]
+        seen = tuple(dump for dump in parsed.dumps if known(dump.digest))
+        return _Fetched(response, parsed, prepared, "", None, seen)
+    feed = workers.run(cost, parse, response.body, sub.key, now, sub.name)
     if isinstance(feed, str):
         return _Fetched(response, None, [], feed, None)
     new = [dump for dump in feed.dumps if not known(dump.digest)]
     warnings: list[str] = []
     if sub.full_text:
         new = full_texts(new, hosts.of, now, limits.timeout, limits.deadline, warnings)
-    prepared = workers.run(len(new) * PREPARE_MS_PER_ENTRY, _prepare, new) if new else []
+    prepared = workers.run(len(new) * PREPARE_MS_PER_ENTRY, prepare, new) if new else []
     seen = tuple(dump for dump in feed.dumps if known(dump.digest))
     return _Fetched(response, feed, prepared, "", None, seen, tuple(warnings))
 
@@ -266,7 +226,7 @@ def fetch_feeds(
     hosts = _Hosts(per_host)
     done: list[FeedResult] = []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    parsers = _Workers(cores, INLINE_MS)
+    parsers = Workers(cores, INLINE_MS)
 
     def known(digest: str) -> bool:
         return digest in library.catalog.digests
@@ -318,7 +278,7 @@ def fetch_feeds(
                                 limits.deadline,
                                 result.warnings,
                             )
-                        prepared = _prepare(changed)
+                        prepared = prepare(changed)
                         result.warnings.extend(fetched.warnings)
                         result.added = len(fetched.new) + len(changed)
                         result.reason = f"{len(fetched.new)} new of {len(fetched.feed.dumps)}"

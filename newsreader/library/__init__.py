@@ -9,7 +9,8 @@ A library is a folder (0700) of files (0600):
   (see segment_columns.py);
 - `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
 - `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
-- `dedup.npz`     — the duplicate index's sketches (see dedup.py);
+- `dedup/*.npz`   — the duplicate index's sketches, a segment per commit, merged as they
+  grow (see dedup_segments.py); a `dedup.npz` of an older library is read as the first;
 - `search/*.npy`  — the full-text search index (see search_index/);
 - `first-screen.json` — what the app shows first, to paint it before opening the rest
   (see newsreader/first_screen.py).

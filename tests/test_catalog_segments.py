@@ -181,3 +181,26 @@ def test_segments_hold_tinydb_tables(seeded: Library) -> None:
         db.close()
     assert orjson.loads((seeded.folder / "library.json").read_bytes())["segments"]
     assert os.stat(segment).st_mode & 0o777 == 0o600
+
+
+def test_doctor_merges_small_segments_an_import_left(seeded: Library, tmp_path: Path) -> None:
+    from newsreader.library.manifest import read_segment, write_manifest, write_segment
+
+    import_paths(seeded, [dumps_in(tmp_path / "more", 12, 5)], CAPTURED)
+    ids = [s.id for s in Library(seeded.folder).stories]
+    names = read_manifest(seeded.folder).names
+    # As an import stopped after committing batch after batch: a segment for each dump.
+    split = [
+        write_segment(seeded.folder, [dump])[0]
+        for name in names
+        for dump in read_segment(seeded.folder, name)["dumps"].values()
+    ]
+    assert len(split) >= 4
+    write_manifest(seeded.folder, split)
+    for name in names:
+        (seeded.folder / "catalog" / f"{name}.json").unlink()
+    assert [s.id for s in Library(seeded.folder).stories] == ids
+    assert any("small catalog segments" in p for p in examine(seeded.folder).problems)
+    assert examine(seeded.folder, repair=True).healthy
+    assert len(read_manifest(seeded.folder).names) == 1
+    assert [s.id for s in Library(seeded.folder).stories] == ids

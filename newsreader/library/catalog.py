@@ -157,11 +157,7 @@ class Catalog:
         if not dumps:
             return
         names = self._current().names
-        name, raw = write_segment(self.folder, dumps)
-        info = os.stat(self.folder / "catalog" / f"{name}.json")
-        data = {"dumps": {str(n): dump for n, dump in enumerate(dumps, start=1)}}
-        save(self.folder, (info.st_ino, info.st_size, info.st_mtime_ns), build(name, data, raw))
-        write_manifest(self.folder, [*names, name])
+        write_manifest(self.folder, [*names, self._write(dumps)])
         self._stamp = None
         if reload:
             self.reload()
@@ -172,6 +168,14 @@ class Catalog:
             split_legacy(self.folder)
         self.reload()
         tidy(self.folder, self.manifest.names)
+
+    def _write(self, dumps: Sequence[dict[str, Any]]) -> str:
+        """Write a new segment and its columns' cache (made from `dumps`, not read back)."""
+        name, raw = write_segment(self.folder, dumps)
+        info = os.stat(self.folder / "catalog" / f"{name}.json")
+        data = {"dumps": {str(n): dump for n, dump in enumerate(dumps, start=1)}}
+        save(self.folder, (info.st_ino, info.st_size, info.st_mtime_ns), build(name, data, raw))
+        return name
 
     def dumps(self, among: Sequence[str] | None = None) -> list[tuple[str, str, dict[str, Any]]]:
         """The dump documents as stored, of the segments `among` (None: all): (segment, key in
@@ -205,7 +209,7 @@ class Catalog:
             data = read_segment(self.folder, name).get("dumps", {})
             kept = [doc for key, doc in data.items() if key not in gone[name]]
             at = names.index(name)
-            names[at : at + 1] = [write_segment(self.folder, kept)[0]] if kept else []
+            names[at : at + 1] = [self._write(kept)] if kept else []
         write_manifest(self.folder, names)
         remove_segments(self.folder, old)
         self._segments.clear()
@@ -218,24 +222,13 @@ class Catalog:
         self.reload()
         sizes = self.segment_sizes()
         names = list(sizes)
-        runs: list[list[str]] = [[]]
-        for name in names:
-            small = sizes[name] < COMPACT_BELOW
-            total = sum(sizes[n] for n in runs[-1])
-            if not small or total + sizes[name] > COMPACT_UPTO:
-                runs.append([])
-            if small:
-                runs[-1].append(name)
         merged = 0
-        for run in runs:
-            if len(run) < COMPACT_RUN:
-                continue
+        for run in mergeable(sizes):
             dumps = [
                 doc for name in run for doc in read_segment(self.folder, name)["dumps"].values()
             ]
-            new = write_segment(self.folder, dumps)[0]
             at = names.index(run[0])
-            names[at : at + len(run)] = [new]
+            names[at : at + len(run)] = [self._write(dumps)]
             write_manifest(self.folder, names)
             remove_segments(self.folder, run)
             merged += len(run) - 1
@@ -280,6 +273,18 @@ class Catalog:
     def close(self) -> None:
         """Forget what was read (the files stay mapped until nothing refers to them)."""
         self._segments.clear()
+
+
+def mergeable(sizes: Mapping[str, int]) -> list[list[str]]:
+    """The runs of small neighbouring segments worth merging, of segments' story counts."""
+    runs: list[list[str]] = [[]]
+    for name, size in sizes.items():
+        small = size < COMPACT_BELOW
+        if not small or sum(sizes[n] for n in runs[-1]) + size > COMPACT_UPTO:
+            runs.append([])
+        if small:
+            runs[-1].append(name)
+    return [run for run in runs if len(run) >= COMPACT_RUN]
 
 
 def open_catalog(folder: Path) -> Catalog:

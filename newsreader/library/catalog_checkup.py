@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,6 +12,7 @@ import orjson
 
 from newsreader.counting import count, stories
 from newsreader.errors import LibraryError
+from newsreader.library.catalog import Catalog, mergeable
 from newsreader.library.manifest import (
     FOLDER,
     LEGACY,
@@ -98,7 +99,27 @@ class CatalogCheck:
             f"{count(len(listed), 'catalog segment')})"
         )
         self._strays(set(listed))
+        self._small(manifest.names, dumps)
         return True
+
+    def _small(self, names: Sequence[str], dumps: dict[str, Any]) -> None:
+        sizes = dict.fromkeys(names, 0)
+        for key, doc in dumps.items():
+            sizes[key.rpartition("/")[0]] += len(doc.get("stories", ()))
+        runs = mergeable(sizes)
+        if runs:
+
+            def merge() -> str:
+                catalog = Catalog(self.folder)
+                merged = catalog.compact()
+                catalog.close()
+                return f"merged: {count(merged, 'segment')} fewer"
+
+            small = sum(len(run) for run in runs)
+            self.report.problem(
+                f"{small} small catalog segments in a row (an import stopped before merging them)",
+                merge,
+            )
 
     def _strays(self, listed: set[str]) -> None:
         folder = self.folder / FOLDER

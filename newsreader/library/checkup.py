@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsreader.count import SUMMARY_FILE
 from newsreader.counting import count, stories
 from newsreader.errors import DamagedLibrary, LibraryError, NewsreaderError
 from newsreader.library.catalog_checkup import CatalogCheck
@@ -33,6 +34,7 @@ from newsreader.storage import AppendLog, check_tables, read_json, write_atomic
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
     "catalog", "catalog.cache", "dedup", "search", FIRST_SCREEN_FILE, "feeds.json", "feeds.lock",
+    SUMMARY_FILE,
 )  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")

@@ -106,23 +106,25 @@ def write(folder: Path, first: str, last: str, arrays: Mapping[str, Any]) -> Sto
 
 
 def joined(parts: list[dict[str, npt.NDArray[Any]]]) -> dict[str, npt.NDArray[Any]]:
-    """The arrays of consecutive segments as one index's (row ends made cumulative)."""
+    """The arrays of consecutive segments as one index's (row ends made cumulative).
+
+    Takes the arrays out of `parts` one name at a time, so that the memory held on the way
+    is the segments and one joined array, not the segments and all of them joined.
+    """
     if len(parts) == 1:
         return parts[0]
     whole: dict[str, npt.NDArray[Any]] = {
         "version": parts[0]["version"],
         "sorted": parts[-1]["sorted"],  # the whole index's, as of the last save
     }
-    ends = set(RAGGED.values())
-    for name in parts[0]:
-        if name in whole or name in ends:
-            continue
-        whole[name] = np.concatenate([part[name] for part in parts])
     for values, end in RAGGED.items():
-        offsets = np.cumsum([0] + [len(part[values]) for part in parts[:-1]])
+        offsets = np.cumsum([0] + [len(part[values]) for part in parts[:-1]]).tolist()
         whole[end] = np.concatenate(
-            [part[end] + offset for part, offset in zip(parts, offsets.tolist(), strict=True)]
+            [part.pop(end) + offset for part, offset in zip(parts, offsets, strict=True)]
         )
+    for name in list(parts[0]):
+        if name not in whole:
+            whole[name] = np.concatenate([part.pop(name) for part in parts])
     return whole
 
 

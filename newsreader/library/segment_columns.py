@@ -17,6 +17,7 @@ import gc
 import mmap
 import os
 import tempfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from newsreader.library.columns import StoryTable
 from newsreader.library.manifest import cache_path, segment_path
 from newsreader.storage import FILE_MODE, check_tables
 
-_MAGIC = b"newsreader catalog segment cache 2\n"
+_MAGIC = b"newsreader catalog segment cache 3\n"
 _ARRAYS = {"start": np.int64, "end": np.int64, "dump": np.int32, "words": np.int32}
 _HEADER = ("ids", "dumps", "captured", "digests", "times", "published", "matches", "replaces")
 
@@ -143,8 +144,10 @@ def save(folder: Path, stamp: Stamp, part: Part) -> None:
     """
     header: dict[str, Any] = {key: getattr(part, key) for key in _HEADER}
     header.update(stamp=list(stamp), schema=part.schema, copies=part.copies)
-    head = orjson.dumps(header)
-    head += b" " * (-len(head) % 8)  # keeps the arrays after it aligned
+    # Compressed: its ids, dates and digests repeat much, and without it the caches took
+    # 4 MB more than the one cache of the whole catalog did (at 100,000 stories).
+    head = zlib.compress(orjson.dumps(header), 1)
+    head += b" " * (-len(head) % 8)  # keeps the arrays after it aligned (zlib ignores it)
     body = [_MAGIC, len(head).to_bytes(8, "little"), head]
     body += [part.arrays[key].astype(dtype).tobytes() for key, dtype in _ARRAYS.items()]
     body.append(bytes(part.docs) if part.copies else b"")
@@ -166,7 +169,7 @@ def load(folder: Path, name: str, stamp: Stamp) -> Part | None:
     """The cached columns of segment `name` if made from its file of identity `stamp`."""
     try:
         return _parse(_map(cache_path(folder, name)), folder, name, stamp)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
         return None
 
 
@@ -185,7 +188,7 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         return None
     at = len(_MAGIC) + 8
     head_size = int.from_bytes(whole[len(_MAGIC) : at], "little")
-    header = orjson.loads(whole[at : at + head_size])
+    header = orjson.loads(zlib.decompressobj().decompress(whole[at : at + head_size]))
     if tuple(header["stamp"]) != tuple(stamp):
         return None
     at += head_size

@@ -159,6 +159,9 @@ def test_a_damaged_segment_is_named_and_set_aside(
     assert examine(seeded.folder, repair=True).healthy
     assert any(p.name.startswith(segment.name + ".damaged-") for p in segment.parent.iterdir())
     assert len(Library(seeded.folder).stories) == 0
+    assert examine(seeded.folder, repair=True).healthy
+    import_paths(Library(seeded.folder), [SEEDS], CAPTURED)  # tidies catalog/, but this
+    assert any(p.name.startswith(segment.name + ".damaged-") for p in segment.parent.iterdir())
 
 
 def test_a_lost_cache_is_made_again(seeded: Library) -> None:

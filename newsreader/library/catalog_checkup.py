@@ -125,7 +125,11 @@ class CatalogCheck:
         folder = self.folder / FOLDER
         found = sorted(folder.iterdir()) if folder.is_dir() else []
         strays = [
-            p for p in found if not p.name.startswith(".") and p.name.split(".")[0] not in listed
+            p
+            for p in found
+            if not p.name.startswith(".")
+            and ".damaged-" not in p.name  # set aside: never deleted
+            and p.name.split(".")[0] not in listed
         ]
         if strays:
 

@@ -155,6 +155,8 @@ def tidy(folder: Path, listed: Sequence[str]) -> None:
     with contextlib.suppress(FileNotFoundError):
         for path in (folder / FOLDER).iterdir():
             name = path.name.split(".", 1)[0] if not path.name.startswith(".") else ""
+            if ".damaged-" in path.name:
+                continue  # set aside by doctor: never deleted
             if path.name.endswith(".tmp") or (name and name not in keep):
                 path.unlink(missing_ok=True)
 

@@ -207,3 +207,19 @@ def test_doctor_merges_small_segments_an_import_left(seeded: Library, tmp_path: 
     assert examine(seeded.folder, repair=True).healthy
     assert len(read_manifest(seeded.folder).names) == 1
     assert [s.id for s in Library(seeded.folder).stories] == ids
+
+
+def test_an_old_library_opened_while_an_import_runs_is_read_as_it_is(seeded: Library) -> None:
+    import fcntl
+
+    ids = [s.id for s in seeded.stories]
+    old = one_file_layout(seeded.folder)
+    fd = os.open(seeded.folder / "import.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another process's import: opening must not wait
+        assert [s.id for s in Library(seeded.folder).stories] == ids
+        assert (seeded.folder / "library.json").read_bytes() == old
+    finally:
+        os.close(fd)
+    assert [s.id for s in Library(seeded.folder).stories] == ids
+    assert len(read_manifest(seeded.folder).names) == 1 and (seeded.folder / "catalog").is_dir()

@@ -10,14 +10,18 @@ old library or the new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import errno
+import fcntl
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from newsreader.errors import LibraryError
 from newsreader.library.catalog import Catalog
 from newsreader.library.manifest import LEGACY_VERSION, read_manifest, schema_version, split_legacy
-from newsreader.storage import locked
+from newsreader.storage import FILE_MODE
 
 __all__ = ["MIGRATIONS", "migrate", "schema_version", "upgrade"]
 
@@ -57,7 +61,9 @@ def upgrade(
     if version < LEGACY_VERSION and not migrations.get(version):
         raise LibraryError(f"no way to upgrade a library of schema version {version}")
     try:
-        with locked(folder / "import.lock"):
+        with _locked_now(folder / "import.lock") as held:
+            if not held:
+                return None  # an import is running: it splits the library itself
             manifest = read_manifest(folder)  # again: another process may have upgraded it
             version = manifest.schema
             if not manifest.legacy:
@@ -70,8 +76,23 @@ def upgrade(
     except PermissionError:
         return None  # read-only: the old layout reads as it is
     except OSError as error:
-        if error.errno != 30:  # EROFS
+        if error.errno != errno.EROFS:
             raise
         return None
     catalog.reload()
     return version
+
+
+@contextlib.contextmanager
+def _locked_now(path: Path) -> Iterator[bool]:
+    """Hold the lock on `path` if no one else does; yield whether it is held."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -344,26 +343,13 @@ class DuplicateIndex:
         otherwise, and only the stories can give the new ones.
         """
         index = cls()
-        stored_ones = segments.live(folder)
-        if not stored_ones:
+        arrays, disk = segments.read_all(folder, index._check_version)
+        if arrays is None:
             return index
-        parts: list[dict[str, npt.NDArray[Any]]] = []
-        disk: list[Stored] = []
-        for stored in stored_ones:
-            try:
-                parts.append(segments.read(stored.path))
-                index._check_version(parts[-1])
-            except OutdatedIndex as error:
-                raise OutdatedIndex(f"{stored.path}: {error}") from error
-            except BadFile as error:
-                raise DamagedLibrary(stored.path, f"damaged duplicate index ({error})") from error
-            disk.append(replace(stored, rows=len(parts[-1]["ids"])))
         try:
-            index._restore(segments.joined(parts))
+            index._restore(arrays)
         except BadFile as error:
-            raise DamagedLibrary(
-                stored_ones[-1].path, f"damaged duplicate index ({error})"
-            ) from error
+            raise DamagedLibrary(disk[-1].path, f"damaged duplicate index ({error})") from error
         index._disk = tuple(disk)
         return index
 

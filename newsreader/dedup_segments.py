@@ -16,13 +16,15 @@ import contextlib
 import os
 import time
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from newsreader.errors import DamagedLibrary, LibraryError
 
 FOLDER = "dedup"
 LEGACY = "dedup.npz"
@@ -80,6 +82,28 @@ def read(path: Path) -> dict[str, npt.NDArray[Any]]:
         raise ValueError("not an index archive")
     with data:
         return {name: data[name] for name in data.files}
+
+
+def read_all(
+    folder: Path, check: Callable[[dict[str, npt.NDArray[Any]]], None]
+) -> tuple[dict[str, npt.NDArray[Any]] | None, list[Stored]]:
+    """The arrays of every segment joined (None when there is none), and the segments read.
+
+    `check` is run on each segment's arrays (its format version); a LibraryError it raises
+    is given the segment's path; damage raises DamagedLibrary naming the file.
+    """
+    parts: list[dict[str, npt.NDArray[Any]]] = []
+    disk: list[Stored] = []
+    for stored in live(folder):
+        try:
+            parts.append(read(stored.path))
+            check(parts[-1])
+        except BadFile as error:
+            raise DamagedLibrary(stored.path, f"damaged duplicate index ({error})") from error
+        except LibraryError as error:
+            raise type(error)(f"{stored.path}: {error}") from error
+        disk.append(replace(stored, rows=len(parts[-1]["ids"])))
+    return (joined(parts) if parts else None), disk
 
 
 def write(folder: Path, first: str, last: str, arrays: Mapping[str, Any]) -> Stored:

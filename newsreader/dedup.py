@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,8 +9,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from newsreader import dedup_segments as segments
 from newsreader.bands import BANDS, BandIndex, band_order
-from newsreader.errors import LibraryError
+from newsreader.dedup_segments import MERGE_UPTO, BadFile, Stored
+from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.fingerprint import NUMBERS_KEPT, PERMUTATIONS, Features, features, similarity
 from newsreader.overlap import Overlap, Ragged
 
@@ -42,7 +42,7 @@ REWRITE_NUMBERS = 0.3
 COMMON_HOLDERS = 3  # stories holding a sketch value beyond which it is common text
 _COLUMNS = np.arange(PERMUTATIONS)
 _OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
-FILE_NAME = "dedup.npz"
+FILE_NAME = "dedup.npz"  # the whole index, before it was kept in segments (dedup/*.npz)
 
 
 class OutdatedIndex(LibraryError):
@@ -286,72 +286,82 @@ class DuplicateIndex:
 
     # ---- files -----------------------------------------------------------------------------
 
+    # The segment files this index was read from or saved to, oldest first (dedup_segments).
+    _disk: tuple[Stored, ...] = ()
+
     def save(self, folder: Path) -> None:
-        """Write the index to `folder` atomically (temp file, fsync, rename), readable by owner."""
+        """Write the rows added since the last save to `folder` as a new segment, merged with
+        the newest segments when they are small next to it; each write atomic, owner only.
+        Call with the import lock held."""
         n = len(self._ids)
+        disk = list(self._disk)
+        start = sum(stored.rows for stored in disk)
+        if disk and start == n:
+            return
+        last = segments.new_name()
+        # An index not read from the folder stands for every segment there ("" sorts first).
+        first = last if disk or not segments.live(folder) else ""
+        while disk and disk[-1].rows <= min(n - start, MERGE_UPTO):
+            merged = disk.pop()
+            start -= merged.rows
+            first = merged.first
+        ends = n and int(self._number_end[n - 1])
+        marks, mark_end = self._overlap.marks.arrays()
+        facts, fact_end = self._overlap.facts.arrays()
         arrays: dict[str, Any] = {
             "version": np.array([FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT], dtype=np.int64),
-            "ids": np.array(self._ids, dtype=np.str_),
+            "ids": np.array(self._ids[start:], dtype=np.str_),
             "sketch": self._sketch[:n],
             "shingles": self._shingles[:n],
             "exact": self._exact[:n],
-            "numbers": self._numbers[: self._number_end[n - 1] if n else 0],
-            "number_end": self._number_end[:n],
+            "numbers": self._numbers[:ends],
             "number_count": self._number_count[:n],
             "long": self._long[:n],
             "told": self._told[:n],
-            **dict(zip(("marks", "mark_end"), self._overlap.marks.arrays(), strict=True)),
-            **dict(zip(("facts", "fact_end"), self._overlap.facts.arrays(), strict=True)),
+            "marks": marks,
+            "facts": facts,
             "sorted": np.array([self._bands.merged], dtype=np.int64),
         }
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / FILE_NAME
-        temp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, **arrays)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        whole_ends = {
+            "number_end": self._number_end[:n],
+            "mark_end": mark_end,
+            "fact_end": fact_end,
+        }
+        for name in ("sketch", "shingles", "exact", "number_count", "long", "told"):
+            arrays[name] = arrays[name][start:]
+        stored = segments.write(folder, first, last, segments.rows_of(arrays, whole_ends, start))
+        self._disk = (*disk, stored)
+        for path in segments.replaced(folder):  # those the new segment stands for
+            path.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, folder: Path) -> DuplicateIndex:
-        """The index saved in `folder`, or an empty one; LibraryError if the file is damaged.
+        """The index saved in `folder`, or an empty one; DamagedLibrary naming the file if a
+        segment is damaged.
 
         OutdatedIndex (a LibraryError) if an older newsreader wrote it: its sketches were made
         otherwise, and only the stories can give the new ones.
         """
         index = cls()
-        path = folder / FILE_NAME
-        if not path.exists():
+        arrays, disk = segments.read_all(folder, index._check_version)
+        if arrays is None:
             return index
         try:
-            data = np.load(path, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("not an index archive")
-            with data:
-                arrays = {name: data[name] for name in data.files}
             index._restore(arrays)
-        except OutdatedIndex as error:
-            raise OutdatedIndex(f"{path}: {error}") from error
-        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as error:
-            raise LibraryError(f"{path}: damaged duplicate index ({error})") from error
+        except BadFile as error:
+            raise DamagedLibrary(disk[-1].path, f"damaged duplicate index ({error})") from error
+        index._disk = tuple(disk)
         return index
 
-    def _restore(self, a: dict[str, npt.NDArray[Any]]) -> None:
+    def _check_version(self, a: dict[str, npt.NDArray[Any]]) -> None:
         version = a["version"].tolist()
         if version[:1] in ([1], [2]) and version[1:] == [PERMUTATIONS, NUMBERS_KEPT]:
             raise OutdatedIndex("written by an older newsreader; rebuilt at the next import")
         if version != [FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT]:
             raise ValueError(f"unknown format {a['version'].tolist()}")
+
+    def _restore(self, a: dict[str, npt.NDArray[Any]]) -> None:
+        self._check_version(a)
         ids = [str(i) for i in a["ids"].tolist()]
         n = len(ids)
         expected = {
@@ -384,13 +394,15 @@ class DuplicateIndex:
         self._shingles = a["shingles"]
         self._told = a["told"] & a["long"]
         self._told_count = int(np.count_nonzero(self._told))
-        # Counted a column at a time: one count of all 8.4 million slots at once took 195 MB
-        # on the way to the 16 MB kept.
-        told = self._sketch[self._told]
+        # Counted a column at a time, the told rows taken 16 columns at a time: one count of
+        # all 8.4 million slots at once took 195 MB on the way to the 16 MB kept, a copy of
+        # every told row 25 MB (at 100,000 stories), and a column at a time 10 times as long.
         self._holders = np.empty(PERMUTATIONS << 16, dtype=np.uint16)
-        for column in range(PERMUTATIONS):
-            counts = np.bincount(told[:, column], minlength=1 << 16)
-            self._holders[column << 16 : (column + 1) << 16] = np.minimum(counts, 0xFFFF)
+        for first in range(0, PERMUTATIONS, 16):
+            block = self._sketch[:, first : first + 16][self._told]
+            for column in range(first, min(first + 16, PERMUTATIONS)):
+                counts = np.bincount(block[:, column - first], minlength=1 << 16)
+                self._holders[column << 16 : (column + 1) << 16] = np.minimum(counts, 0xFFFF)
         self._numbers, self._number_end = a["numbers"], ends
         self._number_count = a["number_count"]
         self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)

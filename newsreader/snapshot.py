@@ -21,10 +21,11 @@ import orjson
 
 from newsreader.count import Counts, read_summary, render, stamps
 from newsreader.errors import DamagedLibrary, LibraryError
-from newsreader.library import columns
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.library.groups import Groups, compute_groups
+from newsreader.library.manifest import read_manifest
 from newsreader.library.marks import FIELDS, snapshot_records
+from newsreader.library.segment_columns import assemble, read_part
 from newsreader.storage import AppendLog, check_tables, read_json
 
 if TYPE_CHECKING:
@@ -97,7 +98,12 @@ class Snapshot:
         """Read the library in `folder` as it is, without writing or locking anything."""
         for _ in range(_TRIES):
             before = stamps(folder)
-            table = _read_table(folder)
+            try:
+                table = _read_table(folder)
+            except DamagedLibrary:
+                if stamps(folder)[:1] == before[:1]:
+                    raise
+                continue  # a segment the manifest listed was merged away meanwhile
             records = _read_marks(folder)
             # marks.log only grows but for a compaction, which replaces marks.json first.
             if stamps(folder)[:2] == before[:2]:
@@ -163,23 +169,10 @@ def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bo
 
 
 def _read_table(folder: Path) -> StoryTable:
-    """The stories of library.json: from the catalog cache when it matches, else parsed."""
-    path = folder / columns.LIBRARY_FILE
-    raw = columns.read_raw(path)
-    if raw is None:
-        if path.exists():
-            raise LibraryError(f"{path}: cannot be read")
-        return columns.build({}, None).table
-    found = columns.load(folder, raw[1])
-    if found is None:
-        if not raw[0].strip():
-            raise DamagedLibrary(path, "the file is empty (damaged library file)")
-        try:
-            data = check_tables(orjson.loads(raw[0]), path)
-        except orjson.JSONDecodeError as error:
-            raise DamagedLibrary(path, f"damaged JSON ({error})") from error
-        found = columns.build(data, raw[0])
-    return found.table
+    """The stories of the catalog: each segment from its cache when that matches, else parsed."""
+    manifest = read_manifest(folder)
+    parts = [read_part(folder, name, write_cache=False) for name in manifest.names]
+    return assemble(parts)[0]
 
 
 def _read_marks(folder: Path) -> list[dict[str, Any]]:

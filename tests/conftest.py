@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,3 +41,24 @@ def seeded(library_path: Path) -> Iterator[Library]:
     assert not outcome.rejected
     yield library
     library.close()
+
+
+def one_file_layout(folder: Path, version: int | None = 1) -> bytes:
+    """Turn a library into the layout newsreader wrote before catalog segments: every dump in
+    library.json (schema 1, or no `_meta` table at all for None), written as TinyDB wrote it;
+    return its bytes."""
+    import orjson
+
+    from newsreader.library.manifest import read_manifest, read_segment
+
+    dumps = [
+        doc
+        for name in read_manifest(folder).names
+        for doc in read_segment(folder, name)["dumps"].values()
+    ]
+    data: dict[str, object] = {} if version is None else {"_meta": {"1": {"schema": version}}}
+    data["dumps"] = {str(number): doc for number, doc in enumerate(dumps, start=1)}
+    raw = orjson.dumps(data)
+    (folder / "library.json").write_bytes(raw)
+    shutil.rmtree(folder / "catalog")
+    return raw

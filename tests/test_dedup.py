@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from newsreader import bands, fingerprint
 from newsreader.dedup import FILE_NAME, DuplicateIndex, similarity
+from newsreader.dedup_segments import FOLDER
 from newsreader.difference import sentences
 from newsreader.errors import LibraryError
 from newsreader.importer import import_paths
@@ -173,8 +174,9 @@ def test_save_and_load_round_trip_with_rows_merged_and_waiting(
     assert loaded.find("new", "T", [words(2098, 60 + 2098 % 7)]) == ["2098"]
     loaded.add("new", "T", [words(9999, 80)])
     assert loaded.find("x", "T", [words(9999, 80)]) == ["new"]
-    assert stat.S_IMODE((tmp_path / FILE_NAME).stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]
+    [segment] = (tmp_path / FOLDER).iterdir()
+    assert stat.S_IMODE(segment.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [FOLDER]
 
 
 def test_load_from_an_empty_folder_gives_an_empty_index(tmp_path: Path) -> None:
@@ -189,7 +191,7 @@ def test_an_empty_index_saves_and_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "npy"])
 def test_damaged_file_raises_library_error(tmp_path: Path, damage: str) -> None:
     indexed(*((str(i), "T", [words(i, 60)]) for i in range(50))).save(tmp_path)
-    path = tmp_path / FILE_NAME
+    [path] = (tmp_path / FOLDER).iterdir()
     data = path.read_bytes()
     if damage == "garbage":
         path.write_bytes(b"not an index at all")
@@ -323,7 +325,7 @@ def test_an_import_over_an_older_index_rebuilds_it_and_keeps_the_groups(
     from newsreader.bench.corpus import generate
 
     grouped = {s.id: seeded.duplicate_of(s.id) for s in seeded.stories}
-    path = library_path / FILE_NAME
+    [path] = (library_path / FOLDER).iterdir()
     with np.load(path) as saved:
         arrays = {name: saved[name] for name in saved.files}
     for name in ("marks", "mark_end", "facts", "fact_end"):  # format 2 had no finer check
@@ -395,7 +397,7 @@ def test_marks_that_do_not_fit_their_stories_are_damage(tmp_path: Path) -> None:
     import numpy as np
 
     indexed(*((str(i), "T", [words(i, 60)]) for i in range(5))).save(tmp_path)
-    path = tmp_path / FILE_NAME
+    [path] = (tmp_path / FOLDER).iterdir()
     with np.load(path) as saved:
         arrays = {name: saved[name] for name in saved.files}
     arrays["mark_end"] = arrays["mark_end"][:-1]

@@ -24,7 +24,7 @@ from newsreader.library import Library
 from newsreader.library.catalog import SCHEMA_VERSION, open_catalog
 from newsreader.library.schema import upgrade
 
-from .conftest import CAPTURED, ROOT, SEEDS
+from .conftest import CAPTURED, ROOT, SEEDS, one_file_layout
 
 ASIDE = re.compile(r"\.damaged-\d{8}T\d{6}(-\d+)?$")
 
@@ -177,7 +177,7 @@ def test_damaged_dedup_index_is_rebuilt_from_the_bodies(
 
 
 def test_a_lost_dedup_index_is_rebuilt(seeded: Library) -> None:
-    (seeded.folder / "dedup.npz").unlink()
+    shutil.rmtree(seeded.folder / "dedup")
     report = examine(seeded.folder)
     assert any("4 stories missing" in p for p in report.problems)
     assert examine(seeded.folder, repair=True).healthy
@@ -265,12 +265,8 @@ def test_doctor_waits_for_a_running_import(seeded: Library) -> None:
 
 
 def version_zero(seeded: Library) -> bytes:
-    """Make the seeded library a version-0 one: the same layout, no `_meta` table."""
-    path = seeded.folder / "library.json"
-    data = orjson.loads(path.read_bytes())
-    del data["_meta"]
-    path.write_bytes(orjson.dumps(data))
-    return path.read_bytes()
+    """Make the seeded library a version-0 one: every dump in library.json, no `_meta` table."""
+    return one_file_layout(seeded.folder, version=None)
 
 
 def test_version_zero_library_is_upgraded_on_open(seeded: Library) -> None:
@@ -280,6 +276,8 @@ def test_version_zero_library_is_upgraded_on_open(seeded: Library) -> None:
     assert [s.id for s in library.stories] == ids
     data = orjson.loads((seeded.folder / "library.json").read_bytes())
     assert list(data["_meta"].values()) == [{"schema": SCHEMA_VERSION}]
+    [segment] = (seeded.folder / "catalog").glob("*.json")
+    assert "_meta" not in orjson.loads(segment.read_bytes())
 
 
 def test_migrations_run_in_order_from_the_stored_version(seeded: Library) -> None:
@@ -294,8 +292,8 @@ def test_migrations_run_in_order_from_the_stored_version(seeded: Library) -> Non
     assert upgrade(catalog, seeded.folder, {0: step}) == 0
     assert seen == [0]
     assert upgrade(catalog, seeded.folder, {0: step}) is None  # done once only
-    data = orjson.loads((seeded.folder / "library.json").read_bytes())
-    assert data["note"] == {"1": {"by": "migration"}}
+    [segment] = (seeded.folder / "catalog").glob("*.json")
+    assert orjson.loads(segment.read_bytes())["note"] == {"1": {"by": "migration"}}
 
 
 def test_a_missing_migration_is_a_clear_error(seeded: Library) -> None:

@@ -1,12 +1,17 @@
 """The library: the only code that touches TinyDB. Imports dumps, serves stories, keeps marks.
 
 A library is a folder (0700) of files (0600):
-- `library.json`  — TinyDB: one document per imported dump with its stories' metadata;
+- `library.json`  — TinyDB: the catalog's manifest, naming its segments in order; replaced
+  atomically at each import's commit (see manifest.py);
+- `catalog/*.json` — TinyDB: the catalog's segments, one document per imported dump with its
+  stories' metadata, each written once by a commit (merged or purged into new ones);
+- `catalog/*.cache` — each segment's metadata as columns, rebuilt from it whenever stale
+  (see segment_columns.py);
 - `bodies/*.json` — TinyDB: story bodies, written once per import, never rewritten;
 - `marks.json` + `marks.log` — read, starred and grouping decisions (see marks.py);
-- `dedup.npz`     — the duplicate index's sketches (see dedup.py);
+- `dedup/*.npz`   — the duplicate index's sketches, a segment per commit, merged as they
+  grow (see dedup_segments.py); a `dedup.npz` of an older library is read as the first;
 - `search/*.npy`  — the full-text search index (see search_index/);
-- `catalog.cache` — library.json's metadata as columns, rebuilt from it whenever stale.
 - `first-screen.json` — what the app shows first, to paint it before opening the rest
   (see newsreader/first_screen.py).
 - `counts.txt` — the counts `newsreader count` prints, while still true (see count.py).
@@ -333,7 +338,7 @@ class Library:
             raise ReadOnlyLibrary(self.folder, "nothing imported")
         lock = self.folder / "import.lock"
         with hold(lock, "import", self.wait_for_locks, self.on_lock_wait):
-            self.catalog.reload()
+            self.catalog.settle()
             try:
                 index = DuplicateIndex.load(self.folder)
             except OutdatedIndex:
@@ -362,8 +367,9 @@ class Library:
                     batch.commit()
             batch.commit(last=True)
             self._carry_marks(batch.replaced)
-            # Batches commit without rebuilding the catalog's columns (at 100k stories that
-            # was 0.8 s a commit); once is enough, at the end.
+            # Batches commit without putting the catalog's columns together again; once is
+            # enough, at the end, after the small segments of this import are merged.
+            self.catalog.compact()
             self.catalog.reload()
         self._regroup()
         if batch.added:

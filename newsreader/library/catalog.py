@@ -1,9 +1,10 @@
-"""Cold text: what was imported (`library.json`) and the story bodies (`bodies/*.json`).
+"""Cold text: what was imported (the catalog) and the story bodies (`bodies/*.json`).
 
-`library.json` is a TinyDB file with one document per dump holding its stories' metadata —
-everything the list needs, no bodies. Bodies go to segment files of a few hundred stories,
-written once when imported and never rewritten, so that neither a mark nor a later import
-touches them. Both kinds of file are TinyDB files written atomically.
+The catalog is a manifest, `library.json`, naming segment files of dumps with their stories'
+metadata — everything the list needs, no bodies (see manifest.py); each commit adds one
+segment. Bodies go to segment files of a few hundred stories, written once when imported and
+never rewritten, so that neither a mark nor a later import touches them. Every file is a
+TinyDB file written atomically.
 """
 
 from __future__ import annotations
@@ -11,24 +12,41 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb import TinyDB
-from tinydb.table import Document
 
-from newsreader.errors import DamagedLibrary, LibraryError
-from newsreader.library import columns
+from newsreader.errors import DamagedLibrary
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
+from newsreader.library.manifest import (
+    LEGACY,
+    SCHEMA_VERSION,
+    Manifest,
+    check_version,
+    read_manifest,
+    read_segment,
+    remove_segments,
+    split_legacy,
+    tidy,
+    write_manifest,
+    write_segment,
+)
+from newsreader.library.segment_columns import Part, assemble, build, read_part, save
 from newsreader.storage import AtomicJSONStorage, make_private_folder, write_atomic
 
 __all__ = ["SCHEMA_VERSION", "Catalog", "StoryMeta", "open_catalog"]
 
-SCHEMA_VERSION = 1
 SEGMENT_STORIES = 400
 _CACHED_SEGMENTS = 4
+COMPACT_BELOW = 2_000  # catalog segments of fewer stories are merged with their neighbours
+COMPACT_RUN = 4  # when this many small ones follow each other
+COMPACT_UPTO = 10_000  # stories in one merged segment at most
+_TRIES = 5  # reads of the manifest while a compaction removes the segments it listed
+
+Stamp = tuple[int, int, int]
 
 
 class Catalog:
@@ -37,61 +55,65 @@ class Catalog:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.bodies_folder = folder / "bodies"
-        self._storage_path = folder / "library.json"
-        self._db = TinyDB(self._storage_path, storage=AtomicJSONStorage)
-        self._stamp: tuple[int, int, int] | None = None
-        self.stories: StoryTable = columns.build({}, None).table
+        self._manifest_path = folder / "library.json"
+        self._stamp: Stamp | None = None
+        self.manifest = Manifest((), SCHEMA_VERSION)
+        self._parts: dict[str, Part] = {}
+        self.stories: StoryTable = StoryTable.empty()
         self.by_id: Mapping[str, StoryMeta] = StoryIndex(self.stories)
         self.digests: set[str] = set()
-        self.schema_version: int = 0  # of library.json as last read: 0 when it has none
+        self.schema_version: int = SCHEMA_VERSION  # of library.json as last read
         self._segments: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
         self.reload()
 
-    @property
-    def storage(self) -> AtomicJSONStorage:
-        """The TinyDB storage behind library.json."""
-        storage = self._db.storage
-        assert isinstance(storage, AtomicJSONStorage)
-        return storage
-
-    def _check_schema(self, version: Any) -> None:
-        if version is None:
-            return
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
-            raise LibraryError(
-                f"{self._storage_path}: library schema version {version!r} is newer than this "
-                f"newsreader understands ({SCHEMA_VERSION}); upgrade newsreader"
-            )
+    def _file_stamp(self) -> Stamp | None:
+        try:
+            info = self._manifest_path.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
 
     def reload(self) -> None:
-        """Read library.json again (cheap when nothing changed on disk, or the cache matches)."""
-        stamp = self.storage.stamp()
+        """Read the manifest again and the segments not yet read (cheap when nothing changed)."""
+        stamp = self._file_stamp()
         if stamp == self._stamp and stamp is not None:
             return
-        found = columns.load(self.folder, stamp) if stamp is not None else None
-        if found is None:
-            raw = columns.read_raw(self._storage_path)
-            data = self.storage.read() or {}
-            self._check_schema(columns.schema_of(data))
-            read_stamp = self.storage.read_stamp
-            # The cache may point into the file only if the bytes are those just parsed.
-            same = raw is not None and raw[1] == read_stamp
-            found = columns.build(data, raw[0] if same and raw else None)
-            if read_stamp is not None:
-                columns.save(self.folder, read_stamp, found)
-        self._check_schema(found.schema)
-        self.stories = found.table
-        self.by_id = StoryIndex(found.table)
-        self.digests = set(found.digests)
-        schema = found.schema
-        self.schema_version = schema if type(schema) is int else 0  # bool is no version
+        for attempt in range(_TRIES):
+            manifest = read_manifest(self.folder)
+            try:
+                parts = [self._part(name) for name in manifest.names]
+                break
+            except DamagedLibrary:
+                # A compaction or purge may have removed a segment since the manifest was read.
+                again = self._file_stamp()
+                if again == stamp or attempt == _TRIES - 1:
+                    raise
+                stamp = again
+        if manifest.legacy:
+            schema = parts[0].schema
+            check_version(self._manifest_path, schema if type(schema) is int else 0)
+        self._parts = {part.name: part for part in parts if part.name != LEGACY}
+        self.stories, digests = assemble(parts)
+        self.by_id = StoryIndex(self.stories)
+        self.digests = set(digests)
+        self.manifest = manifest
+        self.schema_version = manifest.schema
         # The identity from before the read: one taken now could belong to a newer commit
         # than the data just read, and that commit would never be picked up.
         self._stamp = stamp
 
+    def _part(self, name: str) -> Part:
+        """The columns of one segment: kept from an earlier read (segments never change)."""
+        known = self._parts.get(name)
+        return known if known is not None else read_part(self.folder, name)
+
     def changed_on_disk(self) -> bool:
         """True when another process has committed an import since the last reload."""
-        return self.storage.stamp() != self._stamp
+        return self._file_stamp() != self._stamp
+
+    def segment_sizes(self) -> dict[str, int]:
+        """The stories of each catalog segment as last read, by name, in order."""
+        return {name: len(self._part(name).ids) for name in self.manifest.names}
 
     def write_bodies(self, bodies: Sequence[dict[str, Any]]) -> list[str]:
         """Store bodies in new segment files; return each body's segment name, in order."""
@@ -120,31 +142,99 @@ class Catalog:
             write_atomic(self.bodies_folder / f"{name}.json", b"".join(parts))
         return placed
 
-    def commit(self, dumps: Sequence[dict[str, Any]], reload: bool = True) -> None:
-        """Add whole dumps to library.json in one atomic write: the commit point of an import.
+    def _current(self) -> Manifest:
+        """The manifest on disk, a library of the old layout split first. Lock held."""
+        manifest = read_manifest(self.folder)
+        return split_legacy(self.folder) if manifest.legacy else manifest
 
-        With `reload=False` the columns are not rebuilt (an import committing batch after
-        batch does that once, at its end); until `reload` the catalog still lists what it did.
+    def commit(self, dumps: Sequence[dict[str, Any]], reload: bool = True) -> None:
+        """Add whole dumps in a new segment, then list it in the manifest: the commit point.
+
+        With `reload=False` the columns are not put together again (an import committing
+        batch after batch does that once, at its end); until `reload` the catalog still
+        lists what it did. Call with the import lock held.
         """
         if not dumps:
             return
-        if not self._db.table("_meta").all():
-            self._db.table("_meta").insert({"schema": SCHEMA_VERSION})
-        self._db.table("dumps").insert_multiple(dumps)
+        names = self._current().names
+        write_manifest(self.folder, [*names, self._write(dumps)])
         self._stamp = None
         if reload:
             self.reload()
 
-    def dumps(self) -> list[Document]:
-        """Every dump document of library.json, as stored (each with its `doc_id`)."""
-        return self._db.table("dumps").all()
+    def settle(self) -> None:
+        """Split a library of the old layout and tidy what interrupted commits left. Lock held."""
+        if read_manifest(self.folder).legacy:
+            split_legacy(self.folder)
+        self.reload()
+        tidy(self.folder, self.manifest.names)
 
-    def remove_dumps(self, doc_ids: Sequence[int]) -> None:
-        """Delete dumps from library.json in one atomic write, then read it again."""
-        self._db.table("dumps").remove(doc_ids=list(doc_ids))
+    def _write(self, dumps: Sequence[dict[str, Any]]) -> str:
+        """Write a new segment and its columns' cache (made from `dumps`, not read back)."""
+        name, raw = write_segment(self.folder, dumps)
+        info = os.stat(self.folder / "catalog" / f"{name}.json")
+        data = {"dumps": {str(n): dump for n, dump in enumerate(dumps, start=1)}}
+        save(self.folder, (info.st_ino, info.st_size, info.st_mtime_ns), build(name, data, raw))
+        return name
+
+    def dumps(self, among: Sequence[str] | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+        """The dump documents as stored, of the segments `among` (None: all): (segment, key in
+        the segment, document)."""
+        names = read_manifest(self.folder).names
+        return [
+            (name, key, doc)
+            for name in names
+            if among is None or name in among
+            for key, doc in read_segment(self.folder, name).get("dumps", {}).items()
+        ]
+
+    def segments_holding(self, wanted: Callable[[str], bool]) -> list[str]:
+        """The catalog segments holding a dump whose file name `wanted` accepts."""
+        return [
+            name
+            for name in self.manifest.names
+            if any(wanted(file) for file in self._part(name).dumps)
+        ]
+
+    def remove_dumps(self, gone: Mapping[str, set[str]]) -> None:
+        """Delete dumps (by segment, their keys in it): the segments holding them are written
+        again without them, then the manifest lists those instead, in one atomic write.
+        Call with the import lock held."""
+        before = read_manifest(self.folder)
+        names = list(self._current().names)
+        if before.legacy and LEGACY in gone:
+            gone = {names[0]: gone[LEGACY]}
+        old = [name for name in names if name in gone]
+        for name in old:
+            data = read_segment(self.folder, name).get("dumps", {})
+            kept = [doc for key, doc in data.items() if key not in gone[name]]
+            at = names.index(name)
+            names[at : at + 1] = [self._write(kept)] if kept else []
+        write_manifest(self.folder, names)
+        remove_segments(self.folder, old)
         self._segments.clear()
         self._stamp = None
         self.reload()
+
+    def compact(self) -> int:
+        """Merge runs of small neighbouring segments, each step atomic; return how many
+        segments went. Call with the import lock held."""
+        self.reload()
+        sizes = self.segment_sizes()
+        names = list(sizes)
+        merged = 0
+        for run in mergeable(sizes):
+            dumps = [
+                doc for name in run for doc in read_segment(self.folder, name)["dumps"].values()
+            ]
+            at = names.index(run[0])
+            names[at : at + len(run)] = [self._write(dumps)]
+            write_manifest(self.folder, names)
+            remove_segments(self.folder, run)
+            merged += len(run) - 1
+        if merged:
+            self.reload()
+        return merged
 
     def body(self, story: StoryMeta) -> dict[str, Any]:
         """The paragraphs, captions and notes of `story`, read from its segment file."""
@@ -181,8 +271,20 @@ class Catalog:
         return None
 
     def close(self) -> None:
-        """Release the TinyDB handle."""
-        self._db.close()
+        """Forget what was read (the files stay mapped until nothing refers to them)."""
+        self._segments.clear()
+
+
+def mergeable(sizes: Mapping[str, int]) -> list[list[str]]:
+    """The runs of small neighbouring segments worth merging, of segments' story counts."""
+    runs: list[list[str]] = [[]]
+    for name, size in sizes.items():
+        small = size < COMPACT_BELOW
+        if not small or sum(sizes[n] for n in runs[-1]) + size > COMPACT_UPTO:
+            runs.append([])
+        if small:
+            runs[-1].append(name)
+    return [run for run in runs if len(run) >= COMPACT_RUN]
 
 
 def open_catalog(folder: Path) -> Catalog:

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from newsreader.count import SUMMARY_FILE
 from newsreader.counting import count, stories
-from newsreader.errors import LibraryError, NewsreaderError
-from newsreader.library.catalog import SCHEMA_VERSION
+from newsreader.errors import DamagedLibrary, LibraryError, NewsreaderError
+from newsreader.library.catalog_checkup import CatalogCheck
 from newsreader.library.marks import (
     FIELDS,
     MarkState,
@@ -29,13 +28,13 @@ from newsreader.library.marks import (
     salvage_snapshot,
     snapshot_records,
 )
-from newsreader.library.schema import MIGRATIONS, migrate, schema_version
 from newsreader.library_files import FIRST_SCREEN_FILE
 from newsreader.storage import AppendLog, check_tables, read_json, write_atomic
 
 KNOWN_FILES = (
     "library.json", "marks.json", "marks.log", "dedup.npz", "import.lock", "bodies",
-    "catalog.cache", "search", FIRST_SCREEN_FILE, "feeds.json", "feeds.lock",
+    "catalog", "catalog.cache", "dedup", "search", FIRST_SCREEN_FILE, "feeds.json", "feeds.lock",
+    SUMMARY_FILE,
 )  # fmt: skip
 STALE_TEMP_SECONDS = 60  # a temp file younger than this may belong to a write in progress
 _TEMP = re.compile(r"^\..+\.tmp$")
@@ -151,50 +150,13 @@ class Checkup:
             )
 
     def _library_json(self) -> bool:
-        path = self.folder / "library.json"
-        try:
-            data = check_tables(read_json(path), path) if path.exists() else None
-        except LibraryError as error:
-            self.report.problem(_said(error), lambda: self._set_aside(path))
-            return True
-        if data is None:
-            self.report.facts.append("library.json: none yet (nothing imported)")
-            if not list(self.folder.glob("library.json.damaged-*")):
-                self.catalog = {}  # bodies of a first import that never committed are orphans
-            return True
-        try:
-            version = schema_version(data)
-        except LibraryError as error:
-            self.report.problem(f"library.json: {error}")
-            return False
-        if version > SCHEMA_VERSION:
-            self.report.problem(
-                f"library.json: schema version {version} is newer than this newsreader "
-                f"understands ({SCHEMA_VERSION}): upgrade newsreader; nothing else was checked"
-            )
-            return False
-        if version < SCHEMA_VERSION:
-
-            def upgrade() -> str:
-                write_atomic(path, orjson.dumps(migrate(data, version, MIGRATIONS)))
-                return f"upgraded to version {SCHEMA_VERSION}"
-
-            self.report.problem(f"library.json: schema version {version}", upgrade)
-        self.catalog = data
-        dumps = data.get("dumps", {})
-        held = sum(len(d.get("stories", ())) for d in dumps.values())
-        self.report.facts.append(
-            f"library.json: {count(len(dumps), 'dump')}, {stories(held)} (schema {version})"
-        )
-        return True
+        self._catalog = CatalogCheck(self.report, self._set_aside)
+        go_on = self._catalog.run()
+        self.catalog = self._catalog.data
+        return go_on
 
     def _set_aside(self, path: Path) -> str:
         kept = move_aside(path)
-        if path.name == "library.json":
-            return (
-                f"moved aside to {kept.name}; the library starts empty: import your dumps "
-                "again (marks are kept and come back with their stories)"
-            )
         return f"moved aside to {name_in(self.report, kept)}"
 
     def _body_segments(self) -> None:
@@ -241,11 +203,9 @@ class Checkup:
             )
 
     def _drop_dumps(self, keys: set[str]) -> str:
-        assert self.catalog is not None
-        kept = {k: d for k, d in self.catalog.get("dumps", {}).items() if k not in keys}
-        self.catalog = {**self.catalog, "dumps": kept}
-        write_atomic(self.folder / "library.json", orjson.dumps(self.catalog))
-        return "dropped them from the library: import them again (their marks are kept)"
+        said = self._catalog.drop(keys)
+        self.catalog = self._catalog.data
+        return said
 
     def _marks(self) -> None:
         snapshot, log = self.folder / "marks.json", self.folder / "marks.log"
@@ -304,7 +264,8 @@ class Checkup:
         try:
             index = DuplicateIndex.load(self.folder)
         except LibraryError as error:
-            self.report.problem(_said(error), lambda: self._rebuild_index(path))
+            damaged = Path(error.path) if isinstance(error, DamagedLibrary) else path
+            self.report.problem(_said(error), lambda: self._rebuild_index(damaged))
             return
         missing = [s for s in docs if s.get("id") not in index]
         self.report.facts.append(f"{FILE_NAME}: {stories(len(index))}")

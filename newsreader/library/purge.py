@@ -1,11 +1,12 @@
 """Deleting dumps (a feed's stories, say) from a library: catalog, bodies, marks, search index.
 
-The commit point is one atomic rewrite of library.json without the dumps; what follows only
-tidies: body segments are rewritten without the deleted bodies (or deleted when nothing else
-uses them), the search index drops them, and their marks are cleared. A crash after the commit
-leaves bodies or index entries that no story lists: invisible, and tidied by the next delete,
-import or `newsreader doctor --repair`. The duplicate index keeps their sketches, which no
-lookup returns once their stories are gone (imports keep only matches the catalog lists).
+The commit point is one atomic rewrite of the catalog's manifest, listing the segments that
+held the dumps written again without them; what follows only tidies: body segments are
+rewritten without the deleted bodies (or deleted when nothing else uses them), the search
+index drops them, and their marks are cleared. A crash after the commit leaves bodies or index
+entries that no story lists: invisible, and tidied by the next delete, import or `newsreader
+doctor --repair`. The duplicate index keeps their sketches, which no lookup returns once their
+stories are gone (imports keep only matches the catalog lists).
 """
 
 from __future__ import annotations
@@ -28,15 +29,22 @@ def delete_dumps(
     from newsreader.library.search_index.segments import tidy
 
     with locked(folder / "import.lock"):
-        catalog.reload()
-        gone = [doc for doc in catalog.dumps() if wanted(str(doc.get("file", "")))]
+        catalog.settle()
+        # Only the segments holding such dumps are read; a body segment is written by one
+        # commit, so the stories using it are all in one catalog segment.
+        held = catalog.dumps(catalog.segments_holding(wanted))
+        gone = [(name, key, doc) for name, key, doc in held if wanted(str(doc.get("file", "")))]
         if not gone:
             return []
-        stories = [s for doc in gone for s in doc.get("stories", ())]
+        stories = [s for _name, _key, doc in gone for s in doc.get("stories", ())]
         ids = {str(s["id"]) for s in stories}
         segments = {str(s["segment"]) for s in stories if s.get("segment")}
-        catalog.remove_dumps([doc.doc_id for doc in gone])  # the commit point
-        _drop_bodies(catalog.bodies_folder, segments, ids, _segments_used(catalog.dumps()))
+        keys: dict[str, set[str]] = {}
+        for name, key, _doc in gone:
+            keys.setdefault(name, set()).add(key)
+        kept = [doc for name, key, doc in held if key not in keys.get(name, ())]
+        catalog.remove_dumps(keys)  # the commit point
+        _drop_bodies(catalog.bodies_folder, segments, ids, _segments_used(kept))
         tidy(folder, set(catalog.by_id))
     for field in FIELDS:
         marks.set_many(field, {sid: None for sid, v in marks.items(field) if sid in ids and v})

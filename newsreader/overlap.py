@@ -1,11 +1,11 @@
 """The duplicate index's finer check: the text and the facts two stories share, counted.
 
-The sketch finds the candidates and tells copies, but its estimate of a small overlap is too
-noisy to tell a rewrite (which shares the wire's facts and many of its sentences) from a story
-sharing one background paragraph. Each story keeps a fixed sample of its shingles outside
-quotations (`fingerprint.MARK_EVERY`, 16 bits of each) and, per sentence holding numbers, the
-hash of those numbers and of its words: two stories' marks in common count the shingles they
-share with no estimate of a Jaccard.
+The sketch finds the candidates and tells near-copies, but its estimate of a small overlap is
+too noisy to tell a trimmed copy or a rewrite (which shares the wire's facts and many of its
+sentences) from a story sharing one background paragraph. Each story keeps a fixed sample of
+its shingles outside quotations (`fingerprint.MARK_EVERY`, 16 bits of each) and, per sentence
+holding numbers, the hash of those numbers and of its words: two stories' marks in common
+count the shingles they share with no estimate of a Jaccard.
 """
 
 from __future__ import annotations

@@ -422,3 +422,19 @@ def test_a_paragraph_another_told_story_holds_is_no_evidence_of_a_rewrite() -> N
     for n in range(2):
         index.add(f"s{n}", f"Story {n}", [words(60 + n, 300), background])
     assert index.find("new", "Another story", [words(70, 300), background]) == []
+
+
+def test_a_rewrite_of_a_story_is_no_rewrite_of_another_holding_its_background_paragraph() -> None:
+    # A paper rewords two sentences of the wire's background paragraph, numbers kept, and
+    # keeps the rest; another story holds the same paragraph. With the wire itself not (yet)
+    # indexed, nothing shows the paragraph is common: two reworded facts and the paragraph's
+    # text must not be enough.
+    background = numbered(40, 100)
+    rng = random.Random(5)
+    reworded = [
+        " ".join(w if w[0].isdigit() else rng.choice(VOCABULARY) for w in s.split())
+        for s in background[:2]
+    ]
+    index = indexed(("other", "Other event", [words(41, 400), *background]))
+    paper = [words(42, 300), *reworded, *background[2:]]
+    assert index.find("paper", "Paper title", paper) == []

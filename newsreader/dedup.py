@@ -13,33 +13,40 @@ from newsreader import dedup_segments as segments
 from newsreader.bands import BANDS, BandIndex, band_order
 from newsreader.dedup_segments import MERGE_UPTO, BadFile, Stored
 from newsreader.errors import DamagedLibrary, LibraryError
-from newsreader.fingerprint import NUMBERS_KEPT, PERMUTATIONS, Features, features, similarity
-from newsreader.overlap import Overlap, Ragged
+from newsreader.fingerprint import (
+    MARK_EVERY,
+    NUMBERS_KEPT,
+    PERMUTATIONS,
+    Features,
+    features,
+    similarity,
+)
+from newsreader.overlap import Overlap, Ragged, Shared
 
 __all__ = ["DuplicateIndex", "Features", "OutdatedIndex", "features", "similarity"]
 
 # 1: sketches of all the text, no shingle counts, 32 bands of 4 values; 2: no marks or facts
 FORMAT_VERSION = 3
 THRESHOLD = 0.5  # estimated Jaccard at which a candidate is a copy
-COPY_CONTAINMENT = 0.5  # or the share of the shorter text's shingles the longer one holds
-MIN_SHARED = 20  # shingles a pair must share for containment to count
-# Estimated shingles a trimmed copy must share beyond a common paragraph: a topic's
-# background paragraph (60-120 words) in a short trimmed copy otherwise passes for one.
-COPY_SHARED = 130
-COPY_CONTAINED = 0.85  # or so much of the shorter text that no paragraph of another explains it
-# A rewrite, by the finer check (overlap.py): shingles outside quotations that few stories hold,
-# shared (counted from the marks); or fewer of them and sentences reworded with their numbers
-# kept; or more such sentences alone. A background paragraph is at most ~140 shingles, which
-# its sample of marks can put at ~170.
-REWRITE_SHARED = 180
-REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS = 60, 3
-REWRITE_FACTS_ALONE = 5
+# Or (a trimmed copy) the longer text holds this share of the shorter one's marks, counted
+# without the text other stories told hold too, and at least COPY_SHARED shingles of it.
+COPY_CONTAINED = 0.8
+COPY_SHARED = 60
+# A rewrite, by the finer check (overlap.py): shingles outside quotations it shares with the
+# other story and no other story told holds (counted from the marks), needed with 0, 1, 2, 3,
+# 4 or more reworded facts. A background paragraph (<= ~120 words) has <= ~116 shingles, which
+# its sample of marks put at up to 164 on a 100k corpus; and a rewrite of a story holding one
+# rewords some of its sentences, numbers kept, which makes reworded facts with every other
+# story holding that paragraph (up to 84 shingles and 2 facts on another 100k corpus).
+REWRITE_SHARED = (192, 160, 96, 80, 20)
 MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
 COPY_NUMBERS = 0.5  # share of the fewer numbers below which a copy is a templated story
 # A rewrite shares at least this share of the fewer numbers per share of the shorter text: a
 # templated story shares most of its words and few of its numbers.
-REWRITE_NUMBERS = 0.3
-COMMON_HOLDERS = 3  # stories holding a sketch value beyond which it is common text
+REWRITE_NUMBERS = 0.5
+# Sketch values held by more stories than this are not looked up: they bring candidates that
+# share only a common paragraph.
+COMMON_HOLDERS = 3
 _COLUMNS = np.arange(PERMUTATIONS)
 _OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
 FILE_NAME = "dedup.npz"  # the whole index, before it was kept in segments (dedup/*.npz)
@@ -148,37 +155,44 @@ class DuplicateIndex:
             same = np.count_nonzero(equal, axis=1)
             if not same.size or int(same.max()) < 2:  # one value each, by chance: nothing more
                 return found
-            rare_same = np.count_nonzero(equal & rare, axis=1)
-            copy = self._alike(same, rare_same, f.shingles, self._shingles[rows])
-            near = sorted(zip((-same).tolist(), rows.tolist(), copy.tolist(), strict=True))
-            found += [r for _, r, c in near if c and self._facts_agree(f, r, None)]
-            # One sketch value in common is as likely chance: not worth the finer check.
-            # The share of common text in the sketch values they share stands for that in
-            # their marks.
-            share = dict(
-                zip(rows.tolist(), (rare_same / np.maximum(same, 1)).tolist(), strict=True)
-            )
-            maybe = [(r, share[r]) for minus, r, c in near if not c and -minus >= 2]
-            return found + self._rewrites(f, maybe)
+            return found + self._versions(f, rows[same >= 2], same[same >= 2])
         return found
 
-    def _rewrites(self, f: Features, rows: list[tuple[int, float]]) -> list[int]:
-        """Of `rows` (each with the share of it few stories hold), those `f` is a rewrite of."""
-        found: list[tuple[float, int]] = []
-        counted = self._overlap.shared(
-            f.marks, f.facts, [r for r, _ in rows], (REWRITE_SHARED_WITH_FACTS, REWRITE_FACTS_ALONE)
-        )
-        for (r, rare), (marked, reworded) in zip(rows, counted, strict=True):
-            shared = marked * rare
-            if not (
-                shared >= REWRITE_SHARED
-                or (shared >= REWRITE_SHARED_WITH_FACTS and reworded >= REWRITE_FACTS)
-                or reworded >= REWRITE_FACTS_ALONE
-            ):
-                continue
-            contained = shared / max(1, min(f.shingles, int(self._shingles[r])))
-            if self._facts_agree(f, r, contained):
-                found.append((-shared, r))
+    def _versions(
+        self, f: Features, rows: npt.NDArray[np.int64], same: npt.NDArray[np.intp]
+    ) -> list[int]:
+        """Of candidate `rows` (sharing `same` sketch values), those `f` is a version of:
+        copies then rewrites, each best first."""
+        shared = self._overlap.shared(f.marks, f.facts, rows, self._told[rows])
+        fewer = np.maximum(np.minimum(len(f.marks), shared.marks) - shared.common, 1)
+        contained = shared.rare / fewer
+        copy = self._alike(same, shared.rare, contained)
+        copies = sorted(zip((-same).tolist(), rows.tolist(), copy.tolist(), strict=True))
+        found = [r for _, r, c in copies if c and self._facts_agree(f, r, None)]
+        return found + self._rewrites(f, rows[~copy], shared, contained, ~copy)
+
+    def _rewrites(
+        self,
+        f: Features,
+        rows: npt.NDArray[np.int64],
+        shared: Shared,
+        contained: npt.NDArray[np.float64],
+        which: npt.NDArray[np.bool_],
+    ) -> list[int]:
+        """Of `rows` (the candidates `which` picks), those `f` is a rewrite of, best first."""
+        text = shared.rare[which] * MARK_EVERY
+        facts = np.minimum(shared.reworded[which], len(REWRITE_SHARED) - 1)
+        enough = text >= np.array(REWRITE_SHARED)[facts]
+        found = [
+            (-t, r)
+            for r, t, c in zip(
+                rows[enough].tolist(),
+                text[enough].tolist(),
+                contained[which][enough].tolist(),
+                strict=True,
+            )
+            if self._facts_agree(f, r, min(c, 1.0))
+        ]
         return [r for _, r in sorted(found)]
 
     def _rare(self, sketch: npt.NDArray[np.uint16]) -> npt.NDArray[np.bool_]:
@@ -191,25 +205,17 @@ class DuplicateIndex:
     def _alike(
         self,
         same: npt.NDArray[np.intp],
-        rare: npt.NDArray[np.intp],
-        own: int,
-        theirs: npt.NDArray[np.uint32],
+        rare: npt.NDArray[np.int64],
+        contained: npt.NDArray[np.float64],
     ) -> npt.NDArray[np.bool_]:
         """Which candidates look like copies.
 
-        A copy has a high Jaccard, or (trimmed) most of its shorter text found in the longer.
-        Shared shingles are estimated from the sketch, J / (1 + J) × (|A| + |B|), and for
-        containment only those few other stories hold count.
+        A copy has a high Jaccard (estimated from the sketch), or (trimmed) most of its
+        shorter text found in the longer, counted from the marks: a count on a fixed sample
+        of the text, where the sketch's estimate of a small overlap is noisy.
         """
-        jaccard = same / PERMUTATIONS
-        sizes = theirs.astype(np.float64)
-        shared = jaccard / (1 + jaccard) * (own + sizes) * rare / np.maximum(same, 1)
-        fewer = np.maximum(np.minimum(own, sizes), 1)
-        contained = np.where(shared >= MIN_SHARED, shared / fewer, 0)
-        return (
-            (jaccard >= self.threshold)
-            | ((contained >= COPY_CONTAINMENT) & (shared >= COPY_SHARED))
-            | (contained >= COPY_CONTAINED)
+        return (same / PERMUTATIONS >= self.threshold) | (
+            (contained >= COPY_CONTAINED) & (rare * MARK_EVERY >= COPY_SHARED)
         )
 
     def _facts_agree(self, f: Features, row: int, rewrite: float | None) -> bool:

@@ -1,22 +1,24 @@
 """The duplicate index's finer check: the text and the facts two stories share, counted.
 
-The sketch finds the candidates and tells copies, but its estimate of a small overlap is too
-noisy to tell a rewrite (which shares the wire's facts and many of its sentences) from a story
-sharing one background paragraph. Each story keeps a fixed sample of its shingles outside
-quotations (`fingerprint.MARK_EVERY`, 16 bits of each) and, per sentence holding numbers, the
-hash of those numbers and of its words: two stories' marks in common count the shingles they
-share with no estimate of a Jaccard.
+The sketch finds the candidates and tells near-copies, but its estimate of a small overlap is
+too noisy to tell a trimmed copy or a rewrite (which shares the wire's facts and many of its
+sentences) from a story sharing one background paragraph. Each story keeps a fixed sample of
+its shingles outside quotations (`fingerprint.MARK_EVERY`, 16 bits of each) and, per sentence
+holding numbers, the hash of those numbers and of its words: two stories' marks in common
+count the shingles they share with no estimate of a Jaccard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.fingerprint import MARK_EVERY
+# A mark or fact two stories share is common text when this many other stories told so far
+# (among the story's candidates) hold it too.
+COMMON_OTHERS = 1
 
 
 class Ragged:
@@ -89,46 +91,78 @@ class Overlap:
         self,
         marks: npt.NDArray[np.uint16],
         facts: npt.NDArray[np.uint64],
-        rows: Sequence[int],
-        facts_from: tuple[int, int] = (0, 0),
-    ) -> list[tuple[int, int]]:
-        """What a story shares with each of `rows`: shingles outside quotations, and facts.
+        rows: npt.NDArray[np.int64],
+        told: npt.NDArray[np.bool_],
+    ) -> Shared:
+        """What a story shares with each of `rows`: its marks and reworded facts, and how many
+        of its marks each row holds.
 
-        The first is estimated from the marks (MARK_EVERY shingles a mark), the second counts
-        the story's sentences whose numbers a sentence of the other holds in other words; it
-        is counted (else 0) only for a row sharing `facts_from[0]` shingles, or when both
-        stories have `facts_from[1]` sentences with numbers.
+        A mark or a fact the story shares with a row is common when another of the `told` rows
+        holds it too (COMMON_OTHERS): text that other stories also hold (a topic's background
+        paragraph, a stock sentence) says nothing of these two. Only the rows at hand are
+        asked, so what counts as common does not change with the size of the library.
         """
-        if not rows:
-            return []
-        picked = np.array(rows, dtype=np.int64)
-        ends = self.marks.ends[picked]
-        starts = np.where(picked > 0, self.marks.ends[np.maximum(picked - 1, 0)], 0)
-        lengths = ends - starts
-        # All the rows' marks gathered at once, each labelled with its row's place in `rows`.
+        count = len(rows)
+        lengths = self.marks.ends[rows] - np.where(rows > 0, self.marks.ends[rows - 1], 0)
+        rare = np.zeros(count, dtype=np.int64)
+        common = np.zeros(count, dtype=np.int64)
         total = int(lengths.sum())
-        at = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        theirs = self.marks.values[at]
-        counts = np.zeros(len(rows), dtype=np.int64)
         if len(marks) and total:
+            # All the rows' marks gathered at once, each labelled with its row's place in `rows`.
+            starts = self.marks.ends[rows] - lengths
+            at = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            theirs = self.marks.values[at]
             place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
-            labels = np.repeat(np.arange(len(rows)), lengths)
-            counts = np.bincount(labels[marks[place] == theirs], minlength=len(rows))
+            labels = np.repeat(np.arange(count), lengths)
+            hit = marks[place] == theirs
+            # Each (row, mark of the story) once, though a row may hold a value twice.
+            pairs = np.unique(labels[hit] * len(marks) + place[hit])
+            labels, place = pairs // len(marks), pairs % len(marks)
+            holders = np.bincount(place[told[labels]], minlength=len(marks))
+            held_elsewhere = holders[place] - told[labels] >= COMMON_OTHERS
+            rare = np.bincount(labels[~held_elsewhere], minlength=count)
+            common = np.bincount(labels[held_elsewhere], minlength=count)
+        return Shared(rare, common, lengths, self._reworded(facts, rows, told))
+
+    def _reworded(
+        self,
+        facts: npt.NDArray[np.uint64],
+        rows: npt.NDArray[np.int64],
+        told: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.int64]:
+        """Per row, the story's sentences whose numbers a sentence of the row holds in other
+        words, and no other told row holds."""
+        reworded = np.zeros(len(rows), dtype=np.int64)
         mine = facts.tolist()
-        fact_ends = self.facts.ends
-        out = []
-        for r, count in zip(rows, counts.tolist(), strict=True):
-            reworded = 0
-            held_count = int(fact_ends[r]) - (int(fact_ends[r - 1]) if r else 0)
-            worth = (
-                count * MARK_EVERY >= facts_from[0] or min(len(mine), held_count) >= facts_from[1]
-            )
-            held = self.facts.row(r).tolist() if mine and worth else []
-            if held:
-                same_numbers = {value >> 32 for value in held}
-                kept = set(held)
-                reworded = sum(
-                    1 for value in mine if value >> 32 in same_numbers and value not in kept
+        if not mine:
+            return reworded
+        numbers = [value >> 32 for value in mine]
+        held: list[tuple[set[int], set[int]]] = []
+        holders = [0] * len(mine)
+        for r, is_told in zip(rows.tolist(), told.tolist(), strict=True):
+            theirs = self.facts.row(r).tolist()
+            same_numbers = {value >> 32 for value in theirs}
+            held.append((same_numbers, set(theirs)))
+            if is_told and same_numbers:
+                for i, n in enumerate(numbers):
+                    holders[i] += n in same_numbers
+        for j, ((same_numbers, kept), is_told) in enumerate(zip(held, told.tolist(), strict=True)):
+            if same_numbers:
+                reworded[j] = sum(
+                    1
+                    for i, value in enumerate(mine)
+                    if numbers[i] in same_numbers
+                    and value not in kept
+                    and holders[i] - is_told < COMMON_OTHERS
                 )
-            out.append((count * MARK_EVERY, reworded))
-        return out
+        return reworded
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a story shares with each candidate, one entry per candidate."""
+
+    rare: npt.NDArray[np.int64]  # marks in common that no other told candidate holds
+    common: npt.NDArray[np.int64]  # marks in common that another told candidate holds too
+    marks: npt.NDArray[np.int64]  # the candidate's own marks
+    reworded: npt.NDArray[np.int64]  # reworded facts no other told candidate holds

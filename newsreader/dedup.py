@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy.typing as npt
 
 from newsreader import dedup_segments as segments
 from newsreader.bands import BANDS, BandIndex, band_order
+from newsreader.dedup_columns import Column, Lookup, RaggedColumn, string_keys
 from newsreader.dedup_segments import MERGE_UPTO, BadFile, Stored
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.fingerprint import (
@@ -21,7 +23,7 @@ from newsreader.fingerprint import (
     features,
     similarity,
 )
-from newsreader.overlap import Overlap, Ragged, Shared
+from newsreader.overlap import Overlap, Shared
 
 __all__ = ["DuplicateIndex", "Features", "OutdatedIndex", "features", "similarity"]
 
@@ -49,6 +51,11 @@ REWRITE_NUMBERS = 0.5
 COMMON_HOLDERS = 3
 _COLUMNS = np.arange(PERMUTATIONS)
 _OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
+# Rows of a segment's sketches read at a time to count their values (4 MB).
+_COUNT_ROWS = 16_384
+# Lookups between two releases of the mapped pages they touched: a process's resident memory
+# counts the file pages it has touched until they are let go.
+RELEASE_EVERY = 256
 FILE_NAME = "dedup.npz"  # the whole index, before it was kept in segments (dedup/*.npz)
 
 
@@ -73,52 +80,55 @@ def _numbers_shared(
     return shared, shared / max(1, min(na, nb))
 
 
-def _grown(a: npt.NDArray[Any], extra: int) -> npt.NDArray[Any]:
-    """`a` with `extra` more zero rows: in place if `a` owns its memory, else a copy."""
-    shape = (len(a) + extra, *a.shape[1:])
-    if a.flags.owndata:
-        # In place (realloc) there is never a second copy of the sketches in memory. No view of
-        # these arrays outlives a call, so the reference check can be skipped.
-        a.resize(shape, refcheck=False)
-        return a
-    bigger = np.zeros(shape, dtype=a.dtype)
-    bigger[: len(a)] = a
-    return bigger
-
-
 class DuplicateIndex:
     """Incremental near-duplicate index: MinHash sketches + LSH band keys held in numpy arrays."""
 
     def __init__(self, *, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self._ids: list[str] = []
-        self._rows: dict[str, int] = {}
-        self._sketch = np.zeros((0, PERMUTATIONS), dtype=np.uint16)
-        self._shingles = np.zeros(0, dtype=np.uint32)  # shingles behind each sketch
-        self._exact = np.zeros(0, dtype=np.uint64)
-        # The number hashes of all rows end to end; row r's end where `_number_end[r]` says.
-        self._numbers = np.zeros(0, dtype=np.uint32)
-        self._number_end = np.zeros(0, dtype=np.int64)
-        self._number_count = np.zeros(0, dtype=np.uint16)
-        self._long = np.zeros(0, dtype=bool)
+        # Rows of the segments on disk are read from their files mapped (dedup_columns);
+        # only the rows added since live in memory.
+        self._ids = Column(np.object_)  # str; a segment's as its file keeps them
+        self._id_rows = Lookup()  # by `string_keys` of the id
+        self._sketch = Column(np.uint16, (PERMUTATIONS,))
+        self._shingles = Column(np.uint32)  # shingles behind each sketch
+        self._exact = Column(np.uint64)
+        self._exact_rows = Lookup()
+        self._numbers = RaggedColumn(np.uint32)
+        self._number_count = Column(np.uint16)
+        self._long = Column(np.bool_)
         # Which rows told a story of their own (found no earlier version when added), and per
         # sketch position how many of those hold each value: text that many stories hold
         # (a background paragraph, a set phrase) says little about any two of them.
-        self._told = np.zeros(0, dtype=bool)
+        self._told = Column(np.bool_)
         # Flat, position-major (`_OFFSETS`): one `take` reads a sketch's counts.
         self._holders = np.zeros(PERMUTATIONS << 16, dtype=np.uint16)
         self._overlap = Overlap()  # marks and facts, for the finer check
         self._found: tuple[str, bool] = ("", False)  # the last story looked up, and if found
         self._told_count = 0
         self._bands = BandIndex()
-        self._exact_rows: dict[int, list[int]] = {}
         self._last: tuple[tuple[str, tuple[str, ...]], Features] | None = None
+        self._maps: list[mmap.mmap] = []  # the segment files mapped
+        self._lookups = 0
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._sketch)
 
     def __contains__(self, story_id: object) -> bool:
-        return story_id in self._rows
+        return isinstance(story_id, str) and self._row_of(story_id) >= 0
+
+    def _row_of(self, story_id: str) -> int:
+        """The row of `story_id`, -1 if it is not indexed."""
+        key = int(string_keys(np.array([story_id]))[0])
+        for row in self._id_rows.rows(key):
+            if self._ids[row] == story_id:
+                return row
+        return -1
+
+    def release(self) -> None:
+        """Let go of the mapped pages lookups touched (the files stay mapped): the page cache
+        keeps them, this process's resident memory does not count them any more."""
+        for mapped in self._maps:
+            mapped.madvise(mmap.MADV_DONTNEED)
 
     # ---- queries ---------------------------------------------------------------------------
 
@@ -135,12 +145,15 @@ class DuplicateIndex:
         """
         rows = self._find(story_id, features or self._features_of(title, paragraphs))
         self._found = (story_id, bool(rows))
-        return [self._ids[r] for r in rows]
+        self._lookups += 1
+        if self._lookups % RELEASE_EVERY == 0:
+            self.release()
+        return [str(self._ids[r]) for r in rows]
 
     def _find(self, story_id: str, f: Features) -> list[int]:
         """Rows this story repeats, copies first."""
-        own = self._rows.get(story_id, -1)
-        exact = self._exact_rows.get(f.exact, []) if f.exact else []
+        own = self._row_of(story_id)
+        exact = self._exact_rows.rows(f.exact) if f.exact else []
         found = [r for r in exact if r != own]
         if f.sketch is not None:
             rare = self._rare(f.sketch)
@@ -151,7 +164,7 @@ class DuplicateIndex:
                 rows = rows[rows != own]
             if exact:
                 rows = rows[~np.isin(rows, exact)]
-            equal = self._sketch[rows] == f.sketch
+            equal = self._sketch.take(rows) == f.sketch
             same = np.count_nonzero(equal, axis=1)
             if not same.size or int(same.max()) < 2:  # one value each, by chance: nothing more
                 return found
@@ -163,7 +176,7 @@ class DuplicateIndex:
     ) -> list[int]:
         """Of candidate `rows` (sharing `same` sketch values), those `f` is a version of:
         copies then rewrites, each best first."""
-        shared = self._overlap.shared(f.marks, f.facts, rows, self._told[rows])
+        shared = self._overlap.shared(f.marks, f.facts, rows, self._told.take(rows))
         fewer = np.maximum(np.minimum(len(f.marks), shared.marks) - shared.common, 1)
         contained = shared.rare / fewer
         copy = self._alike(same, shared.rare, contained)
@@ -226,8 +239,7 @@ class DuplicateIndex:
         its text.
         """
         count = int(self._number_count[row])
-        start = int(self._number_end[row - 1]) if row else 0
-        numbers = self._numbers[start : self._number_end[row]]
+        numbers = self._numbers.row(row)
         _, share = _numbers_shared(f.numbers, f.number_count, numbers, count)
         few = min(f.number_count, count) < MIN_NUMBERS
         if rewrite is None:
@@ -251,44 +263,29 @@ class DuplicateIndex:
         features: Features | None = None,
     ) -> None:
         """Index a story; adding a known id again changes nothing."""
-        if story_id in self._rows:
+        if story_id in self:
             return
         f = features or self._features_of(title, paragraphs)
-        row = len(self._ids)
-        if row == len(self._exact):
-            grow = max(1024, row // 8)
-            self._sketch, self._exact = _grown(self._sketch, grow), _grown(self._exact, grow)
-            self._shingles = _grown(self._shingles, grow)
-            self._number_end = _grown(self._number_end, grow)
-            self._number_count, self._long = (
-                _grown(self._number_count, grow),
-                _grown(self._long, grow),
-            )
-            self._told = _grown(self._told, grow)
-        start = int(self._number_end[row - 1]) if row else 0
-        end = start + len(f.numbers)
-        if end > len(self._numbers):
-            self._numbers = _grown(self._numbers, max(4096, end, len(self._numbers) // 2))
-        self._numbers[start:end] = f.numbers
-        self._number_end[row] = end
-        self._number_count[row] = min(f.number_count, 0xFFFF)
-        self._exact[row] = f.exact
+        row = len(self)
+        self._numbers.append(f.numbers)
+        self._number_count.append(min(f.number_count, 0xFFFF))
+        self._exact.append(f.exact)
         if f.exact:
-            self._exact_rows.setdefault(f.exact, []).append(row)
-        self._long[row] = f.sketch is not None
+            self._exact_rows.add(f.exact, row)
+        self._long.append(f.sketch is not None)
         told = f.sketch is not None and self._found != (story_id, True)
         self._overlap.add(f.marks, f.facts)
+        self._told.append(told)
+        self._sketch.append(0 if f.sketch is None else f.sketch)
+        self._shingles.append(0 if f.sketch is None else min(f.shingles, 0xFFFFFFFF))
         if f.sketch is not None:
-            self._sketch[row] = f.sketch
             if told:
-                self._told[row] = True
                 self._told_count += 1
                 at = _OFFSETS + f.sketch
                 self._holders[at] = np.minimum(self._holders.take(at), 0xFFFE) + 1
-            self._shingles[row] = min(f.shingles, 0xFFFFFFFF)
             self._bands.add(row, f.sketch)
         self._ids.append(story_id)
-        self._rows[story_id] = row
+        self._id_rows.add(int(string_keys(np.array([story_id]))[0]), row)
 
     # ---- files -----------------------------------------------------------------------------
 
@@ -298,8 +295,8 @@ class DuplicateIndex:
     def save(self, folder: Path) -> None:
         """Write the rows added since the last save to `folder` as a new segment, merged with
         the newest segments when they are small next to it; each write atomic, owner only.
-        Call with the import lock held."""
-        n = len(self._ids)
+        From then on those rows are read from the file. Call with the import lock held."""
+        n = len(self)
         disk = list(self._disk)
         start = sum(stored.rows for stored in disk)
         if disk and start == n:
@@ -311,34 +308,39 @@ class DuplicateIndex:
             merged = disk.pop()
             start -= merged.rows
             first = merged.first
-        ends = n and int(self._number_end[n - 1])
-        marks, mark_end = self._overlap.marks.arrays()
-        facts, fact_end = self._overlap.facts.arrays()
-        arrays: dict[str, Any] = {
-            "version": np.array([FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT], dtype=np.int64),
-            "ids": np.array(self._ids[start:], dtype=np.str_),
-            "sketch": self._sketch[:n],
-            "shingles": self._shingles[:n],
-            "exact": self._exact[:n],
-            "numbers": self._numbers[:ends],
-            "number_count": self._number_count[:n],
-            "long": self._long[:n],
-            "told": self._told[:n],
-            "marks": marks,
-            "facts": facts,
-            "sorted": np.array([self._bands.merged], dtype=np.int64),
-        }
-        whole_ends = {
-            "number_end": self._number_end[:n],
-            "mark_end": mark_end,
-            "fact_end": fact_end,
-        }
-        for name in ("sketch", "shingles", "exact", "number_count", "long", "told"):
-            arrays[name] = arrays[name][start:]
-        stored = segments.write(folder, first, last, segments.rows_of(arrays, whole_ends, start))
+        stored = segments.write(folder, first, last, self._rows_since(start))
         self._disk = (*disk, stored)
         for path in segments.replaced(folder):  # those the new segment stands for
             path.unlink(missing_ok=True)
+        try:
+            mapped, arrays = segments.read(stored.path)
+            self._adopt(start, mapped, arrays)
+        except BadFile as error:
+            raise DamagedLibrary(stored.path, f"damaged duplicate index ({error})") from error
+        self.release()
+
+    def _rows_since(self, start: int) -> dict[str, npt.NDArray[Any]]:
+        """Rows `start:` as a segment file keeps them."""
+        numbers, number_end = self._numbers.since(start)
+        marks, mark_end = self._overlap.marks.since(start)
+        facts, fact_end = self._overlap.facts.since(start)
+        return {
+            "version": np.array([FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT], dtype=np.int64),
+            "ids": np.array([str(i) for i in self._ids.since(start).tolist()], dtype=np.str_),
+            "sketch": self._sketch.since(start),
+            "shingles": self._shingles.since(start),
+            "exact": self._exact.since(start),
+            "numbers": numbers,
+            "number_end": number_end,
+            "number_count": self._number_count.since(start),
+            "long": self._long.since(start),
+            "told": self._told.since(start),
+            "marks": marks,
+            "mark_end": mark_end,
+            "facts": facts,
+            "fact_end": fact_end,
+            "sorted": np.array([self._bands.merged], dtype=np.int64),
+        }
 
     @classmethod
     def load(cls, folder: Path) -> DuplicateIndex:
@@ -349,14 +351,21 @@ class DuplicateIndex:
         otherwise, and only the stories can give the new ones.
         """
         index = cls()
-        arrays, disk = segments.read_all(folder, index._check_version)
-        if arrays is None:
+        found = segments.read_live(folder, index._check_version)
+        if not found:
             return index
+        for stored, mapped, arrays in found:
+            try:
+                index._adopt(len(index), mapped, arrays)
+            except BadFile as error:
+                raise DamagedLibrary(stored.path, f"damaged duplicate index ({error})") from error
         try:
-            index._restore(arrays)
+            index._index_bands(int(found[-1][2]["sorted"][0]))
         except BadFile as error:
-            raise DamagedLibrary(disk[-1].path, f"damaged duplicate index ({error})") from error
-        index._disk = tuple(disk)
+            raise DamagedLibrary(found[-1][0].path, f"damaged duplicate index ({error})") from error
+        index._count_holders()
+        index._disk = tuple(stored for stored, _, _ in found)
+        index.release()
         return index
 
     def _check_version(self, a: dict[str, npt.NDArray[Any]]) -> None:
@@ -366,11 +375,13 @@ class DuplicateIndex:
         if version != [FORMAT_VERSION, PERMUTATIONS, NUMBERS_KEPT]:
             raise ValueError(f"unknown format {a['version'].tolist()}")
 
-    def _restore(self, a: dict[str, npt.NDArray[Any]]) -> None:
+    def _adopt(self, start: int, mapped: mmap.mmap | None, a: dict[str, npt.NDArray[Any]]) -> None:
+        """Rows `start:` are those of a segment's arrays `a` (views of the file `mapped`)."""
         self._check_version(a)
-        ids = [str(i) for i in a["ids"].tolist()]
+        ids = a["ids"]
         n = len(ids)
         expected = {
+            "ids": ((n,), np.str_),
             "sketch": ((n, PERMUTATIONS), np.uint16),
             "shingles": ((n,), np.uint32),
             "exact": ((n,), np.uint64),
@@ -378,45 +389,60 @@ class DuplicateIndex:
             "number_count": ((n,), np.uint16),
             "long": ((n,), np.bool_),
             "told": ((n,), np.bool_),
+            "mark_end": ((n,), np.int64),
+            "fact_end": ((n,), np.int64),
         }
         for name, (shape, dtype) in expected.items():
-            if a[name].shape != shape or a[name].dtype != dtype:
+            if a[name].shape != shape or a[name].dtype.type != dtype:
                 raise ValueError(f"{name} has shape {a[name].shape} and type {a[name].dtype}")
-        done = int(a["sorted"][0])
-        if not 0 <= done <= n:
-            raise ValueError("the sorted rows do not fit the sketches")
-        # The band order is worked out again (64 sorts, a few ms per 10,000 stories) rather
-        # than kept: it took a quarter of the file.
-        order = band_order(a["sketch"], a["long"], done)
-        ends = a["number_end"]
-        if a["numbers"].dtype != np.uint32 or (n and ends[-1] != len(a["numbers"])):
-            raise ValueError("numbers do not fit their offsets")
-        if n and (ends[0] < 0 or (np.diff(ends) < 0).any()):
-            raise ValueError("number offsets out of order")
-        if len(set(ids)) != n:
-            raise ValueError("an id appears twice")
-        self._ids, self._rows = ids, {sid: row for row, sid in enumerate(ids)}
-        self._sketch, self._exact, self._long = a["sketch"], a["exact"], a["long"]
-        self._shingles = a["shingles"]
-        self._told = a["told"] & a["long"]
-        self._told_count = int(np.count_nonzero(self._told))
-        # Counted a column at a time, the told rows taken 16 columns at a time: one count of
-        # all 8.4 million slots at once took 195 MB on the way to the 16 MB kept, a copy of
-        # every told row 25 MB (at 100,000 stories), and a column at a time 10 times as long.
-        self._holders = np.empty(PERMUTATIONS << 16, dtype=np.uint16)
-        for first in range(0, PERMUTATIONS, 16):
-            block = self._sketch[:, first : first + 16][self._told]
-            for column in range(first, min(first + 16, PERMUTATIONS)):
-                counts = np.bincount(block[:, column - first], minlength=1 << 16)
-                self._holders[column << 16 : (column + 1) << 16] = np.minimum(counts, 0xFFFF)
-        self._numbers, self._number_end = a["numbers"], ends
-        self._number_count = a["number_count"]
-        self._bands = BandIndex.restore(a["sketch"], a["long"], order, done)
+        if a["numbers"].dtype != np.uint32:
+            raise ValueError("numbers of the wrong type")
         if a["marks"].dtype != np.uint16 or a["facts"].dtype != np.uint64:
             raise ValueError("marks or facts of the wrong type")
-        marks = Ragged.restore(a["marks"], a["mark_end"])
-        self._overlap.restore(marks, Ragged.restore(a["facts"], a["fact_end"]), n)
-        self._exact_rows = {}
-        for row, key in enumerate(a["exact"].tolist()):
-            if key:
-                self._exact_rows.setdefault(key, []).append(row)
+        keys = string_keys(ids)
+        in_order = np.sort(keys)
+        alike = np.isin(keys, in_order[1:][in_order[1:] == in_order[:-1]])  # rarely any
+        if alike.any() and len(set(ids[alike].tolist())) < np.count_nonzero(alike):
+            raise ValueError("an id appears twice")
+        self._numbers.replace_from(start, a["numbers"], a["number_end"])
+        self._overlap.replace_from(start, (a["marks"], a["mark_end"]), (a["facts"], a["fact_end"]))
+        for column, name in (
+            (self._ids, "ids"),
+            (self._sketch, "sketch"),
+            (self._shingles, "shingles"),
+            (self._exact, "exact"),
+            (self._number_count, "number_count"),
+            (self._long, "long"),
+        ):
+            column.replace_from(start, a[name])
+        self._told.replace_from(start, a["told"] & a["long"])  # in memory: a byte a row
+        self._id_rows.replace_from(start, keys)
+        self._exact_rows.replace_from(start, a["exact"], skip_zero=True)
+        if mapped is not None:
+            self._maps.append(mapped)
+
+    def _index_bands(self, done: int) -> None:
+        """The band index of every row, those below `done` in the sorted order."""
+        n = len(self)
+        if not 0 <= done <= n:
+            raise ValueError("the sorted rows do not fit the sketches")
+        if not n:
+            return
+        # The band order is worked out again (64 sorts, a few ms per 10,000 stories) rather
+        # than kept: it took a quarter of the file. Only the banded values are copied.
+        bands = np.concatenate([part[:, :BANDS] for part in self._sketch.parts])
+        long = np.concatenate(self._long.parts)
+        self._bands = BandIndex.restore(bands, long, band_order(bands, long, done), done)
+
+    def _count_holders(self) -> None:
+        """Per sketch position, how many told rows hold each value, a few rows at a time."""
+        self._told_count = 0
+        holders = self._holders
+        for sketch, told in zip(self._sketch.parts, self._told.parts, strict=True):
+            self._told_count += int(np.count_nonzero(told))
+            for first in range(0, len(sketch), _COUNT_ROWS):
+                block = sketch[first : first + _COUNT_ROWS][told[first : first + _COUNT_ROWS]]
+                for column in range(PERMUTATIONS):
+                    counts = np.bincount(block[:, column], minlength=1 << 16)
+                    slot = holders[column << 16 : (column + 1) << 16]
+                    slot[:] = np.minimum(slot + counts, 0xFFFF)

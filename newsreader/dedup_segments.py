@@ -13,13 +13,16 @@ replaces are deleted, reads skip them.
 from __future__ import annotations
 
 import contextlib
+import math
+import mmap
 import os
+import struct
 import time
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +32,6 @@ from newsreader.errors import DamagedLibrary, LibraryError
 FOLDER = "dedup"
 LEGACY = "dedup.npz"
 MERGE_UPTO = 65_536  # rows beyond which a segment is not merged again
-RAGGED = {"numbers": "number_end", "marks": "mark_end", "facts": "fact_end"}  # values: ends
 
 
 @dataclass(frozen=True)
@@ -75,35 +77,74 @@ def replaced(folder: Path) -> list[Path]:
     return [stored.path for stored in _found(folder) if stored.path not in keep]
 
 
-def read(path: Path) -> dict[str, npt.NDArray[Any]]:
-    """The arrays of one segment file; OSError, ValueError or BadZipFile when it is damaged."""
-    data = np.load(path, allow_pickle=False)
-    if not isinstance(data, np.lib.npyio.NpzFile):
+def _member(file: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, np.dtype[Any], tuple[int, ...]]:
+    """Where an uncompressed .npy member's data starts in the archive, its type and shape."""
+    file.seek(info.header_offset)
+    local = file.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise ValueError(f"{info.filename}: no local header")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    file.seek(info.header_offset + 30 + name_length + extra_length)
+    version = np.lib.format.read_magic(file)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(file)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(file)
+    else:
+        raise ValueError(f"{info.filename}: .npy version {version}")
+    if fortran or dtype.hasobject:
+        raise ValueError(f"{info.filename}: not a plain array")
+    return file.tell(), dtype, shape
+
+
+def read(path: Path) -> tuple[mmap.mmap | None, dict[str, npt.NDArray[Any]]]:
+    """The arrays of one segment file, read-only views of the file mapped into memory (and
+    the mapping); OSError, ValueError or BadZipFile when it is damaged.
+
+    A segment is an uncompressed .npz (np.savez): each member's data lies as it is in the
+    file, so a lookup reads only the pages of the rows it asks for. A compressed member
+    (written by something else) is read into memory instead.
+    """
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    with open(path, "rb") as file, zipfile.ZipFile(file) as archive:
+        size = os.fstat(file.fileno()).st_size
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+        for info in archive.infolist():
+            name = info.filename.removesuffix(".npy")
+            if info.compress_type != zipfile.ZIP_STORED or mapped is None:
+                with archive.open(info) as member:
+                    arrays[name] = np.lib.format.read_array(member, allow_pickle=False)
+                continue
+            start, dtype, shape = _member(file, info)
+            count = math.prod(shape)
+            if start + count * dtype.itemsize > size:
+                raise ValueError(f"{info.filename}: cut short")
+            flat = np.frombuffer(mapped, dtype=dtype, count=count, offset=start)
+            arrays[name] = flat.reshape(shape)
+    if "version" not in arrays:
         raise ValueError("not an index archive")
-    with data:
-        return {name: data[name] for name in data.files}
+    return mapped, arrays
 
 
-def read_all(
+def read_live(
     folder: Path, check: Callable[[dict[str, npt.NDArray[Any]]], None]
-) -> tuple[dict[str, npt.NDArray[Any]] | None, list[Stored]]:
-    """The arrays of every segment joined (None when there is none), and the segments read.
+) -> list[tuple[Stored, mmap.mmap | None, dict[str, npt.NDArray[Any]]]]:
+    """Every live segment's arrays (mapped, see `read`), oldest first, with its mapping.
 
     `check` is run on each segment's arrays (its format version); a LibraryError it raises
     is given the segment's path; damage raises DamagedLibrary naming the file.
     """
-    parts: list[dict[str, npt.NDArray[Any]]] = []
-    disk: list[Stored] = []
+    found: list[tuple[Stored, mmap.mmap | None, dict[str, npt.NDArray[Any]]]] = []
     for stored in live(folder):
         try:
-            parts.append(read(stored.path))
-            check(parts[-1])
+            mapped, arrays = read(stored.path)
+            check(arrays)
+            found.append((replace(stored, rows=len(arrays["ids"])), mapped, arrays))
         except BadFile as error:
             raise DamagedLibrary(stored.path, f"damaged duplicate index ({error})") from error
         except LibraryError as error:
             raise type(error)(f"{stored.path}: {error}") from error
-        disk.append(replace(stored, rows=len(parts[-1]["ids"])))
-    return (joined(parts) if parts else None), disk
+    return found
 
 
 def write(folder: Path, first: str, last: str, arrays: Mapping[str, Any]) -> Stored:
@@ -127,43 +168,6 @@ def write(folder: Path, first: str, last: str, arrays: Mapping[str, Any]) -> Sto
     finally:
         os.close(dir_fd)
     return Stored(target, first, last, len(arrays["ids"]))
-
-
-def joined(parts: list[dict[str, npt.NDArray[Any]]]) -> dict[str, npt.NDArray[Any]]:
-    """The arrays of consecutive segments as one index's (row ends made cumulative).
-
-    Takes the arrays out of `parts` one name at a time, so that the memory held on the way
-    is the segments and one joined array, not the segments and all of them joined.
-    """
-    if len(parts) == 1:
-        return parts[0]
-    whole: dict[str, npt.NDArray[Any]] = {
-        "version": parts[0]["version"],
-        "sorted": parts[-1]["sorted"],  # the whole index's, as of the last save
-    }
-    for values, end in RAGGED.items():
-        offsets = np.cumsum([0] + [len(part[values]) for part in parts[:-1]]).tolist()
-        whole[end] = np.concatenate(
-            [part.pop(end) + offset for part, offset in zip(parts, offsets, strict=True)]
-        )
-    for name in list(parts[0]):
-        if name not in whole:
-            whole[name] = np.concatenate([part.pop(name) for part in parts])
-    return whole
-
-
-def rows_of(
-    arrays: Mapping[str, npt.NDArray[Any]], ends: Mapping[str, npt.NDArray[np.int64]], start: int
-) -> dict[str, npt.NDArray[Any]]:
-    """`arrays` with the ragged values (numbers, marks, facts) of rows `start:` only, and
-    their row ends, taken from the whole index's `ends`, made local."""
-    part = dict(arrays)
-    for values, end in RAGGED.items():
-        whole_ends = ends[end]
-        base = int(whole_ends[start - 1]) if start else 0
-        part[end] = whole_ends[start:] - base
-        part[values] = arrays[values][base:]
-    return part
 
 
 BadFile = (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile)

@@ -11,81 +11,38 @@ count the shingles they share with no estimate of a Jaccard.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from newsreader.dedup_columns import RaggedColumn
 
 # A mark or fact two stories share is common text when this many other stories told so far
 # (among the story's candidates) hold it too.
 COMMON_OTHERS = 1
 
 
-class Ragged:
-    """Rows of different lengths end to end in one array, with where each row ends."""
-
-    def __init__(self, dtype: type[np.unsignedinteger[Any]]) -> None:
-        self.values: npt.NDArray[Any] = np.zeros(0, dtype=dtype)
-        self.ends = np.zeros(0, dtype=np.int64)
-        self.rows = 0
-
-    @classmethod
-    def restore(cls, values: npt.NDArray[Any], ends: npt.NDArray[np.int64]) -> Ragged:
-        """Rows as `arrays` gave them; ValueError if the ends do not fit the values."""
-        if ends.dtype != np.int64 or ends.ndim != 1:
-            raise ValueError("row ends are not a list of offsets")
-        if (len(ends) and (ends[-1] != len(values) or ends[0] < 0)) or (np.diff(ends) < 0).any():
-            raise ValueError("row ends do not fit their values")
-        ragged = cls(values.dtype.type)
-        ragged.values, ragged.ends, ragged.rows = values, ends, len(ends)
-        return ragged
-
-    def append(self, row: npt.NDArray[Any]) -> None:
-        """Add a row after the last."""
-        start = int(self.ends[self.rows - 1]) if self.rows else 0
-        end = start + len(row)
-        if end > len(self.values):
-            grow = max(4096, end - len(self.values), len(self.values) // 2)
-            self.values = _grown(self.values, grow)
-        if self.rows == len(self.ends):
-            self.ends = _grown(self.ends, max(1024, self.rows // 8))
-        self.values[start:end] = row
-        self.ends[self.rows] = end
-        self.rows += 1
-
-    def row(self, r: int) -> npt.NDArray[Any]:
-        """Row `r`'s values (a view)."""
-        return self.values[int(self.ends[r - 1]) if r else 0 : int(self.ends[r])]
-
-    def arrays(self) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
-        """The values and row ends, trimmed, as a file keeps them."""
-        ends = self.ends[: self.rows]
-        return self.values[: int(ends[-1]) if self.rows else 0], ends
-
-
-def _grown(a: npt.NDArray[Any], extra: int) -> npt.NDArray[Any]:
-    bigger = np.zeros(len(a) + extra, dtype=a.dtype)
-    bigger[: len(a)] = a
-    return bigger
-
-
 class Overlap:
     """Each indexed story's marks and facts."""
 
     def __init__(self) -> None:
-        self.marks = Ragged(np.uint16)
-        self.facts = Ragged(np.uint64)
+        self.marks = RaggedColumn(np.uint16)
+        self.facts = RaggedColumn(np.uint64)
 
     def add(self, marks: npt.NDArray[np.uint16], facts: npt.NDArray[np.uint64]) -> None:
         """Keep the next row's marks and facts."""
         self.marks.append(marks)
         self.facts.append(facts)
 
-    def restore(self, marks: Ragged, facts: Ragged, rows: int) -> None:
-        """Take the rows a file held."""
-        if marks.rows != rows or facts.rows != rows:
-            raise ValueError("marks or facts do not fit the stories")
-        self.marks, self.facts = marks, facts
+    def replace_from(
+        self,
+        start: int,
+        marks: tuple[npt.NDArray[np.uint16], npt.NDArray[np.int64]],
+        facts: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+    ) -> None:
+        """Rows `start:` are a segment's: its marks and facts, each values and row ends."""
+        self.marks.replace_from(start, *marks)
+        self.facts.replace_from(start, *facts)
 
     def shared(
         self,
@@ -103,15 +60,12 @@ class Overlap:
         asked, so what counts as common does not change with the size of the library.
         """
         count = len(rows)
-        lengths = self.marks.ends[rows] - np.where(rows > 0, self.marks.ends[rows - 1], 0)
+        lengths, theirs = self.marks.gather(rows)
         rare = np.zeros(count, dtype=np.int64)
         common = np.zeros(count, dtype=np.int64)
         total = int(lengths.sum())
         if len(marks) and total:
-            # All the rows' marks gathered at once, each labelled with its row's place in `rows`.
-            starts = self.marks.ends[rows] - lengths
-            at = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-            theirs = self.marks.values[at]
+            # All the rows' marks at once, each labelled with its row's place in `rows`.
             place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
             labels = np.repeat(np.arange(count), lengths)
             hit = marks[place] == theirs

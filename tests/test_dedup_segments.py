@@ -129,18 +129,43 @@ def test_a_damaged_segment_is_named(tmp_path: Path) -> None:
         DuplicateIndex.load(tmp_path)
 
 
-def test_row_ends_are_made_whole_again_across_segments(tmp_path: Path) -> None:
+def test_rows_read_across_segments_are_those_added(tmp_path: Path) -> None:
     whole = grown(DuplicateIndex(), 0, 60)
     parts = grown(DuplicateIndex(), 0, 40)
     parts.save(tmp_path)
     grown(parts, 40, 60).save(tmp_path)
     loaded = DuplicateIndex.load(tmp_path)
-    assert np.array_equal(loaded._number_end[:60], whole._number_end[:60])
-    assert np.array_equal(
-        loaded._numbers[: whole._number_end[59]], whole._numbers[: whole._number_end[59]]
-    )
-    for ours, theirs in zip(
-        loaded._overlap.marks.arrays(), whole._overlap.marks.arrays(), strict=True
-    ):
-        assert np.array_equal(ours, theirs)
+    assert len(loaded._sketch.parts) == 2
+    rows = np.array([59, 3, 41, 0, 40, 39], dtype=np.int64)  # out of order, both segments
+    for ours, theirs in ((loaded._overlap, whole._overlap),):
+        for column in ("marks", "facts"):
+            got = getattr(ours, column).gather(rows)
+            want = getattr(theirs, column).gather(rows)
+            assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+            assert np.array_equal(getattr(ours, column).row(41), getattr(theirs, column).row(41))
+    assert all(np.array_equal(loaded._numbers.row(r), whole._numbers.row(r)) for r in range(60))
+    assert np.array_equal(loaded._sketch.take(rows), whole._sketch.take(rows))
+    assert [loaded._ids[r] for r in rows.tolist()] == [str(r) for r in rows.tolist()]
     assert np.array_equal(loaded._holders, whole._holders)
+    assert "59" in loaded and "60" not in loaded
+
+
+def test_saved_rows_are_read_from_the_file_not_held_in_memory(tmp_path: Path) -> None:
+    index = grown(DuplicateIndex(), 0, 50)
+    index.save(tmp_path)
+    for loaded in (index, DuplicateIndex.load(tmp_path)):
+        assert len(loaded._sketch.tail()) == 0 and loaded._overlap.marks.ends.tail().size == 0
+        [sketch] = loaded._sketch.parts
+        assert not sketch.flags.writeable and not sketch.flags.owndata  # a view of the file
+        assert loaded.find("x", "T", [words(7, 60 + 7 % 7)]) == ["7"]
+
+
+def test_a_segment_written_compressed_is_read_into_memory(tmp_path: Path) -> None:
+    grown(DuplicateIndex(), 0, 30).save(tmp_path)
+    [path] = (tmp_path / FOLDER).iterdir()
+    with np.load(path) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    np.savez_compressed(path, **arrays)
+    loaded = DuplicateIndex.load(tmp_path)
+    assert loaded._sketch.parts[0].flags.writeable  # read, not a view of the mapped file
+    assert loaded.find("x", "T", [words(12, 60 + 12 % 7)]) == ["12"]

@@ -41,10 +41,11 @@ def band_order(
     """Per band, the long rows below `merged` ordered by band value, then by row: the order
     `BandIndex` keeps them in."""
     rows = np.flatnonzero(long[:merged]).astype(np.uint32)
-    values = sketches[rows, :BANDS].T  # one line per band
-    return np.take_along_axis(
-        np.broadcast_to(rows, values.shape), np.argsort(values, axis=1, kind="stable"), 1
-    ).astype(np.uint32)
+    # A band at a time: sorting all bands at once held 8-byte positions for every key.
+    order = np.empty((BANDS, len(rows)), dtype=np.uint32)
+    for band in range(BANDS):
+        order[band] = rows[np.argsort(sketches[rows, band], kind="stable")]
+    return order
 
 
 class BandIndex:
@@ -72,7 +73,7 @@ class BandIndex:
         """The index of `sketches` whose per-band row order below `merged` is `order`."""
         index = cls()
         if order.size:
-            index.rows = order.ravel().copy()
+            index.rows = order.reshape(-1)  # `order` is not used again: no copy
             index._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
             # Per band, how many rows hold each value: one band at a time, to keep the
             # temporaries small.

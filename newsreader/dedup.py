@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from newsreader import dedup_segments as segments
 from newsreader.bands import BANDS, BandIndex, band_order
-from newsreader.dedup_columns import Column, Lookup, RaggedColumn, string_keys
+from newsreader.dedup_columns import Column, Lookup, RaggedColumn, string_key, string_keys
 from newsreader.dedup_segments import MERGE_UPTO, BadFile, Stored
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.fingerprint import (
@@ -118,7 +118,7 @@ class DuplicateIndex:
 
     def _row_of(self, story_id: str) -> int:
         """The row of `story_id`, -1 if it is not indexed."""
-        key = int(string_keys(np.array([story_id]))[0])
+        key = string_key(story_id)
         for row in self._id_rows.rows(key):
             if self._ids[row] == story_id:
                 return row
@@ -285,7 +285,7 @@ class DuplicateIndex:
                 self._holders[at] = np.minimum(self._holders.take(at), 0xFFFE) + 1
             self._bands.add(row, f.sketch)
         self._ids.append(story_id)
-        self._id_rows.add(int(string_keys(np.array([story_id]))[0]), row)
+        self._id_rows.add(string_key(story_id), row)
 
     # ---- files -----------------------------------------------------------------------------
 

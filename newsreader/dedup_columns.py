@@ -8,6 +8,7 @@ the rows it asks for, so the pages of the files it touches are few.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 import numpy as np
@@ -66,7 +67,7 @@ class Column:
         base = self.base
         if row >= base:
             return self._tail[row - base]
-        p = int(_part_of(self.ends, np.array([row]))[0])
+        p = bisect_right(self.ends, row)
         return self.parts[p][row - (self.ends[p - 1] if p else 0)]
 
     def take(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
@@ -130,13 +131,15 @@ class RaggedColumn:
 
     def row(self, r: int) -> npt.NDArray[Any]:
         """Row `r`'s values (a view)."""
-        p = int(_part_of(self.ends.ends, np.array([r]))[0])
+        p = bisect_right(self.ends.ends, r)
         values, ends = self._part(p)
         local = r - ([0, *self.ends.ends])[p]
         return values[int(ends[local - 1]) if local else 0 : int(ends[local])]
 
     def gather(self, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
         """Each of `rows`' length and all their values end to end, in the order of `rows`."""
+        if not self.value_parts:  # all in memory: one part
+            return self._gathered(self._values, self.ends.tail(), rows)
         lengths = np.zeros(len(rows), dtype=np.int64)
         pieces: list[tuple[npt.NDArray[np.intp], npt.NDArray[Any]]] = []
         which = _part_of(self.ends.ends, rows)
@@ -144,13 +147,8 @@ class RaggedColumn:
         for p in np.unique(which).tolist():
             chosen = np.flatnonzero(which == p)
             values, ends = self._part(p)
-            local = rows[chosen] - starts[p]
-            stop = ends[local]
-            begin = np.where(local > 0, ends[np.maximum(local - 1, 0)], 0)
-            count = stop - begin
-            lengths[chosen] = count
-            at = np.arange(int(count.sum())) + np.repeat(begin - (np.cumsum(count) - count), count)
-            pieces.append((chosen, values[at]))
+            lengths[chosen], found = self._gathered(values, ends, rows[chosen] - starts[p])
+            pieces.append((chosen, found))
         if not pieces:
             return lengths, self._values[:0].copy()
         joined = np.concatenate([v for _, v in pieces])
@@ -165,6 +163,17 @@ class RaggedColumn:
             start_of - (np.cumsum(lengths) - lengths), lengths
         )
         return lengths, joined[at]
+
+    @staticmethod
+    def _gathered(
+        values: npt.NDArray[Any], ends: npt.NDArray[np.int64], local: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+        """The lengths and values end to end of one part's rows `local`."""
+        stop = ends[local]
+        begin = np.where(local > 0, ends[np.maximum(local - 1, 0)], 0)
+        count = stop - begin
+        at = np.arange(int(count.sum())) + np.repeat(begin - (np.cumsum(count) - count), count)
+        return count, values[at]
 
     def since(self, start: int) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
         """Rows `start:`'s values and row ends, as one segment's file keeps them."""
@@ -204,6 +213,15 @@ def string_keys(ids: npt.NDArray[np.str_]) -> npt.NDArray[np.uint64]:
         mixed = (keys ^ code) * _FNV_PRIME
         keys = np.where(code != 0, mixed, keys)  # the padding of a narrower string counts not
     return keys
+
+
+def string_key(text: str) -> int:
+    """`string_keys` of one string, without numpy (a lookup's hot path)."""
+    key = 0xCBF29CE484222325
+    for char in text:
+        if char != "\0":
+            key = ((key ^ ord(char)) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return key
 
 
 class Lookup:

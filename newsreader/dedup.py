@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from newsreader import dedup_segments as segments
 from newsreader.bands import BANDS, BandIndex, band_order
-from newsreader.dedup_columns import Column, Lookup, RaggedColumn, string_key, string_keys
+from newsreader.dedup_columns import Column, Lookup, RaggedColumn, count_values, string_key
 from newsreader.dedup_segments import MERGE_UPTO, BadFile, Stored
 from newsreader.errors import DamagedLibrary, LibraryError
 from newsreader.fingerprint import (
@@ -51,8 +51,6 @@ REWRITE_NUMBERS = 0.5
 COMMON_HOLDERS = 3
 _COLUMNS = np.arange(PERMUTATIONS)
 _OFFSETS = _COLUMNS << 16  # where each sketch position's counts start in the flat table
-# Rows of a segment's sketches read at a time to count their values (4 MB).
-_COUNT_ROWS = 16_384
 # Lookups between two releases of the mapped pages they touched: a process's resident memory
 # counts the file pages it has touched until they are let go.
 RELEASE_EVERY = 256
@@ -107,7 +105,7 @@ class DuplicateIndex:
         self._told_count = 0
         self._bands = BandIndex()
         self._last: tuple[tuple[str, tuple[str, ...]], Features] | None = None
-        self._maps: list[mmap.mmap] = []  # the segment files mapped
+        self._maps: dict[int, mmap.mmap] = {}  # the segment files mapped, by their first row
         self._lookups = 0
 
     def __len__(self) -> int:
@@ -127,7 +125,7 @@ class DuplicateIndex:
     def release(self) -> None:
         """Let go of the mapped pages lookups touched (the files stay mapped): the page cache
         keeps them, this process's resident memory does not count them any more."""
-        for mapped in self._maps:
+        for mapped in self._maps.values():
             mapped.madvise(mmap.MADV_DONTNEED)
 
     # ---- queries ---------------------------------------------------------------------------
@@ -378,32 +376,7 @@ class DuplicateIndex:
     def _adopt(self, start: int, mapped: mmap.mmap | None, a: dict[str, npt.NDArray[Any]]) -> None:
         """Rows `start:` are those of a segment's arrays `a` (views of the file `mapped`)."""
         self._check_version(a)
-        ids = a["ids"]
-        n = len(ids)
-        expected = {
-            "ids": ((n,), np.str_),
-            "sketch": ((n, PERMUTATIONS), np.uint16),
-            "shingles": ((n,), np.uint32),
-            "exact": ((n,), np.uint64),
-            "number_end": ((n,), np.int64),
-            "number_count": ((n,), np.uint16),
-            "long": ((n,), np.bool_),
-            "told": ((n,), np.bool_),
-            "mark_end": ((n,), np.int64),
-            "fact_end": ((n,), np.int64),
-        }
-        for name, (shape, dtype) in expected.items():
-            if a[name].shape != shape or a[name].dtype.type != dtype:
-                raise ValueError(f"{name} has shape {a[name].shape} and type {a[name].dtype}")
-        if a["numbers"].dtype != np.uint32:
-            raise ValueError("numbers of the wrong type")
-        if a["marks"].dtype != np.uint16 or a["facts"].dtype != np.uint64:
-            raise ValueError("marks or facts of the wrong type")
-        keys = string_keys(ids)
-        in_order = np.sort(keys)
-        alike = np.isin(keys, in_order[1:][in_order[1:] == in_order[:-1]])  # rarely any
-        if alike.any() and len(set(ids[alike].tolist())) < np.count_nonzero(alike):
-            raise ValueError("an id appears twice")
+        keys = segments.checked(a, PERMUTATIONS)
         self._numbers.replace_from(start, a["numbers"], a["number_end"])
         self._overlap.replace_from(start, (a["marks"], a["mark_end"]), (a["facts"], a["fact_end"]))
         for column, name in (
@@ -418,8 +391,9 @@ class DuplicateIndex:
         self._told.replace_from(start, a["told"] & a["long"])  # in memory: a byte a row
         self._id_rows.replace_from(start, keys)
         self._exact_rows.replace_from(start, a["exact"], skip_zero=True)
+        self._maps = {first: m for first, m in self._maps.items() if first < start}
         if mapped is not None:
-            self._maps.append(mapped)
+            self._maps[start] = mapped
 
     def _index_bands(self, done: int) -> None:
         """The band index of every row, those below `done` in the sorted order."""
@@ -435,14 +409,7 @@ class DuplicateIndex:
         self._bands = BandIndex.restore(bands, long, band_order(bands, long, done), done)
 
     def _count_holders(self) -> None:
-        """Per sketch position, how many told rows hold each value, a few rows at a time."""
-        self._told_count = 0
-        holders = self._holders
+        """Per sketch position, how many told rows hold each value."""
+        self._told_count = sum(int(np.count_nonzero(told)) for told in self._told.parts)
         for sketch, told in zip(self._sketch.parts, self._told.parts, strict=True):
-            self._told_count += int(np.count_nonzero(told))
-            for first in range(0, len(sketch), _COUNT_ROWS):
-                block = sketch[first : first + _COUNT_ROWS][told[first : first + _COUNT_ROWS]]
-                for column in range(PERMUTATIONS):
-                    counts = np.bincount(block[:, column], minlength=1 << 16)
-                    slot = holders[column << 16 : (column + 1) << 16]
-                    slot[:] = np.minimum(slot + counts, 0xFFFF)
+            count_values(sketch, told, self._holders)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+_COUNT_ROWS = 16_384  # rows of sketches read at a time to count their values (4 MB)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
@@ -257,3 +258,16 @@ class Lookup:
             order = order[keys[order] != 0]
         if len(order):
             self._parts.append((keys[order], order, start))
+
+
+def count_values(
+    sketches: npt.NDArray[np.uint16], chosen: npt.NDArray[np.bool_], counts: npt.NDArray[np.uint16]
+) -> None:
+    """Add to `counts` (flat, position-major: 65,536 slots per position, saturating) how many
+    `chosen` rows hold each value at each position, a few thousand rows at a time."""
+    for first in range(0, len(sketches), _COUNT_ROWS):
+        block = sketches[first : first + _COUNT_ROWS][chosen[first : first + _COUNT_ROWS]]
+        for column in range(sketches.shape[1]):
+            found = np.bincount(block[:, column], minlength=1 << 16)
+            slot = counts[column << 16 : (column + 1) << 16]
+            slot[:] = np.minimum(slot + found, 0xFFFF)

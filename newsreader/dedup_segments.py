@@ -7,7 +7,8 @@ MERGE_UPTO rows: a segment that big is never written again. A segment's name say
 segments it stands for: `A~B.npz` replaces every segment whose name sorts from A to B, and a
 lone name `B.npz` stands for itself; the older `dedup.npz` of a library from before segments
 counts as the first, named "". The write of a merged segment is atomic; until the segments it
-replaces are deleted, reads skip them.
+replaces are deleted, reads skip them. A segment is an uncompressed .npz: its arrays are read
+as views of the file mapped into memory, so that a lookup reads only the pages it needs.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+from newsreader.dedup_columns import string_keys
 from newsreader.errors import DamagedLibrary, LibraryError
 
 FOLDER = "dedup"
@@ -145,6 +147,38 @@ def read_live(
         except LibraryError as error:
             raise type(error)(f"{stored.path}: {error}") from error
     return found
+
+
+def checked(a: Mapping[str, npt.NDArray[Any]], permutations: int) -> npt.NDArray[np.uint64]:
+    """The 64-bit keys of a segment's ids (dedup_columns.string_keys) once its arrays are
+    found to fit one another; ValueError if they do not."""
+    ids = a["ids"]
+    n = len(ids)
+    expected = {
+        "ids": ((n,), np.str_),
+        "sketch": ((n, permutations), np.uint16),
+        "shingles": ((n,), np.uint32),
+        "exact": ((n,), np.uint64),
+        "number_end": ((n,), np.int64),
+        "number_count": ((n,), np.uint16),
+        "long": ((n,), np.bool_),
+        "told": ((n,), np.bool_),
+        "mark_end": ((n,), np.int64),
+        "fact_end": ((n,), np.int64),
+    }
+    for name, (shape, dtype) in expected.items():
+        if a[name].shape != shape or a[name].dtype.type != dtype:
+            raise ValueError(f"{name} has shape {a[name].shape} and type {a[name].dtype}")
+    if a["numbers"].dtype != np.uint32:
+        raise ValueError("numbers of the wrong type")
+    if a["marks"].dtype != np.uint16 or a["facts"].dtype != np.uint64:
+        raise ValueError("marks or facts of the wrong type")
+    keys = string_keys(ids)
+    in_order = np.sort(keys)
+    alike = np.isin(keys, in_order[1:][in_order[1:] == in_order[:-1]])  # rarely any
+    if alike.any() and len(set(ids[alike].tolist())) < np.count_nonzero(alike):
+        raise ValueError("an id appears twice")
+    return keys
 
 
 def write(folder: Path, first: str, last: str, arrays: Mapping[str, Any]) -> Stored:

@@ -160,6 +160,14 @@ def test_saved_rows_are_read_from_the_file_not_held_in_memory(tmp_path: Path) ->
         assert loaded.find("x", "T", [words(7, 60 + 7 % 7)]) == ["7"]
 
 
+def test_only_the_live_segments_stay_mapped_after_saves_merge_them(tmp_path: Path) -> None:
+    index = DuplicateIndex()
+    for stop in (10, 20, 40, 45, 80):
+        grown(index, len(index), stop).save(tmp_path)
+        assert len(index._maps) == len(index._disk) == len(files(tmp_path))
+    assert index.find("x", "T", [words(33, 60 + 33 % 7)]) == ["33"]
+
+
 def test_a_segment_written_compressed_is_read_into_memory(tmp_path: Path) -> None:
     grown(DuplicateIndex(), 0, 30).save(tmp_path)
     [path] = (tmp_path / FOLDER).iterdir()

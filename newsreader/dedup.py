@@ -107,6 +107,8 @@ class DuplicateIndex:
         self._last: tuple[tuple[str, tuple[str, ...]], Features] | None = None
         self._maps: dict[int, mmap.mmap] = {}  # the segment files mapped, by their first row
         self._lookups = 0
+        # The last id looked up, its row and its key (string_key).
+        self._asked: tuple[str, int, int] = ("", -1, string_key(""))
 
     def __len__(self) -> int:
         return len(self._sketch)
@@ -116,11 +118,12 @@ class DuplicateIndex:
 
     def _row_of(self, story_id: str) -> int:
         """The row of `story_id`, -1 if it is not indexed."""
+        if self._asked[0] == story_id:  # find then add ask for the same story
+            return self._asked[1]
         key = string_key(story_id)
-        for row in self._id_rows.rows(key):
-            if self._ids[row] == story_id:
-                return row
-        return -1
+        row = next((r for r in self._id_rows.rows(key) if self._ids[r] == story_id), -1)
+        self._asked = (story_id, row, key)
+        return row
 
     def release(self) -> None:
         """Let go of the mapped pages lookups touched (the files stay mapped): the page cache
@@ -282,8 +285,10 @@ class DuplicateIndex:
                 at = _OFFSETS + f.sketch
                 self._holders[at] = np.minimum(self._holders.take(at), 0xFFFE) + 1
             self._bands.add(row, f.sketch)
+        key = self._asked[2] if self._asked[0] == story_id else string_key(story_id)
         self._ids.append(story_id)
-        self._id_rows.add(string_key(story_id), row)
+        self._id_rows.add(key, row)
+        self._asked = (story_id, row, key)
 
     # ---- files -----------------------------------------------------------------------------
 

@@ -75,9 +75,17 @@ class Column:
         """The values of `rows`, in their order."""
         if not self.parts:
             return self._tail[rows]
+        starts = [0, *self.ends]
+        if len(rows) and bool((rows[1:] >= rows[:-1]).all()):  # sorted: a slice per part
+            cuts = np.searchsorted(rows, starts[1:]).tolist()
+            pieces = []
+            for p, (low, high) in enumerate(zip([0, *cuts], [*cuts, len(rows)], strict=True)):
+                if high > low:
+                    source = self.parts[p] if p < len(self.parts) else self._tail
+                    pieces.append(source[rows[low:high] - starts[p]])
+            return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
         which = _part_of(self.ends, rows)
         out = np.empty((len(rows), *self._tail.shape[1:]), dtype=self._tail.dtype)
-        starts = [0, *self.ends]
         for p in np.unique(which).tolist():
             chosen = which == p
             source = self.parts[p] if p < len(self.parts) else self._tail
@@ -141,10 +149,20 @@ class RaggedColumn:
         """Each of `rows`' length and all their values end to end, in the order of `rows`."""
         if not self.value_parts:  # all in memory: one part
             return self._gathered(self._values, self.ends.tail(), rows)
+        starts = [0, *self.ends.ends]
+        if len(rows) and bool((rows[1:] >= rows[:-1]).all()):  # sorted: a slice per part
+            cuts = np.searchsorted(rows, starts[1:]).tolist()
+            lengths_of, values_of = [], []
+            for p, (low, high) in enumerate(zip([0, *cuts], [*cuts, len(rows)], strict=True)):
+                if high > low:
+                    values, ends = self._part(p)
+                    count, found = self._gathered(values, ends, rows[low:high] - starts[p])
+                    lengths_of.append(count)
+                    values_of.append(found)
+            return np.concatenate(lengths_of), np.concatenate(values_of)
         lengths = np.zeros(len(rows), dtype=np.int64)
         pieces: list[tuple[npt.NDArray[np.intp], npt.NDArray[Any]]] = []
         which = _part_of(self.ends.ends, rows)
-        starts = [0, *self.ends.ends]
         for p in np.unique(which).tolist():
             chosen = np.flatnonzero(which == p)
             values, ends = self._part(p)
@@ -226,10 +244,11 @@ def string_key(text: str) -> int:
 
 
 class Lookup:
-    """Rows by a 64-bit key: per part the keys sorted with their rows, the tail in a dict."""
+    """Rows by a 64-bit key: the segments' keys sorted in one table, the tail in a dict."""
 
     def __init__(self) -> None:
-        self._parts: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], int]] = []
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._rows = np.zeros(0, dtype=np.int64)  # ascending where keys are equal
         self._tail: dict[int, list[int]] = {}
 
     def add(self, key: int, row: int) -> None:
@@ -239,25 +258,27 @@ class Lookup:
     def rows(self, key: int) -> list[int]:
         """The rows with `key`, ascending."""
         found: list[int] = []
-        wanted = np.uint64(key)
-        for keys, order, start in self._parts:
-            low = int(np.searchsorted(keys, wanted))
-            high = int(np.searchsorted(keys, wanted, side="right"))
-            if high > low:
-                found += (order[low:high].astype(np.int64) + start).tolist()
-        return found + self._tail.get(key, [])
+        at = int(np.searchsorted(self._keys, np.uint64(key)))
+        while at < len(self._keys) and int(self._keys[at]) == key:
+            found.append(int(self._rows[at]))
+            at += 1
+        tail = self._tail.get(key)
+        return found + tail if tail else found
 
     def replace_from(
         self, start: int, keys: npt.NDArray[np.uint64], skip_zero: bool = False
     ) -> None:
         """Rows `start:` are a segment whose rows have `keys` (0 left out with `skip_zero`)."""
-        self._parts = [part for part in self._parts if part[2] < start]
-        self._tail = {}
-        order = np.argsort(keys, kind="stable").astype(np.uint32)
+        kept = self._rows < start
+        rows = np.arange(start, start + len(keys), dtype=np.int64)
         if skip_zero:
-            order = order[keys[order] != 0]
-        if len(order):
-            self._parts.append((keys[order], order, start))
+            rows, keys = rows[keys != 0], keys[keys != 0]
+        all_keys = np.concatenate([self._keys[kept], keys])
+        # Stable: rows of one key stay ascending (the new ones come after the kept ones).
+        order = np.argsort(all_keys, kind="stable")
+        self._keys = all_keys[order]
+        self._rows = np.concatenate([self._rows[kept], rows])[order]
+        self._tail = {}
 
 
 def count_values(

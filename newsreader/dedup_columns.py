@@ -248,7 +248,7 @@ class Lookup:
 
     def __init__(self) -> None:
         self._keys = np.zeros(0, dtype=np.uint64)
-        self._rows = np.zeros(0, dtype=np.int64)  # ascending where keys are equal
+        self._rows = np.zeros(0, dtype=np.uint32)  # ascending where keys are equal
         self._tail: dict[int, list[int]] = {}
 
     def add(self, key: int, row: int) -> None:
@@ -270,7 +270,7 @@ class Lookup:
     ) -> None:
         """Rows `start:` are a segment whose rows have `keys` (0 left out with `skip_zero`)."""
         kept = self._rows < start
-        rows = np.arange(start, start + len(keys), dtype=np.int64)
+        rows = np.arange(start, start + len(keys), dtype=np.uint32)
         if skip_zero:
             rows, keys = rows[keys != 0], keys[keys != 0]
         all_keys = np.concatenate([self._keys[kept], keys])

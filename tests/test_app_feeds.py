@@ -174,6 +174,34 @@ async def test_F_reads_the_page_and_shows_it_as_the_story_s_text(
     assert len(Library(tmp_path / "lib").stories) == 2
 
 
+async def test_F_shows_the_page_s_text_when_the_look_for_changes_read_it_in_first(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    from datetime import UTC, datetime
+
+    from newsreader.feeds.full_text import read_story_page
+    from newsreader.ui.feed_worker import FullTextRead
+    from tests.test_feeds_full_text import PAGE
+
+    server.put("/story/bridge", PAGE, "text/html")
+    library = one_feed_story(tmp_path / "lib", server, "bridge", "<p>The bridge is closed.</p>")
+    (summary,) = library.stories
+    app = NewsReader(library, Config())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.reader.story_id == summary.id
+        # The page read as the F worker reads it, in a Library of its own; the app's look for
+        # other processes' changes sees it before the worker's message arrives.
+        other = Library(tmp_path / "lib")
+        read = read_story_page(other, summary.id, datetime.now(UTC))
+        other.close()
+        assert read.new_id is not None
+        app.background.pick_up_changes()
+        app.post_message(FullTextRead(summary.id, read.new_id, read.message))
+        await pilot.pause()
+        assert app.reader.story_id == read.new_id
+
+
 async def test_F_keeps_the_summary_and_says_why_when_the_page_cannot_be_read(
     tmp_path: Path, server: FeedServer
 ) -> None:

@@ -139,10 +139,12 @@ class StoryActions:
 
     def full_text_read(self, story_id: str, new_id: str | None, message: str) -> None:
         """The page of `story_id` was read: its text is now story `new_id` (None: not kept)."""
-        if new_id is not None and self.library.refresh():
-            current = self.panes.story_list.current
-            keep = current.id if current else None
-            self.listing.load(keep=new_id if keep == story_id else keep)
+        if new_id is not None:
+            if self.library.refresh():
+                current = self.panes.story_list.current
+                keep = current.id if current else None
+                self.listing.load(keep=new_id if keep == story_id else keep)
+            # Also when the look for other processes' changes read the new text in first.
             if self.panes.reader.story_id == story_id:
                 self.panes.show(new_id)
         self.panes.set_status(message)

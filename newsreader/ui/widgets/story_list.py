@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,6 +29,7 @@ _MIN_SOURCE_CELLS = 8
 _ROOMY_TITLE_CELLS = 40  # a title this long is seldom cut: sources shrink to leave it room
 EMPTY_HINT = "No stories here. 1 shows all stories; Esc clears a search."
 _INDENT_AND_BADGE_CELLS = 8
+_STRIPS_KEPT = 256  # rows kept as drawn: a few screens, at any length of list
 
 
 class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -79,6 +82,10 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         self.rows: Sequence[ListRow] = []
         self._positions: dict[str, int] | None = None  # made when first needed
         self.drawn_cursor: str | None = None  # the story last drawn under the cursor
+        # Each row as last drawn, with what it was drawn from: a move that scrolls the list
+        # draws only the row it brings in, and the rows it leaves come back from here.
+        self._strips: LRUCache[int, tuple[ListRow, _Drawn, Strip]] = LRUCache(_STRIPS_KEPT)
+        self._styles: dict[tuple[bool, bool], _RowStyles] = {}  # (read, cursor): made once
 
     def on_mount(self) -> None:
         # Only the rows on screen are drawn again: as cheap at 100,000 stories as at 10.
@@ -191,6 +198,11 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.open_current()
             self.cursor = row
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
     def render_line(self, y: int) -> Strip:
         """Draw the row shown on screen line `y`."""
         number = y + self.scroll_offset.y
@@ -211,23 +223,33 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
                 width, style
             )
         story = row.story
-        if number == self.cursor:
+        cursor = number == self.cursor
+        if cursor:
             self.drawn_cursor = story.id
-        read = self._is_read(story.id)
-        base = self.get_component_rich_style(
-            "story-list--read" if read else "story-list--unread", partial=True
+        drawn = _Drawn(
+            width,
+            cursor,
+            self._is_read(story.id),
+            self._is_starred(story.id),
+            short_age(story.published, self.clock()),
         )
-        style = self.rich_style + base
-        if number == self.cursor:
-            style += self.get_component_rich_style("story-list--cursor", partial=True)
-        star_style = style + self.get_component_rich_style("story-list--starred", partial=True)
-        meta_style = style + self.get_component_rich_style("story-list--meta", partial=True)
-        badge_style = style + self.get_component_rich_style("story-list--badge", partial=True)
+        kept = self._strips.get(number)
+        if kept is not None and kept[0] is row and kept[1] == drawn:
+            return kept[2]
+        strip = self._draw(row, drawn)
+        self._strips[number] = (row, drawn, strip)
+        return strip
+
+    def _draw(self, row: ListRow, drawn: _Drawn) -> Strip:
+        """One story's row, as `drawn` says."""
+        width, story = drawn.width, row.story
+        styles = self._row_styles(drawn.read, drawn.cursor)
+        style, meta_style = styles.text, styles.meta
         prefix = " " + "  " * row.depth + _branch(row)
         badge = f" +{row.hidden_versions}" if row.hidden_versions else ""
         cells = _source_cells(width)
         source = set_cell_size(_fit(story.source, cells), cells)
-        suffix = f"  {source} {short_age(story.published, self.clock()):>3} "
+        suffix = f"  {source} {drawn.age:>3} "
         # Decided by the width alone, so that every row shows its source or none does; the
         # allowance is for the deepest indent and a badge. A narrow list keeps the titles.
         if width - 3 - _INDENT_AND_BADGE_CELLS - cell_len(suffix) < _MIN_TITLE_CELLS:
@@ -236,16 +258,56 @@ class StoryList(ScrollView, can_focus=True, inherit_bindings=False):
         title = _fit(story.title, room)
         segments = [
             Segment(" ", style),
-            Segment("•" if not read else " ", style),
-            Segment("★" if self._is_starred(story.id) else " ", star_style),
+            Segment("•" if not drawn.read else " ", style),
+            Segment("★" if drawn.starred else " ", styles.star),
             Segment(prefix, meta_style),
             Segment(title, style),
-            Segment(badge, badge_style),
+            Segment(badge, styles.badge),
             # Sources line up on the right, so the eye can scan them down the list.
             Segment(" " * max(0, room - cell_len(title)), style),
             Segment(suffix, meta_style),
         ]
-        return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+        strip = Strip(segments)
+        if strip.cell_length == width:
+            return strip
+        return strip.crop(0, width).adjust_cell_length(width, style)
+
+    def _row_styles(self, read: bool, cursor: bool) -> _RowStyles:
+        """The styles of a row's parts: worked out once, not for every row drawn."""
+        styles = self._styles.get((read, cursor))
+        if styles is None:
+            part = self.get_component_rich_style
+            style = self.rich_style + part(
+                "story-list--read" if read else "story-list--unread", partial=True
+            )
+            if cursor:
+                style += part("story-list--cursor", partial=True)
+            styles = self._styles[read, cursor] = _RowStyles(
+                style,
+                style + part("story-list--starred", partial=True),
+                style + part("story-list--meta", partial=True),
+                style + part("story-list--badge", partial=True),
+            )
+        return styles
+
+
+class _Drawn(NamedTuple):
+    """What a story's row was drawn from, besides the row: the same again draws the same."""
+
+    width: int
+    cursor: bool
+    read: bool
+    starred: bool
+    age: str
+
+
+class _RowStyles(NamedTuple):
+    """The styles of the parts of a row."""
+
+    text: Style
+    star: Style
+    meta: Style
+    badge: Style
 
 
 def _source_cells(width: int) -> int:

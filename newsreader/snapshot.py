@@ -37,6 +37,8 @@ _TRIES = 20  # reads again at most this often while other processes keep replaci
 class SnapshotMarks:
     """The marks as read, by the rule MarkState keeps: the later change wins."""
 
+    changes = 0  # as MarkState's: these never change
+
     def __init__(self, records: list[dict[str, Any]]) -> None:
         self._values: dict[str, dict[str, tuple[int, str, Any]]] = {}
         for record in records:

@@ -96,6 +96,8 @@ class MarkState:
         self.on_commit: Callable[[str | None, dict[str, tuple[Any, Any]]], None] | None = None
         # Moves on whenever values change other than by this process's own `set_many`.
         self.generation = 0
+        # Moves on whenever any value changes, this process's own included (search caches by it).
+        self.changes = 0
         self.reload()
 
     def reload(self) -> None:
@@ -110,6 +112,7 @@ class MarkState:
         self._snapshot_stamp = self._storage.read_stamp
         self._values = {}
         self.latest = 0
+        self.changes += 1
         self._merge_snapshot(data)
         self._offset = 0
         self._verified = 0
@@ -167,6 +170,7 @@ class MarkState:
         if field not in current or stamped[:2] > current[field][:2]:
             current[field] = stamped
             self.latest = max(self.latest, stamped[0])
+            self.changes += 1
 
     def get(self, story: str, field: str, default: Any = None) -> Any:
         """The current value of `field` for `story`."""
@@ -250,6 +254,7 @@ class MarkState:
                 fields = self._values.get(story, {})
                 if fields.get(staged.field) == (record["t"], record["o"], record["v"]):
                     previous = staged.before[story]
+                    self.changes += 1
                     if previous is None:
                         del fields[staged.field]
                     else:

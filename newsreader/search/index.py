@@ -10,28 +10,64 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from newsreader.library.search_index import Positions, SegmentIndex
 from newsreader.query import DateRange, Query
-from newsreader.search.phrases import PhraseCheck
+from newsreader.search.phrases import PhraseCheck, Verdicts
 from newsreader.words import fold, word_key
 
 if TYPE_CHECKING:
     from newsreader.search.searchable import Searchable
 
 
+class StoryIds(Sequence[str]):
+    """The ids of the stories at some positions, made only as they are read: a query matching
+    a million stories answers without a million strings, and a count is a length."""
+
+    def __init__(self, ids: list[str | None], positions: Positions) -> None:
+        self._ids = ids  # the index's ids by position (a new list when they are gathered again)
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._ids[p] or "" for p in self.positions[index].tolist()]
+        return self._ids[int(self.positions[index])] or ""
+
+    def __iter__(self) -> Iterator[str]:
+        ids = self._ids
+        return (ids[p] or "" for p in self.positions.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        # Compares like the list it stands for.
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoryIds({list(self)!r})"
+
+
 @dataclass(frozen=True)
 class Found:
     """The answer to a query: matching story ids in library order (newest dumps first)."""
 
-    ids: list[str]
+    ids: StoryIds
     # False when a time limit stopped phrase checking: `ids` then holds the matches among the
     # stories checked, which are those sharing a body file with the newest candidates first.
     complete: bool
@@ -42,9 +78,12 @@ class SearchIndex(SegmentIndex):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
-        # The last phrases checked and the verdict on each story checked, by position: typing
-        # that pauses asks again for what a search as one types has just read.
-        self._checked: tuple[Hashable, dict[int, bool]] = ((), {})
+        # The last phrases checked and the verdicts on the stories checked, by position:
+        # typing that pauses asks again for what a search as one types has just read.
+        self._checked: tuple[Hashable, Verdicts | None] = ((), None)
+        # Each mark's stories as a mask by position, kept while neither marks nor positions
+        # change: a query on `unread` then costs no pass over the marks.
+        self._masks: dict[str, tuple[Hashable, npt.NDArray[np.bool_]]] = {}
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
@@ -55,11 +94,12 @@ class SearchIndex(SegmentIndex):
         include, exclude = query.include, query.exclude
         if include.has_text:
             needed = (*include.words, *(word for phrase in include.phrases for word in phrase))
-            candidates = self.holding([word_key(word) for word in dict.fromkeys(needed)])
+            keep = self.holding_mask([word_key(word) for word in dict.fromkeys(needed)])
         else:
-            candidates = np.flatnonzero(self.covered)
+            keep = self.covered.copy()
         for word in exclude.words:
-            candidates = candidates[~np.isin(candidates, self.holding([word_key(word)]))]
+            keep &= ~self.holding_mask([word_key(word)])
+        candidates = np.flatnonzero(keep)
         candidates = self._by_source(candidates, include.sources, exclude.sources)
         if include.feeds or exclude.feeds:
             candidates = self._by_feed(library, candidates, include.feeds, exclude.feeds)
@@ -67,42 +107,49 @@ class SearchIndex(SegmentIndex):
             candidates = self._by_title(library, candidates, include.titles, exclude.titles)
         if include.tags or exclude.tags:
             candidates = self._by_tag(library, candidates, include.tags, exclude.tags)
-        candidates = candidates[
-            _dates_pass(self.published[candidates], include.dates, exclude.dates)
-        ]
+        if include.dates or exclude.dates:
+            candidates = candidates[
+                _dates_pass(self.published[candidates], include.dates, exclude.dates)
+            ]
         for field, wanted in (("read", query.read), ("starred", query.starred)):
             if wanted is not None:
                 candidates = candidates[self._marked(library, field)[candidates] == wanted]
-        ids = [self.ids[p] or "" for p in candidates.tolist()]
         if not (include.phrases or exclude.phrases):
-            return Found(ids, True)
+            return Found(StoryIds(self.ids, candidates), True)
         unwanted = [
-            (phrase, set(self.holding([word_key(w) for w in set(phrase)]).tolist()))
+            (phrase, self.holding_mask([word_key(w) for w in set(phrase)]))
             for phrase in exclude.phrases
         ]
         check = PhraseCheck(library, include.phrases, unwanted, self.body)
-        verdicts = check.run(candidates.tolist(), deadline, self._verdicts(query))
-        found = [sid for sid, verdict in zip(ids, verdicts, strict=True) if verdict]
-        return Found(found, None not in verdicts)
+        verdicts = check.run(candidates, deadline, self._verdicts(query))
+        return Found(StoryIds(self.ids, candidates[verdicts == 1]), not (verdicts < 0).any())
 
     def forget(self) -> None:
         """Forget the phrase verdicts kept: the next search reads every candidate's text."""
-        self._checked = ((), {})
+        self._checked = ((), None)
 
-    def _verdicts(self, query: Query) -> dict[int, bool]:
+    def _verdicts(self, query: Query) -> Verdicts:
         """The verdicts known on the phrases of `query`, by position (see PhraseCheck.run)."""
         # Positions hold while the columns are not gathered again; story text never changes.
         key = (self.builds, query.include.phrases, query.exclude.phrases)
-        if self._checked[0] != key:
-            self._checked = (key, {})
-        return self._checked[1]
+        known = self._checked[1]
+        if self._checked[0] != key or known is None:
+            known = Verdicts(len(self.ids))
+            self._checked = (key, known)
+        return known
 
     def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
+        marks = library.marks
+        key = (self.builds, id(marks), marks.changes)
+        kept = self._masks.get(field)
+        if kept is not None and kept[0] == key:
+            return kept[1]
         # From the marks, which are few next to the stories, rather than story by story.
         marked = np.zeros(len(self.ids), dtype=bool)
         where = self._where
-        marked[[where[sid] for sid, on in library.marks.items(field) if on and sid in where]] = True
+        marked[[where[sid] for sid, on in marks.items(field) if on and sid in where]] = True
+        self._masks[field] = (key, marked)
         return marked
 
     def _by_source(
@@ -166,9 +213,10 @@ class SearchIndex(SegmentIndex):
 
     def _dump_numbers(self, library: Searchable, candidates: Positions) -> npt.NDArray[np.int64]:
         """Each candidate's dump, as its number in the catalog's `dumps` (-1: not in it)."""
+        # Positions are the catalog's: a story the index holds is at the same place there.
         table = library.catalog.stories
-        where = [table.positions.get(self.ids[p] or "", -1) for p in candidates.tolist()]
-        return np.array([table.dump[p] if p >= 0 else -1 for p in where], dtype=np.int64)
+        dumps = np.asarray(table.dump, dtype=np.int64)[candidates]
+        return np.where(self.covered[candidates], dumps, -1)
 
     def _by_tag(
         self,
@@ -187,8 +235,9 @@ class SearchIndex(SegmentIndex):
         def tagged(name: str) -> npt.NDArray[np.bool_]:
             nonlocal numbers
             own_ids = [sid for sid, have in tags.own.items() if name in have]
-            own = [self._where[sid] for sid in own_ids if sid in self._where]
-            found = np.isin(candidates, np.array(own, dtype=np.int64))
+            own = np.zeros(len(self.ids), dtype=bool)
+            own[[self._where[sid] for sid in own_ids if sid in self._where]] = True
+            found = own[candidates]
             sources = {source for source, have in tags.of_source.items() if name in have}
             if sources:
                 allowed = [n.strip() in sources for n in self.source_names] + [False]

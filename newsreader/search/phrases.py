@@ -9,7 +9,7 @@ reading early: the stories not reached then get no verdict.
 from __future__ import annotations
 
 import time
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from newsreader.search.searchable import Searchable
 
 
+class Verdicts:
+    """What earlier checks of the same phrases found, by position: checked, and passed."""
+
+    def __init__(self, stories: int) -> None:
+        self.checked = np.zeros(stories, dtype=bool)
+        self.passed = np.zeros(stories, dtype=bool)
+
+
 class PhraseCheck:
     """Tells which candidate stories hold every wanted phrase and no unwanted one."""
 
@@ -28,11 +36,11 @@ class PhraseCheck:
         self,
         library: Searchable,
         wanted: Sequence[tuple[str, ...]],
-        unwanted: Sequence[tuple[tuple[str, ...], Container[int]]],
+        unwanted: Sequence[tuple[tuple[str, ...], npt.NDArray[np.bool_]]],
         body_files: npt.NDArray[np.int32],
     ) -> None:
-        # `unwanted` pairs each excluded phrase with the positions holding all its words;
-        # `body_files` numbers each story's body file, by position.
+        # `unwanted` pairs each excluded phrase with which stories, by position, hold all its
+        # words; `body_files` numbers each story's body file, by position.
         self.library = library
         self.body_files = body_files
         self.wanted = [PhraseMatcher(phrase) for phrase in wanted]
@@ -42,7 +50,7 @@ class PhraseCheck:
         """Whether the story at `position` holds every wanted phrase and no unwanted one."""
         meta = self.library.catalog.stories[position]
         todo = [m for m in self.wanted if not m(meta.title)]
-        doubts = [m for m, suspects in self.unwanted if position in suspects]
+        doubts = [m for m, suspects in self.unwanted if suspects[position]]
         if not todo and not doubts:
             return True
         body = self.library.catalog.body(meta).get("paragraphs", ())
@@ -50,22 +58,26 @@ class PhraseCheck:
         return all(m(text) for m in todo) and not any(m(text) for m in doubts)
 
     def run(
-        self, positions: Sequence[int], deadline: float | None, known: dict[int, bool]
-    ) -> list[bool | None]:
-        """The verdict on each candidate (newest first), None for those `deadline` cut off.
+        self, positions: npt.NDArray[np.int64], deadline: float | None, known: Verdicts
+    ) -> npt.NDArray[np.int8]:
+        """The verdict on each candidate (ascending positions, the newest first): 1 passes,
+        0 fails, -1 for those `deadline` cut off.
 
-        `known` holds the verdicts of earlier runs on the same phrases, by position: those
-        stories are not read again, and the verdicts of this run are added to it.
+        `known` holds the verdicts of earlier runs on the same phrases: those stories are not
+        read again, and the verdicts of this run are added to it.
         """
-        verdicts: list[bool | None] = [known.get(p) for p in positions]
-        by_file: dict[int, list[int]] = {}
-        files = self.body_files[list(positions)].tolist()
-        for i, file in enumerate(files):  # dicts keep the newest candidates' files first
-            if verdicts[i] is None:
-                by_file.setdefault(file, []).append(i)
-        for members in by_file.values():
+        todo = positions[~known.checked[positions]]
+        files = self.body_files[todo]
+        # Grouped by body file, the files in the order their first candidate comes.
+        order = np.argsort(files, kind="stable")
+        _files, first, counts = np.unique(files, return_index=True, return_counts=True)
+        ends = np.cumsum(counts)
+        for group in np.argsort(first).tolist():
             if deadline is not None and time.monotonic() > deadline:
                 break
-            for i in members:
-                verdicts[i] = known[positions[i]] = self.passes(positions[i])
+            for position in todo[order[ends[group] - counts[group] : ends[group]]].tolist():
+                known.passed[position] = self.passes(position)
+                known.checked[position] = True
+        verdicts = np.where(known.passed[positions], 1, 0).astype(np.int8)
+        verdicts[~known.checked[positions]] = -1
         return verdicts

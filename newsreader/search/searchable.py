@@ -31,6 +31,11 @@ class Stories(Protocol):
 class Marks(Protocol):
     """The marks set on stories."""
 
+    @property
+    def changes(self) -> int:
+        """A number that moves on whenever any mark changes."""
+        ...
+
     def items(self, field: str) -> Iterable[tuple[str, Any]]:
         """Every (story, value) pair set for `field`."""
         ...

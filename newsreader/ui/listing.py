@@ -46,7 +46,7 @@ class Listing:
         self.starred = 0
         self.grouping: str | None = None  # "source" or "tag": the list under group headers
         self.expanded: set[str] = set()  # stories whose other versions are shown in place
-        self._partial: list[str] | None = None  # ids found so far while `view` is not complete
+        self._partial: Sequence[str] | None = None  # ids found so far while `view` is not complete
         self._finish: Timer | None = None
 
     # ---- the rows -------------------------------------------------------------------------

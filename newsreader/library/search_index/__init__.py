@@ -111,9 +111,17 @@ class SegmentIndex:
 
     def holding(self, keys: Sequence[int]) -> Positions:
         """Positions of the stories holding every word in `keys`, ascending."""
-        found = [positions[segment.matching(keys)] for segment, positions in self._maps]
-        result = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-        return result[result >= 0]
+        return np.flatnonzero(self.holding_mask(keys))
+
+    def holding_mask(self, keys: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """Which stories, by position, hold every word in `keys`."""
+        # A mask rather than sorting the segments' matches together: a word in nearly every
+        # story costs one pass over a million booleans, not a sort of a million positions.
+        # Its last entry takes the stories the library does not list (position -1).
+        mask = np.zeros(len(self.ids) + 1, dtype=bool)
+        for segment, positions in self._maps:
+            mask[positions[segment.matching(keys)]] = True
+        return mask[:-1]
 
 
 def index_missing(index: SegmentIndex, catalog: Catalog, reload: Callable[[], object]) -> int:

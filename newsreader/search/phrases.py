@@ -9,7 +9,7 @@ reading early: the stories not reached then get no verdict.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,17 +67,32 @@ class PhraseCheck:
         read again, and the verdicts of this run are added to it.
         """
         todo = positions[~known.checked[positions]]
-        files = self.body_files[todo]
-        # Grouped by body file, the files in the order their first candidate comes.
-        order = np.argsort(files, kind="stable")
-        _files, first, counts = np.unique(files, return_index=True, return_counts=True)
-        ends = np.cumsum(counts)
-        for group in np.argsort(first).tolist():
+        for members in _by_file(todo, self.body_files[todo]):
             if deadline is not None and time.monotonic() > deadline:
                 break
-            for position in todo[order[ends[group] - counts[group] : ends[group]]].tolist():
+            for position in members.tolist():
                 known.passed[position] = self.passes(position)
                 known.checked[position] = True
         verdicts = np.where(known.passed[positions], 1, 0).astype(np.int8)
         verdicts[~known.checked[positions]] = -1
         return verdicts
+
+
+def _by_file(
+    positions: npt.NDArray[np.int64], files: npt.NDArray[np.int32]
+) -> Iterator[npt.NDArray[np.int64]]:
+    """`positions` grouped by their body file in `files`, the files in the order their first
+    position comes, each group made only when it is reached."""
+    if not positions.size:
+        return
+    # Neighbours mostly share a file: sorting the runs of one file, not every position,
+    # keeps a phrase with a million candidates from sorting a million files first.
+    starts = np.flatnonzero(np.concatenate(([True], files[1:] != files[:-1])))
+    ends = np.append(starts[1:], positions.size)
+    order = np.argsort(files[starts], kind="stable")
+    sorted_files = files[starts][order]
+    bounds = np.flatnonzero(np.concatenate(([True], sorted_files[1:] != sorted_files[:-1])))
+    bounds = np.append(bounds, order.size)
+    for group in np.argsort(order[bounds[:-1]]).tolist():
+        runs = order[bounds[group] : bounds[group + 1]].tolist()
+        yield np.concatenate([positions[starts[r] : ends[r]] for r in runs])

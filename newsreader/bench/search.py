@@ -5,6 +5,8 @@ the work folder for the next run), imports it into a fresh library timing the in
 in a fresh process, runs every query of QUERIES several times as the app would (phrases
 checked for at most BOUNDED seconds), then the phrase queries without that limit, and reports
 milliseconds per query, the index's size on disk and the process's resident memory.
+`--library DIR` measures a library imported already (it marks stories: give it a copy);
+`--no-unlimited` leaves out the phrases without the limit.
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ def _timed(run: Callable[[], Any], runs: int) -> tuple[Any, float, list[float]]:
     return result, cold, warm
 
 
-def measure(library_folder: Path) -> dict[str, Any]:
-    """Run every query against the library in this (fresh) process."""
+def measure(library_folder: Path, unlimited: bool = True) -> dict[str, Any]:
+    """Run every query against the library in this (fresh) process; the phrase queries
+    again without a time limit unless `unlimited` is False (minutes at 1,000,000 stories)."""
     from newsreader.library import Library
     from newsreader.search.index import ensure_indexed, find, index_of
     from newsreader.words import words
@@ -166,7 +169,7 @@ def measure(library_folder: Path) -> dict[str, Any]:
     interactive_rss = _rss_mb()[0]
     for row in rows:  # phrases again without the limit: every candidate's text is read
         query = parse_query(row["query"], now)
-        if query.include.phrases or query.exclude.phrases:
+        if unlimited and (query.include.phrases or query.exclude.phrases):
             found, _cold, warm = _timed(partial(afresh, query, None), 2)
             row.update(all_hits=len(found.ids), all_ms=round(statistics.median(warm), 1))
     medians: list[float] = sorted(row["median_ms"] for row in rows)
@@ -214,10 +217,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nr-bench")
+    parser.add_argument(
+        "--library", type=Path, help="measure this library (a copy: it gets marks) instead"
+    )
+    parser.add_argument(
+        "--no-unlimited", action="store_true", help="skip phrases without the time limit"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the fresh process
     args = parser.parse_args(argv)
     if args.measure:
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, not args.no_unlimited)))
+        return
+    if args.library:
+        print(report({}, measure(args.library, not args.no_unlimited)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
     library_folder, built = build(args.work, args.stories)

@@ -39,6 +39,15 @@ class SnapshotMarks:
 
     changes = 0  # as MarkState's: these never change
 
+    def changed_since(self, changes: int) -> list[str]:
+        """The stories whose marks changed since `changes` was read: none, ever."""
+        return []
+
+    def get(self, story: str, field: str, default: Any = None) -> Any:
+        """The value of `field` for `story`."""
+        stamped = self._values.get(story, {}).get(field)
+        return default if stamped is None else stamped[2]
+
     def __init__(self, records: list[dict[str, Any]]) -> None:
         self._values: dict[str, dict[str, tuple[int, str, Any]]] = {}
         for record in records:

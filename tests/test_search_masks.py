@@ -55,6 +55,19 @@ def test_a_mark_set_by_another_process_shows_once_picked_up(made: Library) -> No
     assert ids(made, "read") == everyone[-1:]
 
 
+def test_marks_read_again_whole_show_in_the_next_search(made: Library) -> None:
+    everyone = ids(made, "")
+    assert ids(made, "starred") == []
+    other = Library(made.folder)
+    other.set_starred(everyone[:2])
+    other.marks.compact()  # the snapshot changes: the marks are read again from the files
+    other.close()
+    assert made.marks.refresh()
+    assert ids(made, "starred") == everyone[:2]
+    made.set_starred(everyone[:1], starred=False)
+    assert ids(made, "starred") == everyone[1:2]
+
+
 def test_found_ids_read_like_a_list(made: Library) -> None:
     found = find(made, parse_query("prime", NOW)).ids
     listed = list(found)

@@ -96,8 +96,11 @@ class MarkState:
         self.on_commit: Callable[[str | None, dict[str, tuple[Any, Any]]], None] | None = None
         # Moves on whenever values change other than by this process's own `set_many`.
         self.generation = 0
-        # Moves on whenever any value changes, this process's own included (search caches by it).
+        # Moves on whenever any value changes, this process's own included; since the last
+        # load, the stories changed are listed in `_changed` (search keeps masks up to date).
         self.changes = 0
+        self._changed: list[str] = []
+        self._changed_from = 0
         self.reload()
 
     def reload(self) -> None:
@@ -118,6 +121,7 @@ class MarkState:
         self._verified = 0
         self.generation += 1
         self._apply_log()
+        self._changed, self._changed_from = [], self.changes
 
     def _merge_snapshot(self, data: dict[str, Any]) -> None:
         for doc in data.get("marks", {}).values():
@@ -171,11 +175,18 @@ class MarkState:
             current[field] = stamped
             self.latest = max(self.latest, stamped[0])
             self.changes += 1
+            self._changed.append(story)
 
     def get(self, story: str, field: str, default: Any = None) -> Any:
         """The current value of `field` for `story`."""
         stamped = self._values.get(story, {}).get(field)
         return default if stamped is None else stamped[2]
+
+    def changed_since(self, changes: int) -> list[str] | None:
+        """The stories whose marks changed since `changes` was read, or None if unknown."""
+        if changes < self._changed_from:
+            return None  # the values were read again from the files since
+        return self._changed[changes - self._changed_from :]
 
     def items(self, field: str) -> Iterable[tuple[str, Any]]:
         """Every (story, value) pair set for `field`."""
@@ -255,6 +266,7 @@ class MarkState:
                 if fields.get(staged.field) == (record["t"], record["o"], record["v"]):
                     previous = staged.before[story]
                     self.changes += 1
+                    self._changed.append(story)
                     if previous is None:
                         del fields[staged.field]
                     else:

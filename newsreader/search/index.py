@@ -81,9 +81,9 @@ class SearchIndex(SegmentIndex):
         # The last phrases checked and the verdicts on the stories checked, by position:
         # typing that pauses asks again for what a search as one types has just read.
         self._checked: tuple[Hashable, Verdicts | None] = ((), None)
-        # Each mark's stories as a mask by position, kept while neither marks nor positions
-        # change: a query on `unread` then costs no pass over the marks.
-        self._masks: dict[str, tuple[Hashable, npt.NDArray[np.bool_]]] = {}
+        # Each mark's stories as a mask by position, and the marks' `changes` it reflects: a
+        # query on `unread` then costs no pass over the marks, only over those changed since.
+        self._masks: dict[str, tuple[Hashable, int, npt.NDArray[np.bool_]]] = {}
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
@@ -140,16 +140,21 @@ class SearchIndex(SegmentIndex):
 
     def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
-        marks = library.marks
-        key = (self.builds, id(marks), marks.changes)
+        marks, where = library.marks, self._where
         kept = self._masks.get(field)
-        if kept is not None and kept[0] == key:
-            return kept[1]
+        if kept is not None and kept[0] == (self.builds, id(marks)):
+            changed = marks.changed_since(kept[1])
+            if changed is not None:  # a few marks set since: only those are looked at
+                marked = kept[2]
+                for sid in changed:
+                    if sid in where:
+                        marked[where[sid]] = bool(marks.get(sid, field))
+                self._masks[field] = (kept[0], marks.changes, marked)
+                return marked
         # From the marks, which are few next to the stories, rather than story by story.
         marked = np.zeros(len(self.ids), dtype=bool)
-        where = self._where
         marked[[where[sid] for sid, on in marks.items(field) if on and sid in where]] = True
-        self._masks[field] = (key, marked)
+        self._masks[field] = ((self.builds, id(marks)), marks.changes, marked)
         return marked
 
     def _by_source(

@@ -5,7 +5,7 @@ An opened `Library` is one; so is a `Snapshot`, read from the files without open
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,6 +34,14 @@ class Marks(Protocol):
     @property
     def changes(self) -> int:
         """A number that moves on whenever any mark changes."""
+        ...
+
+    def changed_since(self, changes: int) -> Sequence[str] | None:
+        """The stories whose marks changed since `changes` was read, or None if unknown."""
+        ...
+
+    def get(self, story: str, field: str, default: Any = None) -> Any:
+        """The value of `field` for `story`."""
         ...
 
     def items(self, field: str) -> Iterable[tuple[str, Any]]:

@@ -3,7 +3,7 @@
 A story is a candidate for "prime minister" when it holds both words; its title is checked
 first (it is in memory), then its body. Bodies are read body file by body file, so that each
 file is parsed once, the files holding the newest candidates first. A deadline may stop the
-reading early: the stories not reached then get no verdict.
+reading early, between two stories: the stories not reached then get no verdict.
 """
 
 from __future__ import annotations
@@ -67,12 +67,14 @@ class PhraseCheck:
         read again, and the verdicts of this run are added to it.
         """
         todo = positions[~known.checked[positions]]
-        for members in _by_file(todo, self.body_files[todo]):
+        groups = _by_file(todo, self.body_files[todo])
+        for position in (p for members in groups for p in members.tolist()):
+            # Checked story by story, not file by file: a search as one types ends within
+            # one story's reading of its limit, whatever the size of a body file.
             if deadline is not None and time.monotonic() > deadline:
                 break
-            for position in members.tolist():
-                known.passed[position] = self.passes(position)
-                known.checked[position] = True
+            known.passed[position] = self.passes(position)
+            known.checked[position] = True
         verdicts = np.where(known.passed[positions], 1, 0).astype(np.int8)
         verdicts[~known.checked[positions]] = -1
         return verdicts

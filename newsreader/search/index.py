@@ -84,6 +84,9 @@ class SearchIndex(SegmentIndex):
         # Each mark's stories as a mask by position, and the marks' `changes` it reflects: a
         # query on `unread` then costs no pass over the marks, only over those changed since.
         self._masks: dict[str, tuple[Hashable, int, npt.NDArray[np.bool_]]] = {}
+        # The catalog's dumps named by a URL, by number, and the list they were found in
+        # (held, so that its id is not taken by another list).
+        self._feeds: tuple[Hashable, dict[str, list[int]], list[str]] = ((), {}, [])
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
@@ -212,9 +215,30 @@ class SearchIndex(SegmentIndex):
                 s in n for s in exclude for n in known
             )
 
-        allowed = np.array([wanted(name) for name in table.dumps] + [False], dtype=bool)
+        # Only a feed's dumps (named by its URL) can differ from a dump file's: those are
+        # looked at, not the hundreds of thousands of dump files of a big library.
+        dumps = table.dumps
+        allowed = np.full(len(dumps) + 1, not include, dtype=bool)
+        allowed[-1] = False  # -1: a story the catalog does not list
+        by_url = self._feed_dumps(dumps)
+        for key in (k for k in names if "://" not in k):  # a key not a URL, should there be one
+            for number in (n for n, dump in enumerate(dumps) if dump == key):
+                allowed[number] = wanted(key)
+        for dump, numbers in by_url.items():
+            allowed[numbers] = wanted(dump)
         kept: Positions = candidates[allowed[self._dump_numbers(library, candidates)]]
         return kept
+
+    def _feed_dumps(self, dumps: list[str]) -> dict[str, list[int]]:
+        """The numbers of the catalog's dumps named by a URL (a feed's: each fetch is one),
+        by name; made once per list."""
+        if self._feeds[0] != (id(dumps), len(dumps)):
+            found: dict[str, list[int]] = {}
+            for number, dump in enumerate(dumps):
+                if "://" in dump:
+                    found.setdefault(dump, []).append(number)
+            self._feeds = ((id(dumps), len(dumps)), found, dumps)
+        return self._feeds[1]
 
     def _dump_numbers(self, library: Searchable, candidates: Positions) -> npt.NDArray[np.int64]:
         """Each candidate's dump, as its number in the catalog's `dumps` (-1: not in it)."""

@@ -138,8 +138,13 @@ class BandIndex:
             self._starts = np.zeros(_KEYS + 1, dtype=np.uint32)
         # After the rows already there with the same key: rows stay in row order.
         self.rows = np.insert(self.rows, self._starts[keys + 1].astype(np.int64), rows)
-        below = np.cumsum(np.bincount(keys, minlength=_KEYS))
-        self._starts[1:] += below.astype(np.uint32)
+        # A band's keys start after the new keys of the bands below it (a slice of the sorted
+        # keys) and after the band's new keys of lower values.
+        firsts = np.searchsorted(keys, _BAND_PREFIX).tolist()
+        for band, first in enumerate(firsts):
+            values = keys[first : firsts[band + 1] if band + 1 < BANDS else None] & 0xFFFF
+            below = np.cumsum(np.bincount(values, minlength=1 << 16)) + first
+            self._starts[(band << 16) + 1 : ((band + 1) << 16) + 1] += below.astype(np.uint32)
 
     def _join_last(self) -> None:
         """Merge the two newest runs into one."""
@@ -169,9 +174,11 @@ class BandIndex:
                 shared = (columns == shared_keys).any(axis=1)
                 if shared.any():
                     hits.append(self._waiting_rows[: self._waiting][shared])
-        for keys, rows in self._runs:
-            first = np.searchsorted(keys, query)
-            hits.append(_gathered(rows, first, np.searchsorted(keys, query, side="right") - first))
+        if self._runs:
+            bounds = np.concatenate([query, query + np.uint32(1)])  # where each key starts, ends
+            for keys, rows in self._runs:
+                first, end = np.split(np.searchsorted(keys, bounds), 2)
+                hits.append(_gathered(rows, first, end - first))
         if self.rows.size:
             low = self._starts[query]
             hits.append(_gathered(self.rows, low, self._starts[query + 1] - low))

@@ -409,7 +409,14 @@ class DuplicateIndex:
             return
         # The band order is worked out again (64 sorts, a few ms per 10,000 stories) rather
         # than kept: it took a quarter of the file. Only the banded values are copied.
-        bands = np.concatenate([part[:, :BANDS] for part in self._sketch.parts])
+        bands = np.empty((n, BANDS), dtype=np.uint16)
+        at = 0
+        for part in self._sketch.parts:
+            bands[at : at + len(part)] = part[:, :BANDS]
+            at += len(part)
+            # The file's pages a copy touched count as this process's memory until let go:
+            # all the sketches at 1,000,000 stories are 256 MB.
+            self.release()
         long = np.concatenate(self._long.parts)
         self._bands = BandIndex.restore(bands, long, band_order(bands, long, done), done)
 
@@ -418,3 +425,4 @@ class DuplicateIndex:
         self._told_count = sum(int(np.count_nonzero(told)) for told in self._told.parts)
         for sketch, told in zip(self._sketch.parts, self._told.parts, strict=True):
             count_values(sketch, told, self._holders)
+            self.release()

@@ -19,11 +19,13 @@ def brute_force(all_sketches: np.ndarray, sketch: np.ndarray) -> list[int]:
     return [r for r in range(len(all_sketches)) if (bands.band_keys(all_sketches[r]) == keep).any()]
 
 
+@pytest.mark.parametrize("fold_share", [0, 4])  # 0: runs merged into the big array once only
 @pytest.mark.parametrize("merge_every", [1, 7, 1000])
 def test_candidates_match_a_brute_force_search(
-    monkeypatch: pytest.MonkeyPatch, merge_every: int
+    monkeypatch: pytest.MonkeyPatch, merge_every: int, fold_share: int
 ) -> None:
     monkeypatch.setattr(bands, "MERGE_EVERY", merge_every)
+    monkeypatch.setattr(bands, "FOLD_SHARE", fold_share)
     made = sketches(300)
     # Near copies: one band of each query equals a band of an indexed row.
     queries = sketches(40, seed=1)
@@ -76,3 +78,23 @@ def test_the_band_order_worked_out_again_is_the_one_the_index_kept() -> None:
     restored = BandIndex.restore(stories, long, worked_out, index.merged)
     for row in (0, 17, 1500, 2999):
         assert np.array_equal(restored.candidates(stories[row]), index.candidates(stories[row]))
+
+
+def test_rows_in_runs_give_the_order_and_candidates_of_rows_merged_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bands, "MERGE_EVERY", 16)
+    stories = (sketches(1000, seed=3) % 5).astype(np.uint16)  # many rows share each key
+    at_once = BandIndex()
+    monkeypatch.setattr(bands, "FOLD_SHARE", 0)  # after the first merge, runs only
+    in_runs = BandIndex()
+    for row, sketch in enumerate(stories):
+        in_runs.add(row, sketch)
+    assert len(in_runs._runs) > 1
+    monkeypatch.setattr(bands, "FOLD_SHARE", 10**9)  # every merge into the big array
+    for row, sketch in enumerate(stories):
+        at_once.add(row, sketch)
+    for row in (0, 5, 500, 999):
+        assert np.array_equal(in_runs.candidates(stories[row]), at_once.candidates(stories[row]))
+    assert np.array_equal(in_runs.order(), at_once.order())
+    assert np.array_equal(in_runs.order(), bands.band_order(stories, np.ones(1000, bool), 992))

@@ -6,7 +6,14 @@ import random
 
 import numpy as np
 
-from newsreader.library.byte_columns import Positions, Texts, byte_order, column, joined
+from newsreader.library.byte_columns import (
+    Positions,
+    Texts,
+    byte_order,
+    column,
+    joined,
+    time_keys,
+)
 
 
 def some_strings(count: int, seed: int) -> list[str]:
@@ -56,3 +63,33 @@ def test_no_strings_at_all() -> None:
     assert positions.locate(column(["a"])).tolist() == [-1]
     assert byte_order(column([])).tolist() == []
     assert np.array_equal(Texts(column([])).values, column([]))
+
+
+def some_times(count: int, seed: int) -> list[str]:
+    """ISO 8601 UTC times as the importer stores them, and "9999" for undated stories."""
+    chance = random.Random(seed)
+    return [
+        "9999"
+        if chance.random() < 0.1
+        else f"{chance.randint(1990, 2030)}-{chance.randint(1, 12):02}-{chance.randint(1, 28):02}"
+        f"T{chance.randint(0, 23):02}:{chance.randint(0, 59):02}:{chance.randint(0, 59):02}Z"
+        for _ in range(count)
+    ]
+
+
+def order_by(keys: list[np.ndarray]) -> list[int]:
+    return np.lexsort(keys[::-1]).tolist()  # type: ignore[no-any-return]
+
+
+def test_times_sort_as_their_text_does() -> None:
+    values = some_times(2000, seed=4)
+    keys = time_keys(column(values))
+    assert len(keys) == 1  # one number each
+    assert order_by(keys) == sorted(range(len(values)), key=values.__getitem__)
+
+
+def test_times_of_another_shape_sort_by_their_bytes() -> None:
+    values = [*some_times(200, seed=5), "2026-12-03T10:00:00+01", "", "2026-12-03"]
+    keys = time_keys(column(values))
+    assert len(keys) > 1
+    assert order_by(keys) == sorted(range(len(values)), key=values.__getitem__)

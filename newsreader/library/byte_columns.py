@@ -27,21 +27,60 @@ def column(texts: Iterable[str]) -> Bytes:
 def joined(columns: Sequence[Bytes]) -> Bytes:
     """The columns one after the other, as wide as the widest."""
     width = max((c.dtype.itemsize for c in columns), default=1)
-    return np.concatenate([np.zeros(0, f"S{width}"), *(c.astype(f"S{width}") for c in columns)])
+    out = np.zeros((sum(len(c) for c in columns), width), np.uint8)
+    at = 0
+    for values in columns:
+        # Copied as bytes: numpy converts strings of one width to another holding Python's
+        # lock, which the app's keys wait for, and copies bytes without it.
+        out[at : at + len(values), : values.dtype.itemsize] = _grid(values)
+        at += len(values)
+    return out.view(f"S{width}").reshape(len(out))
+
+
+def _grid(values: Bytes) -> npt.NDArray[np.uint8]:
+    """The column's bytes, a row per string."""
+    size = max(values.dtype.itemsize, 1)
+    return np.ascontiguousarray(values).view(np.uint8).reshape(len(values), size)
 
 
 def words(values: Bytes) -> list[npt.NDArray[np.uint64]]:
     """The column as big-endian 64-bit words, most significant first: comparing them in turn
     compares the strings (a shorter string, padded with NULs, sorts before its extensions)."""
-    width = -(-max(values.dtype.itemsize, 1) // 8) * 8
-    padded = np.ascontiguousarray(values.astype(f"S{width}"))
-    grid = padded.view(">u8").reshape(len(values), width // 8)
+    size = values.dtype.itemsize
+    width = -(-max(size, 1) // 8) * 8
+    padded = np.zeros((len(values), width), np.uint8)
+    padded[:, :size] = _grid(values)
+    grid = padded.view(">u8")
     return [grid[:, number].astype(np.uint64) for number in range(width // 8)]
 
 
 def byte_order(values: Bytes) -> Ints:
     """The stable order that sorts the column."""
     return np.lexsort(words(values)[::-1]).astype(np.int64)
+
+
+_ISO = b"0000-00-00T00:00:00Z"  # the shape of every time the importer stores (UTC)
+_UNDATED = b"9999"  # what stands for no time, after every time
+
+
+def time_keys(values: Bytes) -> list[npt.NDArray[np.uint64]]:
+    """Sort keys of a column of ISO 8601 UTC times: one number each when every time has the
+    importer's shape (or is "9999"), else the column's words (see `words`)."""
+    if values.dtype.itemsize != len(_ISO) or not len(values):
+        return words(values)
+    grid = _grid(values)
+    undated = values == _UNDATED
+    digits = np.array([c == ord("0") for c in _ISO])
+    shape = np.frombuffer(_ISO, np.uint8)
+    fixed = (grid[:, ~digits] == shape[~digits]).all(axis=1)
+    numeric = ((grid[:, digits] >= ord("0")) & (grid[:, digits] <= ord("9"))).all(axis=1)
+    if not (undated | (fixed & numeric)).all():
+        return words(values)
+    number = np.zeros(len(values), np.uint64)
+    for column_number in np.flatnonzero(digits).tolist():
+        number = number * np.uint64(10) + (grid[:, column_number] - ord("0")).astype(np.uint64)
+    number[undated] = np.iinfo(np.uint64).max
+    return [number]
 
 
 class Texts(Sequence[str]):
@@ -80,21 +119,31 @@ class Positions(Mapping[str, int]):
 
     def __init__(self, values: Bytes) -> None:
         order = byte_order(values)
-        # Of equal strings the last place wins, as a dict built in order would have it.
-        self._sorted = values[order]
+        self.order = order  # every place, its string sorted first
+        sorted_values = values[order]
         self._order = order
         self._values = values
         if len(order) > 1:
-            last = np.append(self._sorted[1:] != self._sorted[:-1], True)
-            self._sorted, self._order = self._sorted[last], order[last]
+            # Of equal strings the last place wins, as a dict built in order would have it.
+            last = np.append(sorted_values[1:] != sorted_values[:-1], True)
+            sorted_values, self._order = sorted_values[last], order[last]
+        self._sorted = sorted_values
+        # The first eight bytes of each, as a number: searched much faster than the strings.
+        self._first = words(sorted_values)[0] if len(sorted_values) else np.zeros(0, np.uint64)
 
     def locate(self, keys: Bytes) -> Ints:
         """The place of each key, -1 for a key not in the column."""
         if not len(self._sorted) or not len(keys):
             return np.full(len(keys), -1, np.int64)
-        at = np.searchsorted(self._sorted, keys)
+        at = np.searchsorted(self._first, words(keys)[0])
         at = np.minimum(at, len(self._sorted) - 1)
         found = self._sorted[at] == keys
+        # Keys whose first eight bytes other strings share: looked up among all their bytes.
+        shared = np.flatnonzero(~found & (self._first[at] == words(keys)[0]))
+        if shared.size:
+            again = np.minimum(np.searchsorted(self._sorted, keys[shared]), len(self._sorted) - 1)
+            at[shared] = again
+            found[shared] = self._sorted[again] == keys[shared]
         return np.where(found, self._order[at], -1)
 
     def get(self, key: str, default: Any = None) -> Any:

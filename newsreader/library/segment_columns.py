@@ -27,7 +27,7 @@ import numpy.typing as npt
 import orjson
 
 from newsreader.errors import DamagedLibrary
-from newsreader.library.byte_columns import column, joined, words
+from newsreader.library.byte_columns import byte_order, column, joined, time_keys
 from newsreader.library.columns import StoryTable
 from newsreader.library.manifest import cache_path, segment_path
 from newsreader.storage import FILE_MODE, check_tables
@@ -62,9 +62,17 @@ class Part:
     docs: bytes | mmap.mmap
     schema: Any = None  # library.json's `_meta` schema, for a legacy segment
     copies: bool = False  # `docs` holds copies of the documents, not the segment file
+    mapped: mmap.mmap | None = None  # the cache file the columns are read from
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def let_go(self) -> None:
+        """Drop the cache file's pages from memory once its columns are copied out (they
+        are read again from the file should they be needed)."""
+        if self.mapped is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.mapped.madvise(mmap.MADV_DONTNEED)
 
 
 def _part_of(
@@ -278,7 +286,7 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         docs = _map(segment_path(folder, name), stamp) if count else b""
     if count and int(arrays["end"].max()) > len(docs):
         return None  # torn or truncated
-    return _part_of(
+    part = _part_of(
         name,
         found,
         matches=(found["matches.at"], found["matches.ids"]),
@@ -287,6 +295,8 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         docs=docs,
         schema=header["schema"],
     )
+    part.mapped = whole
+    return part
 
 
 def read_part(folder: Path, name: str, write_cache: bool = True) -> Part:
@@ -324,7 +334,7 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     names = joined([part.dumps for part in parts])
     times = joined([part.times for part in parts])
     # Newest dump first; dumps saved at the same moment in file-name order, then as stored.
-    order = np.lexsort([*words(names)[::-1], *(~w for w in words(times)[::-1])])
+    order = np.lexsort([byte_order(names), *(~w for w in time_keys(times)[::-1])])
     place = np.empty(len(names), dtype=np.int64)
     place[order] = np.arange(len(names), dtype=np.int64)
     bases = np.cumsum([0] + [len(part.dumps) for part in parts])[:-1]
@@ -356,7 +366,9 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     table.match[found_at] = table.positions.locate(found_ids)
     published = joined([part.published for part in parts])[stories]
     superseded = _superseded(table, _gathered(parts, "replaces", where))
-    table.rank[:] = _rank(ids, published, columns["words"], superseded)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[table.positions.order] = np.arange(len(ids), dtype=np.int64)
+    table.rank[:] = _rank(ids, id_rank, published, columns["words"], superseded)
     return table, joined([part.digests for part in parts])
 
 
@@ -384,17 +396,22 @@ def _superseded(table: StoryTable, replaces: tuple[npt.NDArray[np.int64], Bytes]
 
 
 def _rank(
-    ids: Bytes, published: Bytes, story_words: npt.NDArray[Any], superseded: set[str]
+    ids: Bytes,
+    id_rank: npt.NDArray[np.int64],
+    published: Bytes,
+    story_words: npt.NDArray[Any],
+    superseded: set[str],
 ) -> npt.NDArray[np.int32]:
-    """Each story's place in `shown_first` order over the library (see columns.shown_first).
+    """Each story's place in `shown_first` order over the library (see columns.shown_first);
+    `id_rank` is each id's place in byte order.
 
     A story replaced by a newer text of it is shown only when no other version is.
     """
-    # Last key first: id, then published, then most words, then not superseded.
-    keys: list[npt.NDArray[Any]] = [*words(ids)[::-1], *words(published)[::-1]]
-    keys.append(-story_words.astype(np.int64))
+    # Last key first: id, then published, then most words, then not superseded (one number).
+    most = -story_words.astype(np.int64)
     if superseded:
-        keys.append(np.isin(ids, column(superseded)))
+        most += np.isin(ids, column(superseded)).astype(np.int64) << 40
+    keys: list[npt.NDArray[Any]] = [id_rank, *time_keys(published)[::-1], most]
     rank = np.empty(len(ids), dtype=np.int32)
     rank[np.lexsort(keys)] = np.arange(len(ids), dtype=np.int32)
     return rank

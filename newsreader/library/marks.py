@@ -21,7 +21,8 @@ from typing import Any, Protocol
 import orjson
 
 from newsreader.errors import LibraryError, ReadOnlyLibrary, WriteFailed
-from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder, refuses_writes
+from newsreader.library.marks_file import Snapshot
+from newsreader.storage import AppendLog, make_private_folder, refuses_writes
 
 FIELDS = ("read", "starred", "group", "hidden", "position", "tags")
 # Fields whose changes leave every count as it was (see Library._counts_after).
@@ -79,8 +80,9 @@ class MarkState:
         make_private_folder(folder)
         self.snapshot_path = folder / "marks.json"
         self.log = AppendLog(folder / "marks.log")
-        self._storage = _Snapshot(self.snapshot_path)
+        self._storage = Snapshot(self.snapshot_path)
         self._values: dict[str, dict[str, Stamped]] = {}
+        self._origins: dict[str, str] = {}
         self._offset = 0
         self._verified = 0  # the log up to here holds nothing our values lack (see `current`)
         self._snapshot_stamp: tuple[int, int, int] | None = None
@@ -106,11 +108,13 @@ class MarkState:
     def _load(self) -> None:
         # Called with compaction held off: otherwise a compaction between reading the
         # snapshot and reading the log would hide the records it moved from one to the other.
-        data = self._storage.read() or {}
+        documents = self._storage.documents()
         self._snapshot_stamp = self._storage.read_stamp
         self._values = {}
         self.latest = 0
-        self._merge_snapshot(data)
+        for doc in documents:
+            for record in snapshot_records(doc):
+                self._apply(record)
         self._offset = 0
         self._verified = 0
         self.generation += 1
@@ -160,7 +164,10 @@ class MarkState:
     def _apply(self, record: dict[str, Any]) -> None:
         story, field, when = record.get("id"), record.get("f"), record.get("t")
         if isinstance(story, str) and field in FIELDS and isinstance(when, int):
-            self._merge(story, str(field), (when, str(record.get("o", "")), record.get("v")))
+            origin = str(record.get("o", ""))
+            # Marks come from a few processes: one string for each origin, not one per mark.
+            origin = self._origins.setdefault(origin, origin)
+            self._merge(story, str(field), (when, origin, record.get("v")))
 
     def _merge(self, story: str, field: str, stamped: Stamped) -> None:
         current = self._values.setdefault(story, {})
@@ -328,23 +335,6 @@ class MarkState:
     def merge_from(self, other: MarkState) -> int:
         """Take every mark of another library copy that is newer than ours; return how many."""
         return self.merge_records(other.records())
-
-
-class _Snapshot(AtomicJSONStorage):
-    """marks.json, read and written whole, its parsed data not kept: folded into the marks,
-    it would only double what they hold (250 MB for 500,000 marks)."""
-
-    def read(self) -> dict[str, Any] | None:
-        """The file's data, parsed again at every call."""
-        try:
-            return super().read()
-        finally:
-            self._cache = None
-
-    def write(self, data: dict[str, Any]) -> None:
-        """Write all of `data` atomically and durably."""
-        super().write(data)
-        self._cache = None
 
 
 def snapshot_records(doc: Any) -> list[dict[str, Any]]:

@@ -93,3 +93,18 @@ def test_times_of_another_shape_sort_by_their_bytes() -> None:
     keys = time_keys(column(values))
     assert len(keys) > 1
     assert order_by(keys) == sorted(range(len(values)), key=values.__getitem__)
+
+
+def test_strings_sharing_their_first_eight_bytes_are_told_apart() -> None:
+    values = ["prefix00b", "prefix00", "prefix00a", "prefix00b", "prefix01", "p"]
+    positions = Positions(column(values))
+    assert [positions[v] for v in ("prefix00", "prefix00a", "prefix00b", "prefix01", "p")] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+    assert "prefix00c" not in positions and "prefix0" not in positions
+    keys = column(["prefix00a", "prefix00c", "prefix00b", "prefix00"])
+    assert positions.locate(keys).tolist() == [2, -1, 3, 1]

@@ -115,36 +115,46 @@ class Texts(Sequence[str]):
 
 class Positions(Mapping[str, int]):
     """Where each string of a column is (the last place, for one found twice), by binary
-    search in the column's byte order: no dict of a million entries."""
+    search in the column's byte order: no dict of a million entries.
 
-    def __init__(self, values: Bytes) -> None:
-        order = byte_order(values)
-        self.order = order  # every place, its string sorted first
-        sorted_values = values[order]
-        self._order = order
+    Held: the places in byte order (32-bit) and the first eight bytes of each string as a
+    number, searched much faster than strings; the strings are those of the column."""
+
+    def __init__(self, values: Bytes, order: Ints | None = None) -> None:
+        order = byte_order(values) if order is None else order
         self._values = values
+        first = words(values[order])[0] if len(values) else np.zeros(0, np.uint64)
         if len(order) > 1:
             # Of equal strings the last place wins, as a dict built in order would have it.
-            last = np.append(sorted_values[1:] != sorted_values[:-1], True)
-            sorted_values, self._order = sorted_values[last], order[last]
-        self._sorted = sorted_values
-        # The first eight bytes of each, as a number: searched much faster than the strings.
-        self._first = words(sorted_values)[0] if len(sorted_values) else np.zeros(0, np.uint64)
+            ahead = values[order]
+            last = np.append(ahead[1:] != ahead[:-1], True)
+            if not last.all():
+                order, first = order[last], first[last]
+        self._order = order.astype(np.int32)
+        self._first = first
 
     def locate(self, keys: Bytes) -> Ints:
         """The place of each key, -1 for a key not in the column."""
-        if not len(self._sorted) or not len(keys):
+        if not len(self._order) or not len(keys):
             return np.full(len(keys), -1, np.int64)
-        at = np.searchsorted(self._first, words(keys)[0])
-        at = np.minimum(at, len(self._sorted) - 1)
-        found = self._sorted[at] == keys
-        # Keys whose first eight bytes other strings share: looked up among all their bytes.
-        shared = np.flatnonzero(~found & (self._first[at] == words(keys)[0]))
-        if shared.size:
-            again = np.minimum(np.searchsorted(self._sorted, keys[shared]), len(self._sorted) - 1)
-            at[shared] = again
-            found[shared] = self._sorted[again] == keys[shared]
-        return np.where(found, self._order[at], -1)
+        first = words(keys)[0]
+        at = np.minimum(np.searchsorted(self._first, first), len(self._order) - 1)
+        places = self._order[at].astype(np.int64)
+        found = self._values[places] == keys
+        # Keys whose first eight bytes other strings share: looked for among all of those.
+        for number in np.flatnonzero(~found & (self._first[at] == first)).tolist():
+            places[number] = self._run(first[number], bytes(keys[number]))
+            found[number] = places[number] >= 0
+        return np.where(found, places, -1)
+
+    def _run(self, first: np.uint64, key: bytes) -> int:
+        """The place of `key` among the strings whose first eight bytes are `first`; -1."""
+        low = int(np.searchsorted(self._first, first, side="left"))
+        high = int(np.searchsorted(self._first, first, side="right"))
+        for place in self._order[low:high].tolist():
+            if bytes(self._values[place]) == key:
+                return int(place)
+        return -1
 
     def get(self, key: str, default: Any = None) -> Any:
         """The place of `key`, or `default`."""
@@ -154,15 +164,15 @@ class Positions(Mapping[str, int]):
             return default
 
     def __getitem__(self, key: str) -> int:
-        if not isinstance(key, str) or not len(self._sorted):
+        if not isinstance(key, str) or not len(self._order):
             raise KeyError(key)
         wanted = key.encode()
-        if len(wanted) > self._sorted.dtype.itemsize or wanted.endswith(b"\0"):
+        if len(wanted) > self._values.dtype.itemsize or wanted.endswith(b"\0"):
             raise KeyError(key)
-        at = int(np.searchsorted(self._sorted, wanted))
-        if at < len(self._sorted) and self._sorted[at] == wanted:
-            return int(self._order[at])
-        raise KeyError(key)
+        place = self._run(words(np.array([wanted]))[0][0], wanted)
+        if place < 0:
+            raise KeyError(key)
+        return place
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None

@@ -103,6 +103,7 @@ class StoryTable(Sequence[StoryMeta]):
         columns: Mapping[str, npt.NDArray[Any]],
         docs: Sequence[bytes | mmap.mmap] = (),
         captured: Bytes | None = None,
+        id_order: npt.NDArray[np.int64] | None = None,  # the ids' byte order, if known
     ) -> None:
         self.id_column = ids
         self.ids: Sequence[str] = Texts(ids)
@@ -111,7 +112,7 @@ class StoryTable(Sequence[StoryMeta]):
         self.captured: Sequence[str] = Texts(
             captured if captured is not None else np.zeros(len(dumps), "S1")
         )
-        self.positions = Positions(ids)
+        self.positions = Positions(ids, id_order)
         self.start = columns["start"]
         self.end = columns["end"]
         self.dump = columns["dump"]

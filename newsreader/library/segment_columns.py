@@ -359,7 +359,9 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     columns["match"] = np.full(len(ids), -1, np.int32)
     columns["rank"] = np.zeros(len(ids), np.int32)  # filled in below, once ids are found
     captured = joined([part.captured for part in parts])[order]
-    table = StoryTable(ids, names[order], columns, [p.docs for p in parts], captured)
+    id_order = byte_order(ids)
+    docs = [part.docs for part in parts]
+    table = StoryTable(ids, names[order], columns, docs, captured, id_order)
     where = np.empty(len(stories), dtype=np.int64)
     where[stories] = np.arange(len(stories), dtype=np.int64)  # each stored story's place
     found_at, found_ids = _gathered(parts, "matches", where)
@@ -367,7 +369,7 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     published = joined([part.published for part in parts])[stories]
     superseded = _superseded(table, _gathered(parts, "replaces", where))
     id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[table.positions.order] = np.arange(len(ids), dtype=np.int64)
+    id_rank[id_order] = np.arange(len(ids), dtype=np.int64)
     table.rank[:] = _rank(ids, id_rank, published, columns["words"], superseded)
     return table, joined([part.digests for part in parts])
 

@@ -97,8 +97,6 @@ class Catalog:
             check_version(self._manifest_path, schema if type(schema) is int else 0)
         self._parts = {part.name: part for part in parts if part.name != LEGACY}
         self.stories, self._digests = assemble(parts)
-        for part in parts:
-            part.let_go()
         self.by_id = StoryIndex(self.stories)
         self._digest_set = None
         self.manifest = manifest

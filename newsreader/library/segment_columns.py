@@ -330,61 +330,73 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     order), and every dump's digest.
 
     Sorted on arrays, never on Python strings: a sort of numbers also leaves Python's lock to
-    the app's other threads (the keys typed while the library opens)."""
+    the app's other threads (the keys typed while the library opens). Every column is copied
+    out of the parts first, so that their files' pages can go before the sorts need memory."""
     names = joined([part.dumps for part in parts])
     times = joined([part.times for part in parts])
-    # Newest dump first; dumps saved at the same moment in file-name order, then as stored.
-    order = np.lexsort([byte_order(names), *(~w for w in time_keys(times)[::-1])])
-    place = np.empty(len(names), dtype=np.int64)
-    place[order] = np.arange(len(names), dtype=np.int64)
+    captured = joined([part.captured for part in parts])
+    digests = joined([part.digests for part in parts])
     bases = np.cumsum([0] + [len(part.dumps) for part in parts])[:-1]
-    local = [part.arrays["dump"].astype(np.int64) for part in parts]
     dump = np.concatenate(
-        [np.zeros(0, np.int64)] + [place[d + b] for d, b in zip(local, bases, strict=True)]
+        [np.zeros(0, np.int64)]
+        + [p.arrays["dump"].astype(np.int64) + b for p, b in zip(parts, bases, strict=True)]
     )
-    # Each segment's stories come dump by dump: a stable sort by dump keeps them in order.
-    stories = np.argsort(dump, kind="stable")
-    ids = joined([part.ids for part in parts])[stories]
-    which = np.concatenate(
-        [np.zeros(0, np.int32)]
-        + [np.full(len(part), number, np.int32) for number, part in enumerate(parts)]
-    )
+    ids = joined([part.ids for part in parts])
+    published = joined([part.published for part in parts])
     columns: dict[str, npt.NDArray[Any]] = {
-        key: np.concatenate([np.zeros(0, dtype)] + [part.arrays[key] for part in parts])[stories]
+        key: np.concatenate([np.zeros(0, dtype)] + [part.arrays[key] for part in parts])
         for key, dtype in _ARRAYS.items()
         if key != "dump"
     }
+    columns["part"] = np.concatenate(
+        [np.zeros(0, np.int32)]
+        + [np.full(len(part), number, np.int32) for number, part in enumerate(parts)]
+    )
+    matches, replaces = _gathered(parts, "matches"), _gathered(parts, "replaces")
+    docs = [part.docs for part in parts]
+    for part in parts:
+        part.let_go()
+
+    # Newest dump first; dumps saved at the same moment in file-name order, then as stored.
+    order = np.lexsort([byte_order(names), *(~w for w in time_keys(times)[::-1])])
+    del times
+    place = np.empty(len(names), dtype=np.int64)
+    place[order] = np.arange(len(names), dtype=np.int64)
+    dump = place[dump]
+    # Each segment's stories come dump by dump: a stable sort by dump keeps them in order.
+    stories = np.argsort(dump, kind="stable")
+    ids, published = ids[stories], published[stories]
+    for key in list(columns):
+        columns[key] = columns[key][stories]
     columns["dump"] = dump[stories].astype(np.int32)
-    columns["part"] = which[stories]
+    del dump
     columns["match"] = np.full(len(ids), -1, np.int32)
     columns["rank"] = np.zeros(len(ids), np.int32)  # filled in below, once ids are found
-    captured = joined([part.captured for part in parts])[order]
     id_order = byte_order(ids)
-    docs = [part.docs for part in parts]
-    table = StoryTable(ids, names[order], columns, docs, captured, id_order)
+    table = StoryTable(ids, names[order], columns, docs, captured[order], id_order)
+    del names, captured
     where = np.empty(len(stories), dtype=np.int64)
     where[stories] = np.arange(len(stories), dtype=np.int64)  # each stored story's place
-    found_at, found_ids = _gathered(parts, "matches", where)
-    table.match[found_at] = table.positions.locate(found_ids)
-    published = joined([part.published for part in parts])[stories]
-    superseded = _superseded(table, _gathered(parts, "replaces", where))
+    del stories
+    table.match[where[matches[0]]] = table.positions.locate(matches[1])
+    superseded = _superseded(table, (where[replaces[0]], replaces[1]))
+    del where
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[id_order] = np.arange(len(ids), dtype=np.int64)
+    del id_order
     table.rank[:] = _rank(ids, id_rank, published, columns["words"], superseded)
-    return table, joined([part.digests for part in parts])
+    return table, digests
 
 
-def _gathered(
-    parts: Sequence[Part], key: str, where: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], Bytes]:
+def _gathered(parts: Sequence[Part], key: str) -> tuple[npt.NDArray[np.int64], Bytes]:
     """A sparse column of every part (matches or replaces): the stories' places in the
-    library, and the ids."""
+    parts one after the other, and the ids."""
     bases = np.cumsum([0] + [len(part) for part in parts])[:-1]
     at = np.concatenate(
         [np.zeros(0, np.int64)]
         + [getattr(p, key)[0].astype(np.int64) + b for p, b in zip(parts, bases, strict=True)]
     )
-    return where[at], joined([getattr(part, key)[1] for part in parts])
+    return at, joined([getattr(part, key)[1] for part in parts])
 
 
 def _superseded(table: StoryTable, replaces: tuple[npt.NDArray[np.int64], Bytes]) -> set[str]:

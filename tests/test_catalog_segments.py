@@ -223,3 +223,47 @@ def test_an_old_library_opened_while_an_import_runs_is_read_as_it_is(seeded: Lib
         os.close(fd)
     assert [s.id for s in Library(seeded.folder).stories] == ids
     assert len(read_manifest(seeded.folder).names) == 1 and (seeded.folder / "catalog").is_dir()
+
+
+def _cache_of_version_3(folder: Path, name: str) -> bytes:
+    """The cache of segment `name` as newsreader wrote it before version 4 (lists of strings
+    in a compressed header, then the span, dump and word arrays)."""
+    import zlib
+
+    from newsreader.library.segment_columns import read_part
+
+    part = read_part(folder, name, write_cache=False)
+    info = (folder / "catalog" / f"{name}.json").stat()
+
+    def texts(values: object) -> list[str]:
+        return [value.decode() for value in values.tolist()]  # type: ignore[attr-defined]
+
+    def spread(sparse: tuple[object, object]) -> list[str]:
+        values = [""] * len(part)
+        at, ids = sparse
+        for number, sid in zip(at.tolist(), texts(ids), strict=True):  # type: ignore[attr-defined]
+            values[number] = sid
+        return values
+
+    header = {key: texts(getattr(part, key)) for key in ("ids", "dumps", "captured", "digests")}
+    header.update(times=texts(part.times), published=texts(part.published))
+    header.update(matches=spread(part.matches), replaces=spread(part.replaces))
+    header.update(stamp=[info.st_ino, info.st_size, info.st_mtime_ns], schema=None, copies=False)
+    head = zlib.compress(orjson.dumps(header), 1)
+    head += b" " * (-len(head) % 8)
+    arrays = [part.arrays[key].tobytes() for key in ("start", "end", "dump", "words")]
+    magic = b"newsreader catalog segment cache 3\n"
+    return b"".join([magic, len(head).to_bytes(8, "little"), head, *arrays])
+
+
+def test_a_cache_of_an_older_version_is_made_again(seeded: Library, tmp_path: Path) -> None:
+    import_paths(seeded, [dumps_in(tmp_path / "more", 40, seed=3)], CAPTURED)
+    before = [(s.id, s.title, s.dump, s.match) for s in Library(seeded.folder).stories]
+    shown = Library(seeded.folder).visible_positions().tolist()
+    caches = sorted((seeded.folder / "catalog").glob("*.cache"))
+    for cache in caches:
+        cache.write_bytes(_cache_of_version_3(seeded.folder, cache.stem))
+    again = Library(seeded.folder)
+    assert [(s.id, s.title, s.dump, s.match) for s in again.stories] == before
+    assert again.visible_positions().tolist() == shown
+    assert all(c.read_bytes().startswith(b"newsreader catalog segment cache 4\n") for c in caches)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from newsreader.errors import DamagedLibrary
+from newsreader.library import marks_file
 from newsreader.library.marks import MarkState
 
 
@@ -52,3 +56,35 @@ def test_merge_two_copies_keeps_both_sides(tmp_path: Path) -> None:
     assert laptop.merge_from(server) == 2
     assert laptop.get("one", "read") is False
     assert laptop.get("two", "read") is True
+
+
+def test_a_snapshot_read_in_pieces_holds_every_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marks = MarkState(tmp_path)
+    marks.set_many("read", {f"s{n}": n % 3 > 0 for n in range(400)})
+    marks.set_many("starred", {f"s{n}": True for n in range(0, 400, 7)})
+    # Text that looks like the cut between two documents, inside a value.
+    marks.set_many("tags", {"s5": ['x},"12":{"id":"y', "}}"], "s6": ["{"]})
+    marks.compact()
+    whole = MarkState(tmp_path).records()
+    monkeypatch.setattr(marks_file, "PIECE_BYTES", 64)
+    cut = MarkState(tmp_path)
+    raw = (tmp_path / "marks.json").read_bytes()
+    assert len(list(marks_file.documents_in(raw))) == 400  # cut, not read whole
+    assert sorted(map(str, cut.records())) == sorted(map(str, whole))
+    assert cut.get("s5", "tags") == ['x},"12":{"id":"y', "}}"]
+    assert len(whole) == 400 + len(range(0, 400, 7)) + 2
+
+
+def test_a_damaged_snapshot_is_named_when_read_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marks = MarkState(tmp_path)
+    marks.set_many("read", {f"s{n}": True for n in range(100)})
+    marks.compact()
+    raw = (tmp_path / "marks.json").read_bytes()
+    (tmp_path / "marks.json").write_bytes(raw[:200] + b"@@" + raw[202:])
+    monkeypatch.setattr(marks_file, "PIECE_BYTES", 64)
+    with pytest.raises(DamagedLibrary, match=r"marks\.json"):
+        MarkState(tmp_path)

@@ -145,6 +145,24 @@ def first_paint(
         program.kill()
 
 
+def rss_after_paint(
+    argv: Sequence[str], env: Mapping[str, str], text: str, seconds: float, every: float = 0.25
+) -> list[float]:
+    """Resident MB of the program every `every` seconds for `seconds` after `text` is on
+    screen (the library opens after the first frame: memory grows until it is in)."""
+    program = PtyProgram(argv, env, text)
+    try:
+        program.wait_seen(120.0)
+        samples = []
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            time.sleep(every)
+            samples.append(program.rss_mb())
+        return samples
+    finally:
+        program.kill()
+
+
 def _wait_changed(changed: Callable[[], bool], timeout: float) -> bool:
     deadline = time.perf_counter() + timeout
     while not changed():

@@ -32,6 +32,7 @@ from newsreader.bench.corpus import TRUTH_FILE, generate
 from newsreader.library import Library
 
 MARK_KEYS = 10  # alternately r and s, typed into the pty after first paint
+RSS_SECONDS = 20.0  # memory is watched this long after first paint: the library opens meanwhile
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ ROWS = (
     Row("import_memory", "peak import memory, MB (every process of newsreader import)", 400.0),
     Row("search", "search titles and bodies, ms per query (slowest kind)", 100.0),
     Row("rss", "resident memory after first paint, MB (max)", 250.0),
+    Row("rss_open", "resident memory in the 20 s after first paint, MB (max)", 250.0),
     Row("disk_ratio", "library on disk ÷ text it holds", 1.5),
 )
 
@@ -231,21 +233,23 @@ def _second_story(library: Path) -> str:
         lib.close()
 
 
-def pty_figures(library: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
+def pty_figures(library: Path, env: dict[str, str], runs: int, rest: float = 1.0) -> dict[str, Any]:
     """First paint (newsreader and a bare Textual app), memory, time to interactive and
-    key-to-disk latency."""
+    key-to-disk latency (keys typed from `rest` seconds after the paint)."""
     paints = first_paints(library, env, runs)
     interactive = interactive_times(library, env, runs)
     title = _first_title(library)
     app = [sys.executable, "-m", "newsreader", "--db", str(library)]
     story, was_read, was_starred = _flags(library)
+    settling = pty_timing.rss_after_paint(app, env, title, RSS_SECONDS)
     program = pty_timing.PtyProgram(app, env, title)
-    latencies = []
+    latencies, typed_at = [], []
     try:
         program.wait_seen(120)
-        time.sleep(1.0)
+        time.sleep(rest)
         for number in range(MARK_KEYS):
             key = b"r" if number % 2 == 0 else b"s"
+            typed_at.append(time.perf_counter() - program.started)
             latencies.append(pty_timing.key_to_disk_ms(program, key, library / "marks.log"))
             time.sleep(0.1)
     finally:
@@ -259,8 +263,10 @@ def pty_figures(library: Path, env: dict[str, str], runs: int) -> dict[str, Any]
         "tti": interactive["tti"],
         "tti_mark": interactive["tti_mark"],
         "mark_disk": latencies,
+        "mark_typed_at": typed_at,  # seconds from spawn, of each key of `mark_disk`
         "mark_kill": survived,
         "story": story,
+        "rss_settling": settling,
     }
 
 
@@ -346,13 +352,7 @@ def measure_size(
     if pty:
         screen = pty_figures(library, env, runs)
         result.raw["pty"] = screen
-        paint, hello = statistics.median(screen["paint"]), statistics.median(screen["hello"])
-        result.values.update(paint=paint, hello=hello, paint_ratio=paint / hello)
-        result.values["tti_ratio"] = statistics.median(screen["tti"]) / hello
-        result.values["tti_mark_ratio"] = statistics.median(screen["tti_mark"]) / hello
-        result.values["rss"] = max(screen["rss"])
-        result.values["mark_disk"] = max(screen["mark_disk"])
-        result.values["mark_kill"] = 1.0 if screen["mark_kill"] else 0.0
+        _screen_values(result, screen)
     found = search_figures(library, env)
     result.raw["search"] = found
     if found is not None and "queries" in found:
@@ -360,6 +360,40 @@ def measure_size(
     elif found is not None:
         result.values["search"] = math.nan
     return result
+
+
+def measure_library(
+    library: Path, work: Path, runs: int, rest: float = 1.0, pilot: bool = True
+) -> SizeResult:
+    """The app's rows (start-up, keys, memory) on an existing `library`: nothing imported,
+    nothing searched. Give it a copy: starting the app writes in the library."""
+    env = _env(work)
+    result = SizeResult(len(Library(library).stories))
+    if pilot:
+        keys = pilot_figures(library, env, pilot_timing.SAMPLES)
+        result.raw["pilot"] = keys
+        for name in ("cursor", "page", "open"):
+            result.values[name] = keys[name]["p95"]
+        alone = (keys[f"{name} without the reader"]["p95"] for name in ("cursor", "page", "open"))
+        result.values["keys_alone"] = max(alone)
+        result.values["mark_work"] = keys["mark"]["median"]
+    result.raw["fsync"] = fsync_ms(library)
+    result.values["fsync"] = statistics.median(result.raw["fsync"])
+    screen = pty_figures(library, env, runs, rest)
+    result.raw["pty"] = screen
+    _screen_values(result, screen)
+    return result
+
+
+def _screen_values(result: SizeResult, screen: dict[str, Any]) -> None:
+    paint, hello = statistics.median(screen["paint"]), statistics.median(screen["hello"])
+    result.values.update(paint=paint, hello=hello, paint_ratio=paint / hello)
+    result.values["tti_ratio"] = statistics.median(screen["tti"]) / hello
+    result.values["tti_mark_ratio"] = statistics.median(screen["tti_mark"]) / hello
+    result.values["rss"] = max(screen["rss"])
+    result.values["rss_open"] = max(screen["rss_settling"])
+    result.values["mark_disk"] = max(screen["mark_disk"])
+    result.values["mark_kill"] = 1.0 if screen["mark_kill"] else 0.0
 
 
 def _cell(row: Row, value: float | None) -> str:
@@ -457,7 +491,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--runs", type=int, default=5, help="first-paint runs per size")
     parser.add_argument("--no-pty", action="store_true", help="skip the pseudo-terminal rows")
+    parser.add_argument(
+        "--library",
+        type=Path,
+        help="measure the app's rows on this existing library (give it a copy) instead",
+    )
+    parser.add_argument("--no-pilot", action="store_true", help="with --library: no Pilot rows")
+    parser.add_argument(
+        "--rest", type=float, default=1.0, help="seconds from first paint to the first r/s key"
+    )
     args = parser.parse_args(argv)
+    if args.library is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+        result = measure_library(args.library, args.work, args.runs, args.rest, not args.no_pilot)
+        raw = [{"stories": result.stories, "values": result.values, "raw": result.raw}]
+        (args.work / "results.json").write_bytes(orjson.dumps(raw, option=orjson.OPT_INDENT_2))
+        print(table([result]))
+        return
     print(run(args.stories, args.work, args.runs, not args.no_pty))
 
 

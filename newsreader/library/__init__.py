@@ -36,6 +36,7 @@ from newsreader.errors import (
     in_words,
 )
 from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_count
+from newsreader.library.byte_columns import column
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
@@ -172,10 +173,13 @@ class Library:
 
     def _hidden_positions(self) -> npt.NDArray[np.int64]:
         """Where the stories a mute rule hid are in `stories`."""
-        found = (
-            self.catalog.stories.positions.get(sid) for sid, v in self.marks.items("hidden") if v
-        )
-        return np.fromiter((p for p in found if p is not None), np.int64)
+        return self._positions_of(sid for sid, v in self.marks.items("hidden") if v)
+
+    def _positions_of(self, ids: Iterable[str]) -> npt.NDArray[np.int64]:
+        """Where the stories of `ids` that the library holds are in `stories`, in the order
+        given (found with arrays: a lookup each would cost seconds for 500,000 marks)."""
+        found = self.catalog.stories.positions.locate(column(ids))
+        return found[found >= 0]
 
     def is_hidden(self, story_id: str) -> bool:
         """Whether a mute rule hid the story (it is then in no list)."""
@@ -187,22 +191,18 @@ class Library:
         """The visible stories whose ids are in `among` (None: any) and not in `without`."""
         table = self.catalog.stories
         shown = self.visible_positions()
-
-        def positions(ids: Iterable[str]) -> npt.NDArray[np.int64]:
-            found = (table.positions.get(sid) for sid in ids)
-            return np.fromiter((p for p in found if p is not None), np.int64)
-
         if among is not None:
-            shown = shown[np.isin(shown, positions(among))]
-        excluded = positions(without)
+            shown = shown[np.isin(shown, self._positions_of(among))]
+        excluded = self._positions_of(without)
         if excluded.size:
             shown = shown[~np.isin(shown, excluded)]
         return StorySelection(table, shown)
 
     def marked(self, field: str) -> list[str]:
         """Ids of the stories whose `field` mark ("read" or "starred") is set."""
-        known = self.catalog.by_id
-        return [sid for sid, value in self.marks.items(field) if value and sid in known]
+        ids = [sid for sid, value in self.marks.items(field) if value]
+        known = self.catalog.stories.positions.locate(column(ids)) >= 0
+        return [ids[number] for number in np.flatnonzero(known).tolist()]
 
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""
@@ -231,19 +231,16 @@ class Library:
 
     def counts(self) -> tuple[int, int]:
         """(unread, starred) among the stories a reader sees."""
-        # Counted from the marks, which are few next to the stories in a big library.
-        shown = len(self.visible_positions())
-        known = self.catalog.by_id
-        read = sum(
-            1
-            for sid, value in self.marks.items("read")
-            if value
-            and sid in known
-            and self._groups.duplicate_of(sid) is None
-            and not self.is_hidden(sid)
+        # Counted from the marks, found among the stories with arrays: a loop over half a
+        # million read marks, asking of each whether it is shown, took seconds.
+        table = self.catalog.stories
+        shown = np.zeros(len(table), dtype=bool)
+        shown[self.visible_positions()] = True
+        read = table.positions.locate(column(s for s, value in self.marks.items("read") if value))
+        starred = table.positions.locate(
+            column(s for s, value in self.marks.items("starred") if value)
         )
-        starred = sum(1 for sid, value in self.marks.items("starred") if value and sid in known)
-        return shown - read, starred
+        return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
 
     def refresh(self) -> bool:
         """Pick up imports and marks made by other processes; True when anything changed."""

@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 from tinydb import TinyDB
 
 from newsreader.errors import DamagedLibrary
+from newsreader.library.byte_columns import Bytes, Texts
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.library.manifest import (
     LEGACY,
@@ -61,7 +63,8 @@ class Catalog:
         self._parts: dict[str, Part] = {}
         self.stories: StoryTable = StoryTable.empty()
         self.by_id: Mapping[str, StoryMeta] = StoryIndex(self.stories)
-        self.digests: set[str] = set()
+        self._digests: Bytes = np.zeros(0, "S1")
+        self._digest_set: set[str] | None = None
         self.schema_version: int = SCHEMA_VERSION  # of library.json as last read
         self._segments: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
         self.reload()
@@ -93,14 +96,21 @@ class Catalog:
             schema = parts[0].schema
             check_version(self._manifest_path, schema if type(schema) is int else 0)
         self._parts = {part.name: part for part in parts if part.name != LEGACY}
-        self.stories, digests = assemble(parts)
+        self.stories, self._digests = assemble(parts)
         self.by_id = StoryIndex(self.stories)
-        self.digests = set(digests)
+        self._digest_set = None
         self.manifest = manifest
         self.schema_version = manifest.schema
         # The identity from before the read: one taken now could belong to a newer commit
         # than the data just read, and that commit would never be picked up.
         self._stamp = stamp
+
+    @property
+    def digests(self) -> set[str]:
+        """The digest of every dump imported (made when first asked for: an import asks)."""
+        if self._digest_set is None:
+            self._digest_set = set(Texts(self._digests))
+        return self._digest_set
 
     def _part(self, name: str) -> Part:
         """The columns of one segment: kept from an earlier read (segments never change)."""
@@ -113,7 +123,7 @@ class Catalog:
 
     def segment_sizes(self) -> dict[str, int]:
         """The stories of each catalog segment as last read, by name, in order."""
-        return {name: len(self._part(name).ids) for name in self.manifest.names}
+        return {name: len(self._part(name)) for name in self.manifest.names}
 
     def write_bodies(self, bodies: Sequence[dict[str, Any]]) -> list[str]:
         """Store bodies in new segment files; return each body's segment name, in order."""
@@ -193,7 +203,7 @@ class Catalog:
         return [
             name
             for name in self.manifest.names
-            if any(wanted(file) for file in self._part(name).dumps)
+            if any(wanted(file) for file in Texts(self._part(name).dumps))
         ]
 
     def remove_dumps(self, gone: Mapping[str, set[str]]) -> None:

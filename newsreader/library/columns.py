@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from newsreader.library.byte_columns import Bytes, Positions, Texts
+
 COLUMNS = {
     "start": np.int64,  # where each story's document starts and ends in its buffer
     "end": np.int64,
@@ -90,22 +92,27 @@ class StoryTable(Sequence[StoryMeta]):
 
     Besides the stories, it holds what grouping needs of all of them as arrays: `match` (the
     position of the story each one repeats, -1 for none) and `rank` (its place in the order
-    of `shown_first` over the whole library).
+    of `shown_first` over the whole library). Ids, dump names and times are byte columns
+    (see byte_columns.py): no Python object per story until one is asked for.
     """
 
     def __init__(
         self,
-        ids: list[str],
-        dumps: list[str],
+        ids: Bytes,
+        dumps: Bytes,
         columns: Mapping[str, npt.NDArray[Any]],
         docs: Sequence[bytes | mmap.mmap] = (),
-        captured: list[str] | None = None,
+        captured: Bytes | None = None,
+        id_order: npt.NDArray[np.int64] | None = None,  # the ids' byte order, if known
     ) -> None:
-        self.ids = ids
-        self.dumps = dumps
+        self.id_column = ids
+        self.ids: Sequence[str] = Texts(ids)
+        self.dumps: Sequence[str] = Texts(dumps)
         # When each dump's page was saved (ISO 8601 UTC): the time of its undated stories.
-        self.captured = captured if captured is not None else [""] * len(dumps)
-        self.positions = {story_id: number for number, story_id in enumerate(ids)}
+        self.captured: Sequence[str] = Texts(
+            captured if captured is not None else np.zeros(len(dumps), "S1")
+        )
+        self.positions = Positions(ids, id_order)
         self.start = columns["start"]
         self.end = columns["end"]
         self.dump = columns["dump"]
@@ -113,12 +120,14 @@ class StoryTable(Sequence[StoryMeta]):
         self.rank = columns["rank"]
         self.part = columns.get("part", np.zeros(len(ids), dtype=np.int32))
         self._docs = docs
-        self._made: list[StoryMeta | None] = [None] * len(ids)
+        # Only the stories asked for: a list of a million Nones alone would take 8 MB.
+        self._made: dict[int, StoryMeta] = {}
 
     @classmethod
     def empty(cls) -> StoryTable:
         """A table of no stories."""
-        return cls([], [], {key: np.zeros(0, dtype) for key, dtype in COLUMNS.items()})
+        nothing = np.zeros(0, "S1")
+        return cls(nothing, nothing, {key: np.zeros(0, dtype) for key, dtype in COLUMNS.items()})
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -132,7 +141,7 @@ class StoryTable(Sequence[StoryMeta]):
             return [self[number] for number in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self.ids)
-        made = self._made[index]
+        made = self._made.get(index)
         if made is None:
             docs = self._docs[int(self.part[index])]
             doc = orjson.loads(docs[int(self.start[index]) : int(self.end[index])])

@@ -37,20 +37,21 @@ class Groups:
         self._ids = ids
         self._positions = positions or {story_id: number for number, story_id in enumerate(ids)}
         n = len(self._ids)
-        self._key = np.zeros(0, np.int64) if key is None else key
+        # Kept as 32-bit numbers: at 1,000,000 stories each array per story is 4 MB, not 8.
+        self._key = np.zeros(0, np.int32) if key is None else key.astype(np.int32)
         self._names = list(names)  # group keys that are no story's id, numbered from n
         rank = np.zeros(0, np.int64) if rank is None else rank
         # Members of a group lie together in `_order`, in library order; `_start`, `_size` and
         # `_shown` (the shown story's position) are per group, `_group` per story.
-        self._order = np.argsort(self._key, kind="stable")
+        self._order = np.argsort(self._key, kind="stable").astype(np.int32)
         keys = self._key[self._order]
         first = np.ones(n, dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
-        self._start = np.flatnonzero(first)
-        self._size = np.diff(np.append(self._start, n))
-        self._group = np.empty(n, dtype=np.int64)
+        self._start = np.flatnonzero(first).astype(np.int32)
+        self._size = np.diff(np.append(self._start, n)).astype(np.int32)
+        self._group = np.empty(n, dtype=np.int32)
         self._group[self._order] = np.cumsum(first) - 1
-        by_rank = np.empty(n, dtype=np.int64)
+        by_rank = np.empty(n, dtype=np.int32)
         by_rank[rank] = np.arange(n)
         lowest = np.minimum.reduceat(rank[self._order], self._start) if n else rank
         self._shown = by_rank[lowest]
@@ -89,7 +90,7 @@ class Groups:
 
     def version_counts(self) -> Ints:
         """How many stories each story's group holds, per position."""
-        return self._size[self._group]
+        return self._size[self._group].astype(np.int64)
 
 
 class _Keys(Mapping[str, str]):

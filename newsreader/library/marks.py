@@ -21,7 +21,8 @@ from typing import Any, Protocol
 import orjson
 
 from newsreader.errors import LibraryError, ReadOnlyLibrary, WriteFailed
-from newsreader.storage import AppendLog, AtomicJSONStorage, make_private_folder, refuses_writes
+from newsreader.library.marks_file import Snapshot
+from newsreader.storage import AppendLog, make_private_folder, refuses_writes
 
 FIELDS = ("read", "starred", "group", "hidden", "position", "tags")
 # Fields whose changes leave every count as it was (see Library._counts_after).
@@ -79,8 +80,11 @@ class MarkState:
         make_private_folder(folder)
         self.snapshot_path = folder / "marks.json"
         self.log = AppendLog(folder / "marks.log")
-        self._storage = AtomicJSONStorage(self.snapshot_path)
-        self._values: dict[str, dict[str, Stamped]] = {}
+        self._storage = Snapshot(self.snapshot_path)
+        # Each field's values by story: one entry per mark, and a field's marks walked alone
+        # (a dict of fields per story took 230 bytes more per marked story).
+        self._values: dict[str, dict[str, Stamped]] = _no_values()
+        self._origins: dict[str, str] = {}
         self._offset = 0
         self._verified = 0  # the log up to here holds nothing our values lack (see `current`)
         self._snapshot_stamp: tuple[int, int, int] | None = None
@@ -111,12 +115,14 @@ class MarkState:
     def _load(self) -> None:
         # Called with compaction held off: otherwise a compaction between reading the
         # snapshot and reading the log would hide the records it moved from one to the other.
-        data = self._storage.read() or {}
+        documents = self._storage.documents()
         self._snapshot_stamp = self._storage.read_stamp
-        self._values = {}
+        self._values = _no_values()
         self.latest = 0
         self.changes += 1
-        self._merge_snapshot(data)
+        for doc in documents:
+            for record in snapshot_records(doc):
+                self._apply(record)
         self._offset = 0
         self._verified = 0
         self.generation += 1
@@ -153,7 +159,7 @@ class MarkState:
         story, field, when = record.get("id"), record.get("f"), record.get("t")
         if not (isinstance(story, str) and field in FIELDS and isinstance(when, int)):
             return True  # a line `_apply` skips changes nothing
-        mine = self._values.get(story, {}).get(str(field))
+        mine = self._values[str(field)].get(story)
         return mine is not None and mine[:2] >= (when, str(record.get("o", "")))
 
     def _apply_log(self) -> int:
@@ -167,19 +173,23 @@ class MarkState:
     def _apply(self, record: dict[str, Any]) -> None:
         story, field, when = record.get("id"), record.get("f"), record.get("t")
         if isinstance(story, str) and field in FIELDS and isinstance(when, int):
-            self._merge(story, str(field), (when, str(record.get("o", "")), record.get("v")))
+            origin = str(record.get("o", ""))
+            # Marks come from a few processes: one string for each origin, not one per mark.
+            origin = self._origins.setdefault(origin, origin)
+            self._merge(story, str(field), (when, origin, record.get("v")))
 
     def _merge(self, story: str, field: str, stamped: Stamped) -> None:
-        current = self._values.setdefault(story, {})
-        if field not in current or stamped[:2] > current[field][:2]:
-            current[field] = stamped
+        current = self._values[field]
+        known = current.get(story)
+        if known is None or stamped[:2] > known[:2]:
+            current[story] = stamped
             self.latest = max(self.latest, stamped[0])
             self.changes += 1
             self._changed.append(story)
 
     def get(self, story: str, field: str, default: Any = None) -> Any:
         """The current value of `field` for `story`."""
-        stamped = self._values.get(story, {}).get(field)
+        stamped = self._values.get(field, {}).get(story)
         return default if stamped is None else stamped[2]
 
     def changed_since(self, changes: int) -> list[str] | None:
@@ -190,9 +200,8 @@ class MarkState:
 
     def items(self, field: str) -> Iterable[tuple[str, Any]]:
         """Every (story, value) pair set for `field`."""
-        for story, fields in self._values.items():
-            if field in fields:
-                yield story, fields[field][2]
+        for story, stamped in self._values.get(field, {}).items():
+            yield story, stamped[2]
 
     def set_many(self, field: str, changes: dict[str, Any]) -> bool:
         """Set `field` for several stories in one durable append; False if the writer refused.
@@ -232,7 +241,7 @@ class MarkState:
         records = [
             {"id": s, "f": field, "v": v, "t": when, "o": origin} for s, v in changes.items()
         ]
-        before = {s: self._values.get(s, {}).get(field) for s in changes}
+        before = {s: self._values[field].get(s) for s in changes}
         for record in records:
             self._apply(record)
         return Staged(field, records, before)
@@ -262,15 +271,15 @@ class MarkState:
                 self.read_only = True  # found at the first failed write, not only at start
             for record in staged.records:
                 story = record["id"]
-                fields = self._values.get(story, {})
-                if fields.get(staged.field) == (record["t"], record["o"], record["v"]):
+                values = self._values[staged.field]
+                if values.get(story) == (record["t"], record["o"], record["v"]):
                     previous = staged.before[story]
                     self.changes += 1
                     self._changed.append(story)
                     if previous is None:
-                        del fields[staged.field]
+                        del values[story]
                     else:
-                        fields[staged.field] = previous
+                        values[story] = previous
             return
         if self.log.size() > COMPACT_AT_BYTES:
             # The marks are in the log already: a compaction that fails loses none of them.
@@ -297,13 +306,15 @@ class MarkState:
         def fold(records: list[dict[str, Any]]) -> None:
             # Another process may have compacted since we last looked: its snapshot holds
             # records no longer in the log, and ours must not be written without them.
-            self._merge_snapshot(self._storage.read() or {})
+            if self._storage.stamp() != self._snapshot_stamp:
+                self._merge_snapshot(self._storage.read() or {})
             for record in records:
                 self._apply(record)
-            docs = {
-                str(number): {"id": story, **{f: list(v) for f, v in fields.items()}}
-                for number, (story, fields) in enumerate(self._values.items(), start=1)
-            }
+            by_story: dict[str, dict[str, Any]] = {}
+            for field, values in self._values.items():
+                for story, stamped in values.items():
+                    by_story.setdefault(story, {"id": story})[field] = list(stamped)
+            docs = {str(number): doc for number, doc in enumerate(by_story.values(), start=1)}
             self._storage.write({"_meta": {"1": {"schema": 1}}, "marks": docs})
 
         self.log.compact(fold)
@@ -315,8 +326,8 @@ class MarkState:
         """Every current value as a log record (id, field, value, time, origin)."""
         return [
             {"id": story, "f": field, "v": value, "t": when, "o": origin}
-            for story, fields in self._values.items()
-            for field, (when, origin, value) in fields.items()
+            for field, values in self._values.items()
+            for story, (when, origin, value) in values.items()
         ]
 
     def merge_records(self, records: Iterable[dict[str, Any]]) -> int:
@@ -326,7 +337,7 @@ class MarkState:
             story, field, when = record.get("id"), record.get("f"), record.get("t")
             if not (isinstance(story, str) and field in FIELDS and isinstance(when, int)):
                 continue
-            mine = self._values.get(story, {}).get(str(field))
+            mine = self._values[str(field)].get(story)
             if mine is None or (when, str(record.get("o", ""))) > mine[:2]:
                 newer.append(record)
         if newer:
@@ -344,6 +355,10 @@ class MarkState:
     def merge_from(self, other: MarkState) -> int:
         """Take every mark of another library copy that is newer than ours; return how many."""
         return self.merge_records(other.records())
+
+
+def _no_values() -> dict[str, dict[str, Stamped]]:
+    return {field: {} for field in FIELDS}
 
 
 def snapshot_records(doc: Any) -> list[dict[str, Any]]:

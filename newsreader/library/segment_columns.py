@@ -17,7 +17,6 @@ import gc
 import mmap
 import os
 import tempfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +27,22 @@ import numpy.typing as npt
 import orjson
 
 from newsreader.errors import DamagedLibrary
+from newsreader.library.byte_columns import byte_order, column, joined, time_keys
 from newsreader.library.columns import StoryTable
 from newsreader.library.manifest import cache_path, segment_path
 from newsreader.storage import FILE_MODE, check_tables
 
-_MAGIC = b"newsreader catalog segment cache 3\n"
+_MAGIC = b"newsreader catalog segment cache 4\n"
+# 4: every column an array (strings as byte columns), no Python object per story on open.
 _ARRAYS = {"start": np.int64, "end": np.int64, "dump": np.int32, "words": np.int32}
-_HEADER = ("ids", "dumps", "captured", "digests", "times", "published", "matches", "replaces")
+# Byte columns: per story, per dump, and of the few stories that repeat or replace another.
+_STORY_TEXTS = ("ids", "published")
+_DUMP_TEXTS = ("dumps", "captured", "digests", "times")
+_SPARSE = ("matches", "replaces")  # each a (positions in the segment, ids) pair
 
 Stamp = tuple[int, int, int]
+Bytes = npt.NDArray[np.bytes_]
+Sparse = tuple[npt.NDArray[np.int32], Bytes]
 
 
 @dataclass
@@ -44,18 +50,59 @@ class Part:
     """The stories of one catalog segment as columns, in the segment's own order."""
 
     name: str
-    ids: list[str]
-    dumps: list[str]  # each dump's file name
-    captured: list[str]  # when each dump's page was saved
-    digests: list[str]
-    times: list[str]  # each dump's place in time (its first story's published time)
-    published: list[str]  # each story's published time, "9999" when undated
-    matches: list[str]  # the story each one repeats, "" for none
-    replaces: list[str]  # the story each one is a new text of, "" for none
+    ids: Bytes
+    published: Bytes  # each story's published time, "9999" when undated
+    dumps: Bytes  # each dump's file name
+    captured: Bytes  # when each dump's page was saved
+    digests: Bytes
+    times: Bytes  # each dump's place in time (its first story's published time)
+    matches: Sparse  # the story each one repeats, for those that repeat one
+    replaces: Sparse  # the story each one is a new text of, for those that are one
     arrays: dict[str, npt.NDArray[Any]]  # _ARRAYS: span in `docs`, local dump, words
     docs: bytes | mmap.mmap
     schema: Any = None  # library.json's `_meta` schema, for a legacy segment
     copies: bool = False  # `docs` holds copies of the documents, not the segment file
+    mapped: mmap.mmap | None = None  # the cache file the columns are read from
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def let_go(self) -> None:
+        """Drop the cache file's pages from memory once its columns are copied out (they
+        are read again from the file should they be needed)."""
+        if self.mapped is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.mapped.madvise(mmap.MADV_DONTNEED)
+
+
+def _part_of(
+    name: str,
+    texts: Mapping[str, Bytes],
+    matches: Sparse,
+    replaces: Sparse,
+    arrays: dict[str, npt.NDArray[Any]],
+    docs: bytes | mmap.mmap,
+    schema: Any,
+) -> Part:
+    return Part(
+        name,
+        ids=texts["ids"],
+        published=texts["published"],
+        dumps=texts["dumps"],
+        captured=texts["captured"],
+        digests=texts["digests"],
+        times=texts["times"],
+        matches=matches,
+        replaces=replaces,
+        arrays=arrays,
+        docs=docs,
+        schema=schema,
+    )
+
+
+def _sparse(values: Sequence[str]) -> Sparse:
+    at = [number for number, value in enumerate(values) if value]
+    return np.array(at, dtype=np.int32), column([values[number] for number in at])
 
 
 def read_raw(path: Path) -> tuple[bytes, Stamp] | None:
@@ -87,25 +134,34 @@ def build(name: str, data: Mapping[str, Any], raw: bytes | None) -> Part:
 
 
 def _build(name: str, data: Mapping[str, Any], raw: bytes | None) -> Part:
-    part = Part(name, [], [], [], [], [], [], [], [], {}, b"", schema_of(data))
+    lists: dict[str, list[str]] = {key: [] for key in (*_STORY_TEXTS, *_DUMP_TEXTS, *_SPARSE)}
     dump_of: list[int] = []
     words: list[int] = []
     texts: list[bytes] = []
     for dump in data.get("dumps", {}).values():
         stories = dump.get("stories", ())
-        part.dumps.append(str(dump.get("file", "")))
-        part.captured.append(str(dump.get("captured_at") or ""))
-        part.digests.append(str(dump.get("digest", "")))
+        lists["dumps"].append(str(dump.get("file", "")))
+        lists["captured"].append(str(dump.get("captured_at") or ""))
+        lists["digests"].append(str(dump.get("digest", "")))
         first = stories[0] if stories else {}
-        part.times.append(str(first.get("published") or dump.get("captured_at") or ""))
+        lists["times"].append(str(first.get("published") or dump.get("captured_at") or ""))
         for doc in stories:
-            part.ids.append(doc["id"])
-            part.published.append(str(doc.get("published") or "9999"))
-            part.matches.append(str(doc.get("match") or ""))
-            part.replaces.append(str(doc.get("replaces") or ""))
+            lists["ids"].append(doc["id"])
+            lists["published"].append(str(doc.get("published") or "9999"))
+            lists["matches"].append(str(doc.get("match") or ""))
+            lists["replaces"].append(str(doc.get("replaces") or ""))
             words.append(int(doc.get("words", 0)))
-            dump_of.append(len(part.dumps) - 1)
+            dump_of.append(len(lists["dumps"]) - 1)
             texts.append(orjson.dumps(doc))
+    part = _part_of(
+        name,
+        {key: column(lists[key]) for key in (*_STORY_TEXTS, *_DUMP_TEXTS)},
+        matches=_sparse(lists["matches"]),
+        replaces=_sparse(lists["replaces"]),
+        arrays={},
+        docs=b"",
+        schema=schema_of(data),
+    )
     spans = _find(raw, texts) if raw is not None else None
     if spans is None:
         part.copies, at, spans = True, 0, []
@@ -137,19 +193,36 @@ def _find(raw: bytes, texts: Sequence[bytes]) -> list[tuple[int, int]] | None:
     return spans
 
 
+def _columns(part: Part) -> list[tuple[str, npt.NDArray[Any]]]:
+    """Every array of `part` as saved, in order, by name."""
+    found: list[tuple[str, npt.NDArray[Any]]] = [
+        (key, part.arrays[key].astype(dtype)) for key, dtype in _ARRAYS.items()
+    ]
+    found += [(key, getattr(part, key)) for key in (*_STORY_TEXTS, *_DUMP_TEXTS)]
+    for key in _SPARSE:
+        at, ids = getattr(part, key)
+        found += [(f"{key}.at", at.astype(np.int32)), (f"{key}.ids", ids)]
+    return found
+
+
 def save(folder: Path, stamp: Stamp, part: Part) -> None:
     """Write the cache of a segment whose file has identity `stamp` (best effort).
 
     Not fsynced: a cache lost or torn in a crash is detected and made again.
     """
-    header: dict[str, Any] = {key: getattr(part, key) for key in _HEADER}
-    header.update(stamp=list(stamp), schema=part.schema, copies=part.copies)
-    # Compressed: its ids, dates and digests repeat much, and without it the caches took
-    # 4 MB more than the one cache of the whole catalog did (at 100,000 stories).
-    head = zlib.compress(orjson.dumps(header), 1)
-    head += b" " * (-len(head) % 8)  # keeps the arrays after it aligned (zlib ignores it)
+    arrays = _columns(part)
+    header: dict[str, Any] = {
+        "stamp": list(stamp),
+        "schema": part.schema,
+        "copies": part.copies,
+        "arrays": [[key, array.dtype.str, len(array)] for key, array in arrays],
+    }
+    head = orjson.dumps(header)
+    head += b" " * (-len(head) % 8)  # keeps the arrays after it aligned
     body = [_MAGIC, len(head).to_bytes(8, "little"), head]
-    body += [part.arrays[key].astype(dtype).tobytes() for key, dtype in _ARRAYS.items()]
+    for _key, array in arrays:
+        data = array.tobytes()
+        body += [data, b"\0" * (-len(data) % 8)]
     body.append(bytes(part.docs) if part.copies else b"")
     target = cache_path(folder, part.name)
     with contextlib.suppress(OSError, TypeError, ValueError):
@@ -169,7 +242,7 @@ def load(folder: Path, name: str, stamp: Stamp) -> Part | None:
     """The cached columns of segment `name` if made from its file of identity `stamp`."""
     try:
         return _parse(_map(cache_path(folder, name)), folder, name, stamp)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
@@ -188,15 +261,22 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         return None
     at = len(_MAGIC) + 8
     head_size = int.from_bytes(whole[len(_MAGIC) : at], "little")
-    header = orjson.loads(zlib.decompressobj().decompress(whole[at : at + head_size]))
+    header = orjson.loads(whole[at : at + head_size])
     if tuple(header["stamp"]) != tuple(stamp):
         return None
     at += head_size
-    count = len(header["ids"])
-    arrays: dict[str, npt.NDArray[Any]] = {}
-    for key, dtype in _ARRAYS.items():
-        arrays[key] = np.frombuffer(whole, dtype=dtype, count=count, offset=at)
-        at += count * np.dtype(dtype).itemsize
+    # The arrays are read from the mapped file: pages are read in as they are used.
+    found: dict[str, npt.NDArray[Any]] = {}
+    for key, dtype, count in header["arrays"]:
+        array = np.frombuffer(whole, dtype=np.dtype(dtype), count=count, offset=at)
+        found[str(key)] = array
+        at += array.nbytes + (-array.nbytes % 8)
+    count = len(found["ids"])
+    if any(len(found[key]) != count for key in (*_ARRAYS, "published")):
+        return None
+    if any(len(found[key]) != len(found["dumps"]) for key in _DUMP_TEXTS):
+        return None
+    arrays = {key: found[key] for key in _ARRAYS}
     docs: bytes | mmap.mmap
     if header["copies"]:
         docs = whole
@@ -206,10 +286,17 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         docs = _map(segment_path(folder, name), stamp) if count else b""
     if count and int(arrays["end"].max()) > len(docs):
         return None  # torn or truncated
-    lists = {key: header[key] for key in _HEADER}
-    if any(len(lists[key]) != count for key in ("published", "matches", "replaces")):
-        return None
-    return Part(name, **lists, arrays=arrays, docs=docs, schema=header["schema"])
+    part = _part_of(
+        name,
+        found,
+        matches=(found["matches.at"], found["matches.ids"]),
+        replaces=(found["replaces.at"], found["replaces.ids"]),
+        arrays=arrays,
+        docs=docs,
+        schema=header["schema"],
+    )
+    part.mapped = whole
+    return part
 
 
 def read_part(folder: Path, name: str, write_cache: bool = True) -> Part:
@@ -238,77 +325,107 @@ def read_part(folder: Path, name: str, write_cache: bool = True) -> Part:
     return part
 
 
-def assemble(parts: Sequence[Part]) -> tuple[StoryTable, list[str]]:
+def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     """The stories of `parts` in library order (dumps newest first, each dump's stories in
-    order), and every dump's digest."""
-    names = [name for part in parts for name in part.dumps]
-    times = [when for part in parts for when in part.times]
-    # Newest dump first; dumps saved at the same moment in file-name order, then as stored.
-    order = sorted(range(len(names)), key=names.__getitem__)
-    order.sort(key=times.__getitem__, reverse=True)
-    place = np.empty(len(names), dtype=np.int64)
-    place[order] = np.arange(len(names), dtype=np.int64)
+    order), and every dump's digest.
+
+    Sorted on arrays, never on Python strings: a sort of numbers also leaves Python's lock to
+    the app's other threads (the keys typed while the library opens). Every column is copied
+    out of the parts first, so that their files' pages can go before the sorts need memory."""
+    names = joined([part.dumps for part in parts])
+    times = joined([part.times for part in parts])
+    captured = joined([part.captured for part in parts])
+    digests = joined([part.digests for part in parts])
     bases = np.cumsum([0] + [len(part.dumps) for part in parts])[:-1]
-    local = [part.arrays["dump"].astype(np.int64) for part in parts]
     dump = np.concatenate(
-        [np.zeros(0, np.int64)] + [place[d + b] for d, b in zip(local, bases, strict=True)]
+        [np.zeros(0, np.int64)]
+        + [p.arrays["dump"].astype(np.int64) + b for p, b in zip(parts, bases, strict=True)]
     )
-    stories = np.argsort(dump, kind="stable")
-    taken = stories.tolist()
-
-    def joined(key: str) -> list[str]:
-        values = [value for part in parts for value in getattr(part, key)]
-        return [values[number] for number in taken]
-
-    ids = joined("ids")
-    positions = {story_id: number for number, story_id in enumerate(ids)}
-    which = np.concatenate(
-        [np.zeros(0, np.int32)]
-        + [np.full(len(part.ids), number, np.int32) for number, part in enumerate(parts)]
-    )
+    ids = joined([part.ids for part in parts])
+    published = joined([part.published for part in parts])
     columns: dict[str, npt.NDArray[Any]] = {
-        key: np.concatenate([np.zeros(0, dtype)] + [part.arrays[key] for part in parts])[stories]
+        key: np.concatenate([np.zeros(0, dtype)] + [part.arrays[key] for part in parts])
         for key, dtype in _ARRAYS.items()
         if key != "dump"
     }
-    columns["dump"] = dump[stories].astype(np.int32)
-    columns["part"] = which[stories]
-    matches = joined("matches")
-    columns["match"] = np.array([positions.get(m, -1) if m else -1 for m in matches], np.int32)
-    captured = [c for part in parts for c in part.captured]
-    captured = [captured[number] for number in order]
-    columns["rank"] = _rank(ids, joined("published"), columns, joined("replaces"), captured)
-    table = StoryTable(
-        ids, [names[number] for number in order], columns, [p.docs for p in parts], captured
+    columns["part"] = np.concatenate(
+        [np.zeros(0, np.int32)]
+        + [np.full(len(part), number, np.int32) for number, part in enumerate(parts)]
     )
-    return table, [digest for part in parts for digest in part.digests]
+    matches, replaces = _gathered(parts, "matches"), _gathered(parts, "replaces")
+    docs = [part.docs for part in parts]
+    for part in parts:
+        part.let_go()
+
+    # Newest dump first; dumps saved at the same moment in file-name order, then as stored.
+    order = np.lexsort([byte_order(names), *(~w for w in time_keys(times)[::-1])])
+    del times
+    place = np.empty(len(names), dtype=np.int64)
+    place[order] = np.arange(len(names), dtype=np.int64)
+    dump = place[dump]
+    # Each segment's stories come dump by dump: a stable sort by dump keeps them in order.
+    stories = np.argsort(dump, kind="stable")
+    ids, published = ids[stories], published[stories]
+    for key in list(columns):
+        columns[key] = columns[key][stories]
+    columns["dump"] = dump[stories].astype(np.int32)
+    del dump
+    columns["match"] = np.full(len(ids), -1, np.int32)
+    columns["rank"] = np.zeros(len(ids), np.int32)  # filled in below, once ids are found
+    id_order = byte_order(ids)
+    table = StoryTable(ids, names[order], columns, docs, captured[order], id_order)
+    del names, captured
+    where = np.empty(len(stories), dtype=np.int64)
+    where[stories] = np.arange(len(stories), dtype=np.int64)  # each stored story's place
+    del stories
+    table.match[where[matches[0]]] = table.positions.locate(matches[1])
+    superseded = _superseded(table, (where[replaces[0]], replaces[1]))
+    del where
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[id_order] = np.arange(len(ids), dtype=np.int64)
+    del id_order
+    table.rank[:] = _rank(ids, id_rank, published, columns["words"], superseded)
+    return table, digests
+
+
+def _gathered(parts: Sequence[Part], key: str) -> tuple[npt.NDArray[np.int64], Bytes]:
+    """A sparse column of every part (matches or replaces): the stories' places in the
+    parts one after the other, and the ids."""
+    bases = np.cumsum([0] + [len(part) for part in parts])[:-1]
+    at = np.concatenate(
+        [np.zeros(0, np.int64)]
+        + [getattr(p, key)[0].astype(np.int64) + b for p, b in zip(parts, bases, strict=True)]
+    )
+    return at, joined([getattr(part, key)[1] for part in parts])
+
+
+def _superseded(table: StoryTable, replaces: tuple[npt.NDArray[np.int64], Bytes]) -> set[str]:
+    """The stories a newer text replaces: each replaced one, and every new text but the
+    newest (by when its page was saved)."""
+    versions: dict[str, list[tuple[str, str]]] = {}  # story replaced: (when, new version)
+    for number, old in zip(replaces[0].tolist(), replaces[1].tolist(), strict=True):
+        when = table.captured[int(table.dump[number])]
+        versions.setdefault(old.decode(), []).append((when, table.ids[number]))
+    return set(versions) | {i for v in versions.values() for _, i in sorted(v)[:-1]}
 
 
 def _rank(
-    ids: list[str],
-    published: list[str],
-    columns: dict[str, npt.NDArray[Any]],
-    replaces: list[str],
-    captured: list[str],
+    ids: Bytes,
+    id_rank: npt.NDArray[np.int64],
+    published: Bytes,
+    story_words: npt.NDArray[Any],
+    superseded: set[str],
 ) -> npt.NDArray[np.int32]:
-    """Each story's place in `shown_first` order over the library (see columns.shown_first).
+    """Each story's place in `shown_first` order over the library (see columns.shown_first);
+    `id_rank` is each id's place in byte order.
 
     A story replaced by a newer text of it is shown only when no other version is.
     """
-    versions: dict[str, list[tuple[str, str]]] = {}  # story replaced: (when, new version)
-    dump = columns["dump"]
-    for number, old in enumerate(replaces):
-        if old:
-            versions.setdefault(old, []).append((captured[int(dump[number])], ids[number]))
-    superseded = set(versions) | {i for v in versions.values() for _, i in sorted(v)[:-1]}
-    # Last key first: id, then published, then most words, then not superseded.
-    keys = [
-        np.array(ids, dtype=np.str_),
-        np.array(published, dtype=np.str_),
-        -columns["words"].astype(np.int64),
-    ]
+    # Last key first: id, then published, then most words, then not superseded (one number).
+    most = -story_words.astype(np.int64)
     if superseded:
-        keys.append(np.array([sid in superseded for sid in ids], dtype=bool))
+        most += np.isin(ids, column(superseded)).astype(np.int64) << 40
+    keys: list[npt.NDArray[Any]] = [id_rank, *time_keys(published)[::-1], most]
     rank = np.empty(len(ids), dtype=np.int32)
     rank[np.lexsort(keys)] = np.arange(len(ids), dtype=np.int32)
     return rank

@@ -86,7 +86,7 @@ class SearchIndex(SegmentIndex):
         self._masks: dict[str, tuple[Hashable, int, npt.NDArray[np.bool_]]] = {}
         # The catalog's dumps named by a URL, by number, and the list they were found in
         # (held, so that its id is not taken by another list).
-        self._feeds: tuple[Hashable, dict[str, list[int]], list[str]] = ((), {}, [])
+        self._feeds: tuple[Hashable, dict[str, list[int]], Sequence[str]] = ((), {}, [])
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
@@ -229,7 +229,7 @@ class SearchIndex(SegmentIndex):
         kept: Positions = candidates[allowed[self._dump_numbers(library, candidates)]]
         return kept
 
-    def _feed_dumps(self, dumps: list[str]) -> dict[str, list[int]]:
+    def _feed_dumps(self, dumps: Sequence[str]) -> dict[str, list[int]]:
         """The numbers of the catalog's dumps named by a URL (a feed's: each fetch is one),
         by name; made once per list."""
         if self._feeds[0] != (id(dumps), len(dumps)):

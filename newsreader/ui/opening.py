@@ -49,6 +49,17 @@ class LibraryOpened(Message):
         self.error = error
 
 
+def _give_back_freed() -> None:
+    """Return to the system the memory opening the library used and freed: at 1,000,000
+    stories its sorts leave some 50 MB free in the C heap, which it otherwise keeps."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        return  # not glibc: nothing to ask
+
+
 def early_keys(keymap: Mapping[str, str]) -> frozenset[str]:
     """The keys bound only to actions the first screen can do (the user's keymap applied)."""
     bound: dict[str, set[str]] = {}
@@ -92,6 +103,7 @@ class Opening:
                 from newsreader.library import Library
 
                 library = Library(folder)
+                _give_back_freed()
                 # What the app starts with the library (the mark writer, the watcher) is
                 # imported here, not on the UI thread, where keys would wait for it.
                 import newsreader.ui.workers  # noqa: F401

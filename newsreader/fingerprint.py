@@ -39,7 +39,9 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# `\d+(?:[.,]\d+)*`, written to start with a set of characters: the engine then skips ahead
+# to a digit rather than trying the pattern at every position (47 -> 31 µs a benchmark story).
+_NUMBER = re.compile(r"\d\d*(?:[.,]\d+)*")
 # Furniture that aggregators and wire services add to unrelated stories: left in, it would make
 # short stories look alike.
 _BOILERPLATE = re.compile(
@@ -237,10 +239,13 @@ def _facts(body: str, numbers: Sequence[re.Match[str]]) -> npt.NDArray[np.uint64
 # A quotation: in double quotes, or in single quotes opened before a word and closed after one
 # (an apostrophe inside a word closes nothing). 600 characters at most, so that a stray quote
 # mark cannot hide the rest of a story.
+# The opening mark is matched first, outside the two cases: a pattern that starts with one
+# set of characters is searched for by skipping to them, where two alternatives starting with
+# sets of their own were tried at every position (60 -> 23 µs a benchmark story). The
+# look-behinds then tell which mark it was, and what precedes a single one.
 _QUOTATION = re.compile(
-    r"[\"“”][^\"“”]{1,600}[\"“”]"
-    # The quote mark first, then what precedes it: the engine tries only at quote marks.
-    r"|['‘](?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+    r"[\"“”'‘](?:(?<=[\"“”])[^\"“”]{1,600}[\"“”]"
+    r"|(?<=['‘])(?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’]))"
 )
 # A quotation opens with one of these (an apostrophe inside a word opens nothing).
 # (Searched for one by one: a regular expression for them, which cannot skip ahead to a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import stat
 from pathlib import Path
 
@@ -468,3 +469,26 @@ def test_counted_features_count_the_words_as_the_list_shows_them(paragraphs: lis
 
     _, count = fingerprint.counted_features("T", paragraphs)
     assert count == word_count(paragraphs)
+
+
+# The quotation pattern as first written, two alternatives: `fingerprint._QUOTATION` matches
+# the opening mark before them, to be searched for faster, and must find the same quotations.
+_QUOTATION_AS_WRITTEN = re.compile(
+    r"[\"“”][^\"“”]{1,600}[\"“”]"
+    r"|['‘](?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab1 .,!?'\"“”‘’\n_é", max_size=40))
+def test_quotations_are_those_of_the_pattern_as_written(text: str) -> None:
+    assert fingerprint._QUOTATION.subn(" _ ", text) == _QUOTATION_AS_WRITTEN.subn(" _ ", text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="a1٣２ .,\n", max_size=40))
+def test_numbers_are_those_of_the_pattern_as_written(text: str) -> None:
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(text)]
+
+    assert spans(fingerprint._NUMBER) == spans(re.compile(r"\d+(?:[.,]\d+)*"))

@@ -25,7 +25,6 @@ class FeedServer:
         self.connections = 0  # connections accepted: fewer than requests when kept open
         self.not_modified = 0
         self._lock = threading.Lock()
-        self._compressed: dict[str, tuple[bytes, bytes]] = {}  # path: (document, gzipped)
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -70,18 +69,6 @@ class FeedServer:
         self.documents[path] = (body, content_type)
         return self.url(path)
 
-    def _gzipped(self, path: str, body: bytes) -> bytes:
-        """`body` gzipped, once per document: as a feed host or its CDN keeps it, so that the
-        server does not take CPU from the fetch it serves (2 ms a benchmark feed)."""
-        with self._lock:
-            kept = self._compressed.get(path)
-        if kept is not None and kept[0] is body:
-            return kept[1]
-        compressed = gzip.compress(body, compresslevel=1)
-        with self._lock:
-            self._compressed[path] = (body, compressed)
-        return compressed
-
     def _serve(self, handler: BaseHTTPRequestHandler, path: str) -> None:
         body, content_type = self.documents[path]
         etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
@@ -95,7 +82,7 @@ class FeedServer:
             handler.end_headers()
             return
         if "gzip" in handler.headers.get("Accept-Encoding", ""):
-            body = self._gzipped(path, body)
+            body = gzip.compress(body, compresslevel=1)
             handler.send_response(200)
             handler.send_header("Content-Encoding", "gzip")
         else:

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -82,6 +83,7 @@ def word_hashes(folded: Sequence[str]) -> U64:
 _ONE_WORD: dict[bytes, int] = {}
 _OTHER_WORDS: dict[bytes, tuple[int, ...]] = {}
 _CACHED_TOKENS = 500_000
+_MISSED = 1
 _KEY_MASK = int(KEY_MASK)
 
 
@@ -92,16 +94,17 @@ def story_terms(title: str, paragraphs: Sequence[str]) -> U64:
     worker processes) rather than by the process that writes the segment.
     """
     raw = raw_tokens("\n".join((title, *paragraphs)))
-    # Every token looked up, repeats too: cheaper than making a set of them first.
-    found = list(map(_ONE_WORD.get, raw))
-    if None in found:
+    # Every token looked up, repeats too: cheaper than making a set of them first. A token
+    # not cached reads as _MISSED, which no key can be (their low DOC_BITS are zero).
+    keys = np.fromiter(map(_ONE_WORD.get, raw, repeat(_MISSED)), dtype=np.uint64, count=len(raw))
+    missed = keys == np.uint64(_MISSED)
+    if missed.any():
         # The tokens missed, found by their place: looking each token up again costs more.
-        missed = {raw[at] for at, key in enumerate(found) if key is None}
-        found = [key for key in found if key is not None]
-        for token in missed:
+        found: list[int] = []
+        for token in {raw[at] for at in np.flatnonzero(missed).tolist()}:
             known = _OTHER_WORDS.get(token)
             found += _learn(token) if known is None else known
-    keys = np.array(found, dtype=np.uint64)
+        keys = np.concatenate((keys[~missed], np.array(found, dtype=np.uint64)))
     keys.sort()
     return _distinct_sorted(keys)
 

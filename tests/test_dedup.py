@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import stat
 from pathlib import Path
 
@@ -242,6 +243,25 @@ def test_words_are_the_regular_expression_words(text: str) -> None:
     assert fingerprint._words(folded) == [w.encode() for w in fingerprint._WORD.findall(folded)]
 
 
+# Text as news is: ASCII with quote marks, dashes and other general punctuation (the fast way
+# of `_words`), now and then a letter of another script (the slow way).
+_PUNCTUATED = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=32, max_codepoint=126),
+        st.characters(min_codepoint=0x2000, max_codepoint=0x203F),
+        st.sampled_from("«»\u00a0éßİ\u2070\u2100"),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PUNCTUATED)
+def test_words_of_punctuated_text_are_the_regular_expression_words(text: str) -> None:
+    folded = text.casefold()
+    assert fingerprint._words(folded) == [w.encode() for w in fingerprint._WORD.findall(folded)]
+
+
 def numbered(seed: int, count: int) -> list[str]:
     """`count` random words as sentences of ten, each sentence holding a number of its own."""
     rng = random.Random(seed)
@@ -440,3 +460,35 @@ def test_a_rewrite_of_a_story_is_no_rewrite_of_another_holding_its_background_pa
     index = indexed(("other", "Other event", [words(41, 400), *background]))
     paper = [words(42, 300), *reworded, *background[2:]]
     assert index.find("paper", "Paper title", paper) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, max_size=5))
+def test_counted_features_count_the_words_as_the_list_shows_them(paragraphs: list[str]) -> None:
+    from newsreader.library.batch import word_count
+
+    _, count = fingerprint.counted_features("T", paragraphs)
+    assert count == word_count(paragraphs)
+
+
+# The quotation pattern as first written, two alternatives: `fingerprint._QUOTATION` matches
+# the opening mark before them, to be searched for faster, and must find the same quotations.
+_QUOTATION_AS_WRITTEN = re.compile(
+    r"[\"“”][^\"“”]{1,600}[\"“”]"
+    r"|['‘](?<![\w'‘’]['‘])(?=\w)[^\n]{1,600}?(?<=[\w.,!?])['’](?![\w'‘’])"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab1 .,!?'\"“”‘’\n_é", max_size=40))
+def test_quotations_are_those_of_the_pattern_as_written(text: str) -> None:
+    assert fingerprint._QUOTATION.subn(" _ ", text) == _QUOTATION_AS_WRITTEN.subn(" _ ", text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="a1٣２ .,\n", max_size=40))
+def test_numbers_are_those_of_the_pattern_as_written(text: str) -> None:
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(text)]
+
+    assert spans(fingerprint._NUMBER) == spans(re.compile(r"\d+(?:[.,]\d+)*"))

@@ -189,9 +189,9 @@ def _fetch_one(
         both = workers.run(cost, parse_and_prepare, response.body, sub.key, now, sub.name)
         if isinstance(both, str):
             return _Fetched(response, None, [], both, None)
-        parsed, ready = both
+        parsed, packed = both
         # Known all the same when subscribed again after a removal that kept its stories.
-        prepared = [p for p in ready if not known(p.dump.digest)]
+        prepared = [p for p in packed.unpack(parsed.dumps) if not known(p.dump.digest)]
         seen = tuple(dump for dump in parsed.dumps if known(dump.digest))
         return _Fetched(response, parsed, prepared, "", None, seen)
     feed = workers.run(cost, parse, response.body, sub.key, now, sub.name)

@@ -46,15 +46,17 @@ class PreparedDump:
 
 def prepare_dump(dump: ParsedDump) -> PreparedDump:
     """`dump` with what the library works out of each story, worked out now."""
-    from newsreader.dedup import features
+    from newsreader.fingerprint import counted_features
     from newsreader.words import story_terms
 
     stories = dump.stories
+    # The word count comes from the features' own split of the body.
+    made = [counted_features(story.title, story.paragraphs) for story in stories]
     return PreparedDump(
         dump,
-        tuple(features(story.title, story.paragraphs) for story in stories),
+        tuple(features for features, _ in made),
         tuple(story_terms(story.title, story.paragraphs) for story in stories),
-        tuple(word_count(story.paragraphs) for story in stories),
+        tuple(count for _, count in made),
     )
 
 

@@ -440,3 +440,30 @@ def test_a_rewrite_of_a_story_is_no_rewrite_of_another_holding_its_background_pa
     index = indexed(("other", "Other event", [words(41, 400), *background]))
     paper = [words(42, 300), *reworded, *background[2:]]
     assert index.find("paper", "Paper title", paper) == []
+
+
+def test_a_rewrite_keeping_a_few_sentences_from_all_through_its_source_is_found() -> None:
+    # Less text in common than a rewrite by its text alone needs, but spread out: a sentence
+    # kept here and there, the paper's own lines and reworded ones between them.
+    wire = [words(80 + i, 30) for i in range(20)]
+    paper = [words(100, 40)]
+    for i in range(0, 20, 4):
+        paper += [wire[i], words(120 + i, 30)]
+    assert similarity(wire, paper) < 0.2  # 132 shingles in common, below 192
+    index = indexed(("wire", "Wire title", wire))
+    assert index.find("paper", "Paper title", paper) == ["wire"]
+
+
+def test_a_paragraph_and_a_sentence_two_stories_share_are_no_rewrite() -> None:
+    # The shape of a topic's background paragraph (two of its sentences reworded, numbers
+    # kept: two reworded facts) and a stock sentence: one block and one sentence in common.
+    background = numbered(90, 80)
+    rng = random.Random(6)
+    reworded = [
+        " ".join(w if w[0].isdigit() else rng.choice(VOCABULARY) for w in s.split())
+        for s in background[:2]
+    ]
+    stock = words(91, 20)
+    index = indexed(("other", "Other event", [words(92, 300), stock, words(93, 100), *background]))
+    new = [*reworded, *background[2:], words(94, 200), stock, words(95, 200)]
+    assert index.find("new", "New event", new) == []

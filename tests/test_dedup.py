@@ -467,3 +467,15 @@ def test_a_paragraph_and_a_sentence_two_stories_share_are_no_rewrite() -> None:
     index = indexed(("other", "Other event", [words(92, 300), stock, words(93, 100), *background]))
     new = [*reworded, *background[2:], words(94, 200), stock, words(95, 200)]
     assert index.find("new", "New event", new) == []
+
+
+def test_fillings_of_a_template_with_one_slot_are_not_copies() -> None:
+    # The same words, the same year, one number of their own: two results, not one story.
+    text = words(96, 300)
+    first = [f"In 2024 {text} The total was 1,234."]
+    second = [f"In 2024 {text} The total was 5,678."]
+    index = indexed(("first", "Results", first))
+    assert index.find("second", "Results", second) == []
+    assert index.find("again", "Results again", [f"In 2024 {text} The total was 1,234 again."]) == [
+        "first"
+    ]

@@ -46,8 +46,8 @@ REWRITE_SHARED = (192, 160, 96, 80, 20)
 # shingles (a background paragraph) and its densest `overlap.SENTENCE` after that (a stock
 # sentence). Two stories on a topic share such a paragraph and a sentence or two; a rewrite
 # keeps sentences from all through its source.
-REWRITE_SPREAD = (160, 40, 0, 0, 0)
-SPREAD_OUTSIDE = 3
+REWRITE_SPREAD = (180, 40, 0, 0, 0)
+SPREAD_OUTSIDE = 4
 # A copy of a story holding 2 or more numbers shares 2 of them at least: fillings of a
 # template with one slot share its fixed number (a year), which is half of 2.
 COPY_SHARED_NUMBERS = 2

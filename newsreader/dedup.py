@@ -41,13 +41,6 @@ COPY_SHARED = 60
 # rewords some of its sentences, numbers kept, which makes reworded facts with every other
 # story holding that paragraph (up to 84 shingles and 2 facts on another 100k corpus).
 REWRITE_SHARED = (192, 160, 96, 80, 20)
-# Or, shingles needed (by reworded facts, as above) when the text in common is spread out:
-# SPREAD_OUTSIDE of its marks or more lie outside its densest block of `overlap.WINDOW`
-# shingles (a background paragraph) and its densest `overlap.SENTENCE` after that (a stock
-# sentence). Two stories on a topic share such a paragraph and a sentence or two; a rewrite
-# keeps sentences from all through its source.
-REWRITE_SPREAD = (180, 40, 0, 0, 0)
-SPREAD_OUTSIDE = 4
 # A copy of a story holding 2 or more numbers shares 2 of them at least: fillings of a
 # template with one slot share its fixed number (a year), which is half of 2.
 COPY_SHARED_NUMBERS = 2
@@ -187,8 +180,7 @@ class DuplicateIndex:
     ) -> list[int]:
         """Of candidate `rows` (sharing `same` sketch values), those `f` is a version of:
         copies then rewrites, each best first."""
-        told = self._told.take(rows)
-        shared = self._overlap.shared(f.marks, f.facts, rows, told, f.mark_at)
+        shared = self._overlap.shared(f.marks, f.facts, rows, self._told.take(rows))
         fewer = np.maximum(np.minimum(len(f.marks), shared.marks) - shared.common, 1)
         contained = shared.rare / fewer
         copy = self._alike(same, shared.rare, contained)
@@ -204,18 +196,10 @@ class DuplicateIndex:
         contained: npt.NDArray[np.float64],
         which: npt.NDArray[np.bool_],
     ) -> list[int]:
-        """Of `rows` (the candidates `which` picks), those `f` is a rewrite of, best first.
-
-        Enough text in common no other told candidate holds, fewer shingles of it the more
-        reworded facts there are (REWRITE_SHARED); or less (REWRITE_SPREAD) when it is spread
-        out in the story rather than one paragraph and a sentence, as text two stories on a
-        topic share is.
-        """
+        """Of `rows` (the candidates `which` picks), those `f` is a rewrite of, best first."""
         text = shared.rare[which] * MARK_EVERY
         facts = np.minimum(shared.reworded[which], len(REWRITE_SHARED) - 1)
         enough = text >= np.array(REWRITE_SHARED)[facts]
-        spread = shared.outside[which] >= SPREAD_OUTSIDE
-        enough |= spread & (text >= np.array(REWRITE_SPREAD)[facts])
         found = [
             (-t, r)
             for r, t, c in zip(

@@ -10,7 +10,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 from zlib import crc32
 
@@ -52,8 +52,6 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
-_NO_PLACES = np.zeros(0, dtype=np.uint32)
-
 
 @dataclass(frozen=True)
 class Features:
@@ -66,9 +64,6 @@ class Features:
     number_count: int  # how many distinct numbers it has
     marks: npt.NDArray[np.uint16]  # sorted sample of the shingles outside quotations
     facts: npt.NDArray[np.uint64]  # per sentence with numbers: its numbers' hash << 32 | its own
-    # Where each of `marks` is, in shingles outside quotations from the start: how the text
-    # a story shares with another lies in it (one block, or spread out). Not kept in the index.
-    mark_at: npt.NDArray[np.uint32] = field(default_factory=lambda: _NO_PLACES)
 
 
 # Words every kind of boilerplate above contains. A text holding none of them has no
@@ -169,21 +164,18 @@ def features(title: str, paragraphs: Sequence[str]) -> Features:
     if words or title_words:
         key = b" ".join(title_words) + b"\n" + b" ".join(words)
         exact = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") or 1
-    sketch, count, marks, mark_at = None, 0, _NO_MARKS, _NO_PLACES
+    sketch, count, marks = None, 0, _NO_MARKS
     if len(words) >= MIN_WORDS:
         shingles = _own_shingles(folded, words)
         # Repeated shingles counted too: rare in news, and sorting them out costs a sort.
         sketch, count = _minhash(shingles), len(shingles)
         # The top 16 bits (the low ones chose the sample): two stories' ~100 marks agree by
         # chance a sixth of the time. Sorted, not made unique: a repeated shingle is rare.
-        at = np.flatnonzero(shingles % np.uint64(MARK_EVERY) == 0)
-        top = (shingles[at] >> np.uint64(16)).astype(np.uint16)
-        order = np.argsort(top, kind="stable")
-        marks, mark_at = top[order], at[order].astype(np.uint32)
+        sampled = shingles[shingles % np.uint64(MARK_EVERY) == 0]
+        marks = np.sort((sampled >> np.uint64(16)).astype(np.uint16))
     found = list(_NUMBER.finditer(body))
     numbers, number_count = _numbers(found)
-    facts = _facts(body, found)
-    return Features(exact, sketch, count, numbers, number_count, marks, facts, mark_at)
+    return Features(exact, sketch, count, numbers, number_count, marks, _facts(body, found))
 
 
 _NO_MARKS = np.zeros(0, dtype=np.uint16)

@@ -11,7 +11,6 @@ count the shingles they share with no estimate of a Jaccard.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +20,6 @@ from newsreader.dedup_columns import RaggedColumn
 # A mark or fact two stories share is common text when this many other stories told so far
 # (among the story's candidates) hold it too.
 COMMON_OTHERS = 1
-# Shingles (outside quotations) a paragraph of ~120 words spans in a story.
-WINDOW = 120
-SENTENCE = 30  # and a sentence of ~24 words
 
 
 class Overlap:
@@ -54,7 +50,6 @@ class Overlap:
         facts: npt.NDArray[np.uint64],
         rows: npt.NDArray[np.int64],
         told: npt.NDArray[np.bool_],
-        mark_at: npt.NDArray[np.uint32] | None = None,
     ) -> Shared:
         """What a story shares with each of `rows`: its marks and reworded facts, and how many
         of its marks each row holds.
@@ -68,15 +63,20 @@ class Overlap:
         lengths, theirs = self.marks.gather(rows)
         rare = np.zeros(count, dtype=np.int64)
         common = np.zeros(count, dtype=np.int64)
-        outside = np.zeros(count, dtype=np.int64)
-        labels, place, held_elsewhere = _in_common(marks, lengths, theirs, told)
-        if len(labels):
+        total = int(lengths.sum())
+        if len(marks) and total:
+            # All the rows' marks at once, each labelled with its row's place in `rows`.
+            place = np.minimum(np.searchsorted(marks, theirs), len(marks) - 1)
+            labels = np.repeat(np.arange(count), lengths)
+            hit = marks[place] == theirs
+            # Each (row, mark of the story) once, though a row may hold a value twice.
+            pairs = np.unique(labels[hit] * len(marks) + place[hit])
+            labels, place = pairs // len(marks), pairs % len(marks)
+            holders = np.bincount(place[told[labels]], minlength=len(marks))
+            held_elsewhere = holders[place] - told[labels] >= COMMON_OTHERS
             rare = np.bincount(labels[~held_elsewhere], minlength=count)
             common = np.bincount(labels[held_elsewhere], minlength=count)
-            if mark_at is not None and len(mark_at) == len(marks):
-                own = ~held_elsewhere
-                outside = _spread(labels[own], mark_at[place[own]], count)
-        return Shared(rare, common, lengths, self._reworded(facts, rows, told), outside)
+        return Shared(rare, common, lengths, self._reworded(facts, rows, told))
 
     def _reworded(
         self,
@@ -112,63 +112,6 @@ class Overlap:
         return reworded
 
 
-def _in_common(
-    mine: npt.NDArray[Any],
-    lengths: npt.NDArray[np.int64],
-    theirs: npt.NDArray[Any],
-    told: npt.NDArray[np.bool_],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """The values of sorted `mine` that rows hold (`theirs`: each row's `lengths` values end
-    to end): per (row, value) pair the row's place, the value's place in `mine`, and whether
-    another of the `told` rows holds it too (COMMON_OTHERS)."""
-    if not len(mine) or not len(theirs):
-        none = np.zeros(0, dtype=np.int64)
-        return none, none, np.zeros(0, dtype=np.bool_)
-    # All the rows' values at once, each labelled with its row's place in `rows`.
-    place = np.minimum(np.searchsorted(mine, theirs), len(mine) - 1)
-    labels = np.repeat(np.arange(len(lengths)), lengths)
-    hit = mine[place] == theirs
-    # Each (row, value of mine) once, though a row may hold a value twice.
-    pairs = np.unique(labels[hit] * len(mine) + place[hit])
-    labels, place = pairs // len(mine), pairs % len(mine)
-    holders = np.bincount(place[told[labels]], minlength=len(mine))
-    return labels, place, holders[place] - told[labels] >= COMMON_OTHERS
-
-
-def _spread(
-    labels: npt.NDArray[np.int64], at: npt.NDArray[np.uint32], count: int
-) -> npt.NDArray[np.int64]:
-    """Per label (of `count`), how many of its places `at` lie outside its densest WINDOW of
-    them and then its densest SENTENCE of the rest."""
-    key = np.sort(labels.astype(np.int64) << 32 | at.astype(np.int64))
-    most, first = _densest(key, WINDOW, count)
-    row = key >> 32
-    place = key & 0xFFFFFFFF
-    start = first[row]
-    second, _ = _densest(key[(place < start) | (place >= start + WINDOW)], SENTENCE, count)
-    outside: npt.NDArray[np.int64] = np.bincount(row, minlength=count) - most - second
-    return outside
-
-
-def _densest(
-    key: npt.NDArray[np.int64], window: int, count: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Per label (of `count`; sorted `key` is label << 32 | place), the most of its places
-    within one `window`, and where that window starts."""
-    within = np.searchsorted(key, key + window) - np.arange(len(key))
-    most = np.zeros(count, dtype=np.int64)
-    first = np.zeros(count, dtype=np.int64)
-    if len(key):
-        # The earliest of the best starts per label: each label's first by (label, -within).
-        order = np.lexsort((-within, key >> 32))
-        first_of = np.ones(len(order), dtype=np.bool_)
-        first_of[1:] = (key[order][1:] >> 32) != (key[order][:-1] >> 32)
-        best = order[first_of]
-        most[key[best] >> 32] = within[best]
-        first[key[best] >> 32] = key[best] & 0xFFFFFFFF
-    return most, first
-
-
 @dataclass(frozen=True)
 class Shared:
     """What a story shares with each candidate, one entry per candidate."""
@@ -177,7 +120,3 @@ class Shared:
     common: npt.NDArray[np.int64]  # marks in common that another told candidate holds too
     marks: npt.NDArray[np.int64]  # the candidate's own marks
     reworded: npt.NDArray[np.int64]  # reworded facts no other told candidate holds
-    # Of `rare`, those outside the story's densest WINDOW of them and its densest SENTENCE
-    # after that: a background paragraph and a stock sentence two stories share lie in one
-    # block each, a rewrite's text in common is spread out.
-    outside: npt.NDArray[np.int64]

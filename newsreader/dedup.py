@@ -41,7 +41,10 @@ COPY_SHARED = 60
 # rewords some of its sentences, numbers kept, which makes reworded facts with every other
 # story holding that paragraph (up to 84 shingles and 2 facts on another 100k corpus).
 REWRITE_SHARED = (192, 160, 96, 80, 20)
-MIN_NUMBERS = 3  # both stories need this many numbers for the numbers veto to apply
+# A copy of a story holding 2 or more numbers shares 2 of them at least: fillings of a
+# template with one slot share its fixed number (a year), which is half of 2.
+COPY_SHARED_NUMBERS = 2
+MIN_NUMBERS = 2  # both stories need this many numbers for the numbers veto to apply
 COPY_NUMBERS = 0.5  # share of the fewer numbers below which a copy is a templated story
 # A rewrite shares at least this share of the fewer numbers per share of the shorter text: a
 # templated story shares most of its words and few of its numbers.
@@ -241,10 +244,10 @@ class DuplicateIndex:
         """
         count = int(self._number_count[row])
         numbers = self._numbers.row(row)
-        _, share = _numbers_shared(f.numbers, f.number_count, numbers, count)
+        shared, share = _numbers_shared(f.numbers, f.number_count, numbers, count)
         few = min(f.number_count, count) < MIN_NUMBERS
         if rewrite is None:
-            return few or share >= COPY_NUMBERS
+            return few or (share >= COPY_NUMBERS and shared >= COPY_SHARED_NUMBERS)
         return few or share >= REWRITE_NUMBERS * rewrite
 
     def _features_of(self, title: str, paragraphs: Sequence[str]) -> Features:

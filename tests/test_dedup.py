@@ -492,3 +492,30 @@ def test_numbers_are_those_of_the_pattern_as_written(text: str) -> None:
         return [m.span() for m in pattern.finditer(text)]
 
     assert spans(fingerprint._NUMBER) == spans(re.compile(r"\d+(?:[.,]\d+)*"))
+
+
+def test_a_paragraph_and_a_sentence_two_stories_share_are_no_rewrite() -> None:
+    # The shape of a topic's background paragraph (two of its sentences reworded, numbers
+    # kept: two reworded facts) and a stock sentence: one block and one sentence in common.
+    background = numbered(90, 80)
+    rng = random.Random(6)
+    reworded = [
+        " ".join(w if w[0].isdigit() else rng.choice(VOCABULARY) for w in s.split())
+        for s in background[:2]
+    ]
+    stock = words(91, 20)
+    index = indexed(("other", "Other event", [words(92, 300), stock, words(93, 100), *background]))
+    new = [*reworded, *background[2:], words(94, 200), stock, words(95, 200)]
+    assert index.find("new", "New event", new) == []
+
+
+def test_fillings_of_a_template_with_one_slot_are_not_copies() -> None:
+    # The same words, the same year, one number of their own: two results, not one story.
+    text = words(96, 300)
+    first = [f"In 2024 {text} The total was 1,234."]
+    second = [f"In 2024 {text} The total was 5,678."]
+    index = indexed(("first", "Results", first))
+    assert index.find("second", "Results", second) == []
+    assert index.find("again", "Results again", [f"In 2024 {text} The total was 1,234 again."]) == [
+        "first"
+    ]

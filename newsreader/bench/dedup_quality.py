@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsreader.bench.corpus import GENERATOR, TRUTH_FILE, generate, read_dump
 from newsreader.dedup import THRESHOLD, DuplicateIndex
@@ -61,14 +62,19 @@ def corpus(folder: Path, stories: int, seed: int) -> Corpus:
     for name in sorted(truth["dumps"]):
         found = read_dump((folder / name).read_text(encoding="utf-8"))
         for story, label in zip(found, truth["dumps"][name], strict=True):
-            info = truth["groups"][label["group"]]
             out.stories.append(story)
-            out.groups.append(label["group"])
-            out.topics.append(info["topic"])
-            out.templates.append(info["template"])
-            out.variants.append(label["variant"])
-            out.events.append(info.get("event", label["group"]))
+            add_label(out, truth, label)
     return out
+
+
+def add_label(out: Corpus, truth: dict[str, Any], label: dict[str, str]) -> None:
+    """Append one story's truth (`label`, from truth.json's `dumps`) to `out`'s labels."""
+    info = truth["groups"][label["group"]]
+    out.groups.append(label["group"])
+    out.topics.append(info["topic"])
+    out.templates.append(info["template"])
+    out.variants.append(label["variant"])
+    out.events.append(info.get("event", label["group"]))
 
 
 def feed(
@@ -113,7 +119,9 @@ def _pairs(*labels: Sequence[Hashable]) -> int:
     return sum(c * (c - 1) // 2 for c in Counter(zip(*labels, strict=True)).values())
 
 
-def _false_merges(pred: list[int], truth: list[str], by: list[int | None]) -> tuple[int, int]:
+def _false_merges(
+    pred: Sequence[Hashable], truth: list[str], by: list[int | None]
+) -> tuple[int, int]:
     """Pairs merged though of different groups sharing `by`, and how many such pairs exist."""
     keep = [i for i, value in enumerate(by) if value is not None]
     p, t, b = ([x[i] for i in keep] for x in (pred, truth, by))
@@ -125,22 +133,31 @@ def measure(c: Corpus, threshold: float, memory: bool = True) -> Result:
     pred, seconds = feed(c.stories, threshold)
     # A second pass, because tracing allocations slows the first one down.
     peak = peak_mb(c.stories, threshold) if memory else 0.0
+    ms = [s * 1000 for s in seconds]
+    return score(c, pred, statistics.median(ms), statistics.fmean(ms), peak)
+
+
+def score(
+    c: Corpus, pred: Sequence[Hashable], ms_median: float, ms_mean: float, peak: float
+) -> Result:
+    """Score predicted groups `pred` (one label per story of `c`) against `c`'s truth.
+
+    Precision and recall are over pairs of stories: a pair is predicted when both stories
+    are in one predicted group, true when both are in one true group (an independent report
+    is a group of its own).
+    """
     both = _pairs(pred, c.groups)
     predicted, true = _pairs(pred), _pairs(c.groups)
-    topic = _false_merges(pred, c.groups, c.topics)
-    template = _false_merges(pred, c.groups, c.templates)
-    ms = [s * 1000 for s in seconds]
-    kinds = folded_by_kind(c, pred)
     return Result(
-        len(c.stories),
+        len(c.groups),
         both / predicted if predicted else 1.0,
         both / true if true else 1.0,
-        *topic,
-        *template,
-        statistics.median(ms),
-        statistics.fmean(ms),
+        *_false_merges(pred, c.groups, c.topics),
+        *_false_merges(pred, c.groups, c.templates),
+        ms_median,
+        ms_mean,
         peak,
-        kinds,
+        folded_by_kind(c, pred),
     )
 
 
@@ -154,15 +171,15 @@ KINDS = {
 }
 
 
-def folded_by_kind(c: Corpus, pred: Sequence[int]) -> dict[str, tuple[int, int]]:
+def folded_by_kind(c: Corpus, pred: Sequence[Hashable]) -> dict[str, tuple[int, int]]:
     """Per kind of version, how many were folded with the story they come from (or report).
 
     A copy counts when it is folded with its group's original; an independent report when it is
     folded with the story whose event it reports; a story on a topic others share ("different")
     when it is folded with any story of another event on that topic.
     """
-    first: dict[str, int] = {}
-    events: dict[int, set[str]] = {}
+    first: dict[str, Hashable] = {}
+    events: dict[Hashable, set[str]] = {}
     for i, (variant, group) in enumerate(zip(c.variants, c.groups, strict=True)):
         if variant == "original":
             first[group] = pred[i]

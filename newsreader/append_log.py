@@ -18,6 +18,10 @@ import orjson
 FILE_MODE = 0o600
 
 
+class LogBusy(Exception):
+    """The log is held by a write or a compaction (on a slow disk, for as long as its fsync)."""
+
+
 def refuses_writes(folder: Path) -> bool:
     """Whether files in `folder` cannot be written: a read-only mount, or someone else's files."""
     try:
@@ -59,8 +63,12 @@ class AppendLog:
             os.close(fd)
 
     @contextlib.contextmanager
-    def shared(self) -> Iterator[None]:
-        """Hold off compaction (not readers) while the snapshot and the log are read together."""
+    def shared(self, wait: bool = True) -> Iterator[None]:
+        """Hold off compaction (not readers) while the snapshot and the log are read together.
+
+        With `wait` False, raise LogBusy at once rather than wait for a write that holds the
+        log: the app's periodic look must never freeze the keys behind a slow fsync.
+        """
         try:
             fd = os.open(self.path, os.O_RDONLY)  # a copy merged from may be read-only
         except FileNotFoundError:
@@ -71,7 +79,10 @@ class AppendLog:
                 yield
                 return
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH if wait else fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError as busy:
+                raise LogBusy(str(self.path)) from busy
             yield
         finally:
             os.close(fd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import threading
+import time
 from pathlib import Path
 
 from textual.widgets import Static
@@ -104,6 +105,40 @@ async def test_a_slow_disk_shows_the_mark_at_once_and_saves_it_later(
         assert app.mark_writer.unsaved == 0
         assert on_disk(library.folder, story.id, "starred")
         assert on_disk(library.folder, second.id, "read")
+
+
+async def test_the_look_for_other_processes_marks_never_waits_for_a_slow_write(
+    tmp_path: Path, injected: InjectedFsync
+) -> None:
+    library = build_library(tmp_path / "library", 5)
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        story = app.story_list.current
+        assert story is not None and app.mark_writer is not None
+        injected.hang()
+        await pilot.press("s")
+        deadline = time.monotonic() + 10
+        while injected.calls == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the writer holds the marks log, waiting on its fsync
+        assert injected.calls >= 1
+        # Were the look to wait for the log, only this timer would let it go on.
+        safety = threading.Timer(5, injected.release)
+        safety.start()
+        app.background.look_for_changes()  # the half-second look, while the write hangs
+        assert app.mark_writer.unsaved == 1  # it returned while the write still hung
+        safety.cancel()
+        injected.release()
+        await settled(app, pilot)
+        # The skipped look is taken again: another process's mark is picked up.
+        others = [s for s in app.library.stories if s.id != story.id]
+        other = Library(library.folder)
+        try:
+            other.set_read([others[0].id])
+        finally:
+            other.close()
+        app.background.look_for_changes()
+        assert app.library.is_read(others[0].id)
+        assert on_disk(library.folder, story.id, "starred")
 
 
 async def test_quitting_waits_for_the_marks_still_being_written(

@@ -242,14 +242,15 @@ class Library:
         )
         return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
 
-    def refresh(self) -> bool:
-        """Pick up imports and marks made by other processes; True when anything changed."""
-        changed = False
+    def refresh(self, wait: bool = True) -> bool:
+        """Pick up imports and marks made by other processes; True when anything changed.
+
+        With `wait` False, raise LogBusy (nothing picked up) while a write holds the marks log."""
+        # Marks first: when they are busy, nothing has changed yet and the caller looks again.
+        changed = self.marks.refresh(wait)
         if self.catalog.changed_on_disk():
             with _reading(self.folder / "library.json"):
                 self.catalog.reload()
-            changed = True
-        if self.marks.refresh():
             changed = True
         if changed:
             self._regroup()

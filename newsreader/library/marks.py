@@ -134,9 +134,11 @@ class MarkState:
             for record in snapshot_records(doc):
                 self._apply(record)
 
-    def refresh(self) -> bool:
-        """Pick up what other processes wrote since the last look; True when anything changed."""
-        with self.log.shared():
+    def refresh(self, wait: bool = True) -> bool:
+        """Pick up what other processes wrote since the last look; True when anything changed.
+
+        With `wait` False, raise LogBusy rather than wait while a write holds the log."""
+        with self.log.shared(wait):
             if self._storage.stamp() != self._snapshot_stamp or self.log.size() < self._offset:
                 self._load()
                 return True

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.css.query import NoMatches
 
 from newsreader import collector
+from newsreader.append_log import LogBusy
 from newsreader.config import Config
 from newsreader.first_screen import stamps
 from newsreader.ui.feed_worker import FeedsFetched, notify_fetched, start_fetch
@@ -65,15 +66,18 @@ class Background:
         """Show what other processes changed in the library since the last look, if anything."""
         now = stamps(self.library.folder, None)
         if now != self._stamps:
-            self._stamps = now
             try:
-                self.pick_up_changes()
+                self.pick_up_changes(wait=False)
+            except LogBusy:
+                return  # a mark is being written (a slow disk): look again next time
             except NoMatches:
                 return  # the app is closing: its widgets are already gone
+            self._stamps = now
 
-    def pick_up_changes(self) -> None:
-        """Read what changed in the library's files, and list it."""
-        if self.library.refresh():
+    def pick_up_changes(self, wait: bool = True) -> None:
+        """Read what changed in the library's files, and list it (LogBusy: `wait` was False
+        and a write holds the marks log)."""
+        if self.library.refresh(wait):
             self.listing.reload()
             collector.spare_what_lives()
 

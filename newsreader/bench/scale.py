@@ -120,9 +120,7 @@ def import_corpus(folder: Path, library: Path, env: dict[str, str]) -> dict[str,
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
         together = memory.TreeWatch(process.pid)
-        # wait4's ru_maxrss: the largest peak of the process and of every child it waited
-        # for (the import's workers), as the kernel kept it.
-        _pid, status, usage = os.wait4(process.pid, 0)
+        _pid, status, _usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         tree_mb = together.stop()
@@ -140,7 +138,7 @@ def import_corpus(folder: Path, library: Path, env: dict[str, str]) -> dict[str,
         "rate": added / seconds,
         "dump_bytes": text,
         "mb_per_second": text / 1e6 / seconds,
-        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb": together.largest_mb,  # the largest peak of one process
         "peak_mb_together": tree_mb,
     }
 

@@ -181,6 +181,26 @@ class SearchIndex(SegmentIndex):
         exclude: Sequence[str],
     ) -> Positions:
         """The candidates whose title holds every `include` and no `exclude`."""
+        titles = getattr(library.catalog.stories, "titles", None)
+        if titles is not None and len(titles) == len(self.ids):
+            keep = np.ones(len(self.ids), dtype=bool)
+            for term, wanted in [(t, True) for t in include] + [(t, False) for t in exclude]:
+                holds = titles.mask(term)
+                if holds is None:  # a term the column cannot answer: story by story
+                    return self._by_title_read(library, candidates, include, exclude)
+                keep &= holds if wanted else ~holds
+            kept: Positions = candidates[keep[candidates]]
+            return kept
+        return self._by_title_read(library, candidates, include, exclude)
+
+    def _by_title_read(
+        self,
+        library: Searchable,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """`_by_title` on each candidate's metadata (tables made without folded titles)."""
         known = library.catalog.by_id
 
         def wanted(position: int) -> bool:
@@ -189,8 +209,8 @@ class SearchIndex(SegmentIndex):
             return all(t in title for t in include) and not any(t in title for t in exclude)
 
         keep = np.array([wanted(p) for p in candidates.tolist()], dtype=bool)
-        kept: Positions = candidates[keep] if candidates.size else candidates
-        return kept
+        found: Positions = candidates[keep] if candidates.size else candidates
+        return found
 
     def _by_feed(
         self,

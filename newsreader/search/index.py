@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, overload
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.library.search_index import Positions, SegmentIndex
+from newsreader.library.search_index import Positions, SegmentIndex, positions_in
 from newsreader.query import DateRange, Query
 from newsreader.search.phrases import PhraseCheck, Verdicts
 from newsreader.words import fold, word_key
@@ -154,9 +154,11 @@ class SearchIndex(SegmentIndex):
                         marked[where[sid]] = bool(marks.get(sid, field))
                 self._masks[field] = (kept[0], marks.changes, marked)
                 return marked
-        # From the marks, which are few next to the stories, rather than story by story.
+        # From the marks, which are few next to the stories, rather than story by story; and
+        # found in the catalog's ids all at once (a lookup each took seconds at 1,000,000).
         marked = np.zeros(len(self.ids), dtype=bool)
-        marked[[where[sid] for sid, on in marks.items(field) if on and sid in where]] = True
+        found = positions_in(where, [sid for sid, on in marks.items(field) if on])
+        marked[found[found >= 0]] = True
         self._masks[field] = ((self.builds, id(marks)), marks.changes, marked)
         return marked
 

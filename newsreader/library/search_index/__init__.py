@@ -46,8 +46,8 @@ def _positions_of(stories: Sequence[Any]) -> Mapping[str, int]:
     return {story.id: number for number, story in enumerate(stories)}
 
 
-def _positions_in(where: Mapping[str, int], ids: Sequence[str]) -> Positions:
-    """The library position of each of `ids`, -1 for an id the library no longer holds."""
+def positions_in(where: Mapping[str, int], ids: Sequence[str]) -> Positions:
+    """The library position of each of `ids`, -1 for an id the library does not hold."""
     locate = getattr(where, "locate", None)
     if locate is not None:  # the catalog's id column: every id found in one pass
         return np.asarray(locate(column(ids)), dtype=np.int64)
@@ -99,7 +99,7 @@ class SegmentIndex:
         self._maps = []
         for segment in self._segments.values():  # oldest first: a newer copy overwrites
             columns = segment.columns
-            positions = _positions_in(where, columns.ids)
+            positions = positions_in(where, columns.ids)
             self._maps.append((segment, positions))
             known = positions >= 0
             at = positions[known]

@@ -185,24 +185,21 @@ class Library:
         """Whether a mute rule hid the story (it is then in no list)."""
         return bool(self.marks.get(story_id, "hidden", False))
 
-    def visible_subset(
-        self, among: Iterable[str] | None = None, without: Iterable[str] = ()
-    ) -> StorySelection:
-        """The visible stories whose ids are in `among` (None: any) and not in `without`."""
-        table = self.catalog.stories
-        shown = self.visible_positions()
-        if among is not None:
-            shown = shown[np.isin(shown, self._positions_of(among))]
-        excluded = self._positions_of(without)
-        if excluded.size:
-            shown = shown[~np.isin(shown, excluded)]
-        return StorySelection(table, shown)
-
     def marked(self, field: str) -> list[str]:
         """Ids of the stories whose `field` mark ("read" or "starred") is set."""
         ids = [sid for sid, value in self.marks.items(field) if value]
         known = self.catalog.stories.positions.locate(column(ids)) >= 0
         return [ids[number] for number in np.flatnonzero(known).tolist()]
+
+    def marked_positions(self, field: str) -> npt.NDArray[np.int64]:
+        """Where the stories whose `field` mark is set are in `stories` (no id is made)."""
+        return self._positions_of(sid for sid, value in self.marks.items(field) if value)
+
+    def shown_versions(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Where the version shown of each story at `positions` is, ascending, each once."""
+        if self._groups.stories is not self.catalog.stories:
+            self._regroup()
+        return np.unique(self._groups.shown_versions(positions))
 
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""

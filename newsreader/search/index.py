@@ -31,9 +31,10 @@ class StoryIds(Sequence[str]):
     """The ids of the stories at some positions, made only as they are read: a query matching
     a million stories answers without a million strings, and a count is a length."""
 
-    def __init__(self, ids: list[str | None], positions: Positions) -> None:
+    def __init__(self, ids: list[str | None], positions: Positions, stories: object = None) -> None:
         self._ids = ids  # the index's ids by position (a new list when they are gathered again)
         self.positions = positions
+        self.stories = stories  # the catalog's story table the positions are places in
 
     def __len__(self) -> int:
         return int(self.positions.size)
@@ -93,7 +94,8 @@ class SearchIndex(SegmentIndex):
 
         Past `deadline` (a time.monotonic() value) phrases stop being checked (see `Found`).
         """
-        self.refresh(library.catalog.stories)
+        stories = library.catalog.stories
+        self.refresh(stories)
         include, exclude = query.include, query.exclude
         if include.has_text:
             needed = (*include.words, *(word for phrase in include.phrases for word in phrase))
@@ -118,14 +120,15 @@ class SearchIndex(SegmentIndex):
             if wanted is not None:
                 candidates = candidates[self._marked(library, field)[candidates] == wanted]
         if not (include.phrases or exclude.phrases):
-            return Found(StoryIds(self.ids, candidates), True)
+            return Found(StoryIds(self.ids, candidates, stories), True)
         unwanted = [
             (phrase, self.holding_mask([word_key(w) for w in set(phrase)]))
             for phrase in exclude.phrases
         ]
         check = PhraseCheck(library, include.phrases, unwanted, self.body)
         verdicts = check.run(candidates, deadline, self._verdicts(query))
-        return Found(StoryIds(self.ids, candidates[verdicts == 1]), not (verdicts < 0).any())
+        found = StoryIds(self.ids, candidates[verdicts == 1], stories)
+        return Found(found, not (verdicts < 0).any())
 
     def forget(self) -> None:
         """Forget the phrase verdicts kept: the next search reads every candidate's text."""

@@ -136,6 +136,8 @@ def test_title_terms_typed_in_a_query(library_path: Path) -> None:
     assert found("title:ministry news") == titles[3:4]  # `news` a word, in the body or title
     assert found("title:é") == titles  # é folds to e, which each title holds
     assert found("title:caf\u00e9") == found("title:CAFE") == titles[2:3]
+    library.import_dumps([_dump("b.txt", ["Minister again"])])
+    assert found("title:minister") == [*titles[:3], "Minister again"]
     library.close()
 
 

@@ -10,7 +10,6 @@ pass over the bytes (about 60 a story) in 4-byte words, then a look at the few p
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -21,7 +20,6 @@ from newsreader.words import fold
 Blob = npt.NDArray[np.uint8]
 Ends = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
-_KEPT = 8  # the masks of the last terms asked for: a query typed on asks for them again
 
 
 def folded_title(title: object) -> bytes:
@@ -79,7 +77,6 @@ class FoldedTitles:
         # the other in the order of `blocks`.
         self.blocks = blocks
         self.places = places
-        self._masks: OrderedDict[bytes, Mask] = OrderedDict()
 
     def __len__(self) -> int:
         return int(self.places.size)
@@ -90,15 +87,9 @@ class FoldedTitles:
         wanted = term.encode("utf-8", "surrogatepass")
         if b"\0" in wanted:
             return None
-        kept = self._masks.get(wanted)
-        if kept is None:
-            kept = np.zeros(self.places.size, dtype=bool)
-            base = 0
-            for blob, ends in self.blocks:
-                kept[self.places[base : base + ends.size][holding(blob, ends, wanted)]] = True
-                base += ends.size
-            self._masks[wanted] = kept
-            while len(self._masks) > _KEPT:
-                self._masks.popitem(last=False)
-        self._masks.move_to_end(wanted)
-        return kept
+        found = np.zeros(self.places.size, dtype=bool)
+        base = 0
+        for blob, ends in self.blocks:
+            found[self.places[base : base + ends.size][holding(blob, ends, wanted)]] = True
+            base += ends.size
+        return found

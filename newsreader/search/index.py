@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,10 @@ from newsreader.search.phrases import PhraseCheck, Verdicts
 from newsreader.words import fold, word_key
 
 if TYPE_CHECKING:
+    from newsreader.library.titles import FoldedTitles
     from newsreader.search.searchable import Searchable
+
+_TITLES_KEPT = 8  # title terms whose matches are kept
 
 
 class StoryIds(Sequence[str]):
@@ -88,6 +92,12 @@ class SearchIndex(SegmentIndex):
         # The catalog's dumps named by a URL, by number, and the list they were found in
         # (held, so that its id is not taken by another list).
         self._feeds: tuple[Hashable, dict[str, list[int]], Sequence[str]] = ((), {}, [])
+        # The stories whose title holds each of the last terms asked for, by position, and
+        # the build they are of: a query typed on after `title:x` asks for x again.
+        self._titles: tuple[int, OrderedDict[str, npt.NDArray[np.bool_] | None]] = (
+            -1,
+            OrderedDict(),
+        )
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
@@ -131,8 +141,22 @@ class SearchIndex(SegmentIndex):
         return Found(found, not (verdicts < 0).any())
 
     def forget(self) -> None:
-        """Forget the phrase verdicts kept: the next search reads every candidate's text."""
+        """Forget the phrase verdicts and title matches kept: the next search reads every
+        candidate's text again, and scans the titles."""
         self._checked = ((), None)
+        self._titles = (-1, OrderedDict())
+
+    def _title_mask(self, titles: FoldedTitles, term: str) -> npt.NDArray[np.bool_] | None:
+        """Which stories, by position, have a title holding `term` (None: not answerable)."""
+        if self._titles[0] != self.builds:
+            self._titles = (self.builds, OrderedDict())
+        kept = self._titles[1]
+        if term not in kept:
+            kept[term] = titles.mask(term)
+            while len(kept) > _TITLES_KEPT:
+                kept.popitem(last=False)
+        kept.move_to_end(term)
+        return kept[term]
 
     def _verdicts(self, query: Query) -> Verdicts:
         """The verdicts known on the phrases of `query`, by position (see PhraseCheck.run)."""
@@ -190,7 +214,7 @@ class SearchIndex(SegmentIndex):
         if titles is not None and len(titles) == len(self.ids):
             keep = np.ones(len(self.ids), dtype=bool)
             for term, wanted in [(t, True) for t in include] + [(t, False) for t in exclude]:
-                holds = titles.mask(term)
+                holds = self._title_mask(titles, term)
                 if holds is None:  # a term the column cannot answer: story by story
                     return self._by_title_read(library, candidates, include, exclude)
                 keep &= holds if wanted else ~holds

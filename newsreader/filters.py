@@ -68,12 +68,10 @@ def select(
     shown = library.visible_positions()
     total = len(shown)
     if unread_only or view.show == "unread":
-        read = library.marked_positions("read")
-        if read.size:
-            shown = shown[~np.isin(shown, read)]
+        shown = shown[~library.marked_mask("read")[shown]]
     if view.show == "starred":
         # A star stays on the version starred, which may be folded under the one shown.
-        starred = library.shown_versions(library.marked_positions("starred"))
+        starred = library.shown_versions(np.flatnonzero(library.marked_mask("starred")))
         shown = shown[np.isin(shown, starred, assume_unique=True)]
     if view.searching:
         assert view.query is not None

@@ -65,3 +65,21 @@ def test_a_star_on_a_folded_version_shows_the_version_shown(seeded: Library) -> 
     seeded.set_starred([hidden.id])
     shown = seeded.duplicate_of(hidden.id)
     assert select(seeded, View("starred"))[0].ids() == [shown]
+
+
+def test_the_unread_view_follows_marks_set_after_it_was_first_shown(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "lib", stories=6)
+    ids = [s.id for s in library.visible()]
+    assert select(library, View("unread"))[0].ids() == ids
+    library.set_read(ids[:2])
+    assert select(library, View("unread"))[0].ids() == ids[2:]
+    other = Library(library.folder)
+    other.set_read(ids[:1], read=False)
+    other.set_starred(ids[5:])
+    other.close()
+    library.refresh()
+    assert select(library, View("unread"))[0].ids() == [ids[0], *ids[2:]]
+    assert select(library, View("starred"))[0].ids() == ids[5:]
+    library.marks.compact()  # the marks read again whole: the masks are made again
+    library.marks.reload()
+    assert select(library, View("unread"))[0].ids() == [ids[0], *ids[2:]]

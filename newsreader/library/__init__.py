@@ -40,6 +40,7 @@ from newsreader.library.byte_columns import column
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
+from newsreader.library.mark_masks import MarkMasks
 from newsreader.library.marks import UNCOUNTED, MarkState
 from newsreader.library.schema import upgrade
 from newsreader.library.tags import tags_of
@@ -100,6 +101,7 @@ class Library:
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
+        self._mark_masks = MarkMasks()  # for the list's filters (search keeps its own)
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -191,9 +193,12 @@ class Library:
         known = self.catalog.stories.positions.locate(column(ids)) >= 0
         return [ids[number] for number in np.flatnonzero(known).tolist()]
 
-    def marked_positions(self, field: str) -> npt.NDArray[np.int64]:
-        """Where the stories whose `field` mark is set are in `stories` (no id is made)."""
-        return self._positions_of(sid for sid, value in self.marks.items(field) if value)
+    def marked_mask(self, field: str) -> npt.NDArray[np.bool_]:
+        """Which stories, by position in `stories`, have the mark `field` set (kept and
+        updated in place as marks change: read it, do not change it)."""
+        table = self.catalog.stories
+        key = (table, self.marks)  # held, not their ids: an id may be another object's later
+        return self._mark_masks.mask(self.marks, field, table.positions, len(table), key)
 
     def shown_versions(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Where the version shown of each story at `positions` is, ascending, each once."""

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, overload
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.library.search_index import Positions, SegmentIndex, positions_in
+from newsreader.library.mark_masks import MarkMasks
+from newsreader.library.search_index import Positions, SegmentIndex
 from newsreader.query import DateRange, Query
 from newsreader.search.phrases import PhraseCheck, Verdicts
 from newsreader.words import fold, word_key
@@ -86,9 +87,9 @@ class SearchIndex(SegmentIndex):
         # The last phrases checked and the verdicts on the stories checked, by position:
         # typing that pauses asks again for what a search as one types has just read.
         self._checked: tuple[Hashable, Verdicts | None] = ((), None)
-        # Each mark's stories as a mask by position, and the marks' `changes` it reflects: a
-        # query on `unread` then costs no pass over the marks, only over those changed since.
-        self._masks: dict[str, tuple[Hashable, int, npt.NDArray[np.bool_]]] = {}
+        # Each mark's stories as a mask by position: a query on `unread` then costs no pass
+        # over the marks, only over those changed since.
+        self._masks = MarkMasks()
         # The catalog's dumps named by a URL, by number, and the list they were found in
         # (held, so that its id is not taken by another list).
         self._feeds: tuple[Hashable, dict[str, list[int]], Sequence[str]] = ((), {}, [])
@@ -170,24 +171,9 @@ class SearchIndex(SegmentIndex):
 
     def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
-        marks, where = library.marks, self._where
-        kept = self._masks.get(field)
-        if kept is not None and kept[0] == (self.builds, id(marks)):
-            changed = marks.changed_since(kept[1])
-            if changed is not None:  # a few marks set since: only those are looked at
-                marked = kept[2]
-                for sid in changed:
-                    if sid in where:
-                        marked[where[sid]] = bool(marks.get(sid, field))
-                self._masks[field] = (kept[0], marks.changes, marked)
-                return marked
-        # From the marks, which are few next to the stories, rather than story by story; and
-        # found in the catalog's ids all at once (a lookup each took seconds at 1,000,000).
-        marked = np.zeros(len(self.ids), dtype=bool)
-        found = positions_in(where, [sid for sid, on in marks.items(field) if on])
-        marked[found[found >= 0]] = True
-        self._masks[field] = ((self.builds, id(marks)), marks.changes, marked)
-        return marked
+        marks = library.marks
+        key = (self.builds, id(marks))
+        return self._masks.mask(marks, field, self._where, len(self.ids), key)
 
     def _by_source(
         self, candidates: Positions, include: Sequence[str], exclude: Sequence[str]

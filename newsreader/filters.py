@@ -71,14 +71,13 @@ def select(
         shown = shown[~library.marked_mask("read")[shown]]
     if view.show == "starred":
         # A star stays on the version starred, which may be folded under the one shown.
-        starred = library.shown_versions(np.flatnonzero(library.marked_mask("starred")))
-        shown = shown[np.isin(shown, starred, assume_unique=True)]
+        shown = shown[library.shown_for(np.flatnonzero(library.marked_mask("starred")))[shown]]
     if view.searching:
         assert view.query is not None
         from newsreader.search.index import find
 
         matches = _positions(library, find(library, view.query).ids if found is None else found)
-        shown = shown[np.isin(shown, library.shown_versions(matches), assume_unique=True)]
+        shown = shown[library.shown_for(matches)[shown]]
     return StorySelection(library.catalog.stories, shown), total
 
 

@@ -162,16 +162,22 @@ class Snapshot:
         found = find(self, query)
         # On positions, not ids: a query matching most of 1,000,000 stories makes no id.
         shown = self._shown()
-        matching = shown[np.isin(shown, found.ids.positions)]
-        read, starred = self._marked_positions("read"), self._marked_positions("starred")
-        unread = matching.size - int(np.isin(matching, read).sum())
-        return int(matching.size), unread, int(np.isin(matching, starred).sum())
+        matching = shown[self._mask(found.ids.positions)[shown]]
+        read, starred = self._marked_mask("read"), self._marked_mask("starred")
+        unread = matching.size - int(read[matching].sum())
+        return int(matching.size), unread, int(starred[matching].sum())
 
-    def _marked_positions(self, field: str) -> npt.NDArray[np.int64]:
-        """Where the stories whose `field` mark is set are in the catalog's stories."""
+    def _mask(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """`positions` as a mask over the catalog's stories."""
+        mask = np.zeros(len(self.catalog.stories), dtype=bool)
+        mask[positions] = True
+        return mask
+
+    def _marked_mask(self, field: str) -> npt.NDArray[np.bool_]:
+        """Which of the catalog's stories, by position, have the mark `field` set."""
         ids = column(sid for sid, value in self.marks.items(field) if value)
         found = self.catalog.stories.positions.locate(ids)
-        return found[found >= 0]
+        return self._mask(found[found >= 0])
 
 
 def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bool) -> int:

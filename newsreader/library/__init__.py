@@ -200,11 +200,14 @@ class Library:
         key = (table, self.marks)  # held, not their ids: an id may be another object's later
         return self._mark_masks.mask(self.marks, field, table.positions, len(table), key)
 
-    def shown_versions(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Where the version shown of each story at `positions` is, ascending, each once."""
+    def shown_for(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which stories, by position in `stories`, are the version shown of a story at
+        `positions` (a story is found when any of its versions is)."""
         if self._groups.stories is not self.catalog.stories:
             self._regroup()
-        return np.unique(self._groups.shown_versions(positions))
+        found = np.zeros(len(self.catalog.stories), dtype=bool)
+        found[self._groups.shown_versions(positions)] = True
+        return found
 
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""

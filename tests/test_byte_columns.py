@@ -118,3 +118,10 @@ def test_many_keys_at_once_are_found_as_one_at_a_time() -> None:
     random.Random(7).shuffle(wanted)
     assert len(wanted) >= 4096  # searched sorted
     assert positions.locate(column(wanted)).tolist() == [expected.get(k, -1) for k in wanted]
+
+
+def test_strings_of_one_length_make_the_same_column() -> None:
+    for values in (["ab12", "cd34", "ef56"], ["abé", "cde"], ["a\0", "bc"], ["", ""], ["x"]):
+        made = column(iter(values))
+        assert made.tolist() == np.array([v.encode() for v in values], np.bytes_).tolist()
+        assert made.dtype == np.array([v.encode() for v in values], np.bytes_).dtype

@@ -20,8 +20,18 @@ Ints = npt.NDArray[np.int64]
 
 def column(texts: Iterable[str]) -> Bytes:
     """The strings as one byte column (`S1` when there are none)."""
-    encoded = [text.encode() for text in texts]
-    return np.array(encoded, dtype=np.bytes_) if encoded else np.zeros(0, "S1")
+    listed = texts if isinstance(texts, list) else list(texts)
+    if not listed:
+        return np.zeros(0, "S1")
+    widths = set(map(len, listed))
+    if len(widths) == 1 and min(widths) > 0:
+        # Ids are mostly of one length and ASCII: one encoding of them all, cut in equal
+        # pieces, is several times faster than an array made of a bytes object each.
+        whole = "".join(listed).encode()
+        width = len(whole) // len(listed)
+        if len(whole) == width * len(listed) == min(widths) * len(listed) and b"\0" not in whole:
+            return np.frombuffer(whole, dtype=f"S{width}").copy()
+    return np.array([text.encode() for text in listed], dtype=np.bytes_)
 
 
 def joined(columns: Sequence[Bytes]) -> Bytes:

@@ -189,7 +189,7 @@ class Library:
 
     def marked(self, field: str) -> list[str]:
         """Ids of the stories whose `field` mark ("read" or "starred") is set."""
-        ids = [sid for sid, value in self.marks.items(field) if value]
+        ids = self.marks.marked_ids(field)
         known = self.catalog.stories.positions.locate(column(ids)) >= 0
         return [ids[number] for number in np.flatnonzero(known).tolist()]
 
@@ -241,10 +241,8 @@ class Library:
         table = self.catalog.stories
         shown = np.zeros(len(table), dtype=bool)
         shown[self.visible_positions()] = True
-        read = table.positions.locate(column(s for s, value in self.marks.items("read") if value))
-        starred = table.positions.locate(
-            column(s for s, value in self.marks.items("starred") if value)
-        )
+        read = table.positions.locate(column(self.marks.marked_ids("read")))
+        starred = table.positions.locate(column(self.marks.marked_ids("starred")))
         return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
 
     def refresh(self, wait: bool = True) -> bool:

@@ -21,6 +21,7 @@ import orjson
 
 from newsreader.count import Counts, read_summary, render, stamps
 from newsreader.errors import DamagedLibrary, LibraryError
+from newsreader.library.byte_columns import column
 from newsreader.library.columns import StoryIndex, StoryMeta, StoryTable
 from newsreader.library.groups import Groups, compute_groups
 from newsreader.library.manifest import read_manifest
@@ -159,13 +160,24 @@ class Snapshot:
 
         query = parse_query(text, datetime.now().astimezone())
         found = find(self, query)
-        table = self.catalog.stories
+        # On positions, not ids: a query matching most of 1,000,000 stories makes no id.
         shown = self._shown()
-        positions = np.fromiter((table.positions[sid] for sid in found.ids if sid), np.int64)
-        matching = [table.ids[p] for p in shown[np.isin(shown, positions)].tolist()]
-        read, starred = self._marked("read"), self._marked("starred")
-        unread = sum(1 for sid in matching if sid not in read)
-        return len(matching), unread, sum(1 for sid in matching if sid in starred)
+        matching = shown[self._mask(found.ids.positions)[shown]]
+        read, starred = self._marked_mask("read"), self._marked_mask("starred")
+        unread = matching.size - int(read[matching].sum())
+        return int(matching.size), unread, int(starred[matching].sum())
+
+    def _mask(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """`positions` as a mask over the catalog's stories."""
+        mask = np.zeros(len(self.catalog.stories), dtype=bool)
+        mask[positions] = True
+        return mask
+
+    def _marked_mask(self, field: str) -> npt.NDArray[np.bool_]:
+        """Which of the catalog's stories, by position, have the mark `field` set."""
+        ids = column(sid for sid, value in self.marks.items(field) if value)
+        found = self.catalog.stories.positions.locate(ids)
+        return self._mask(found[found >= 0])
 
 
 def count_command(folder: Path, query: str | None, wanted: set[str], as_json: bool) -> int:

@@ -108,3 +108,20 @@ def test_strings_sharing_their_first_eight_bytes_are_told_apart() -> None:
     assert "prefix00c" not in positions and "prefix0" not in positions
     keys = column(["prefix00a", "prefix00c", "prefix00b", "prefix00"])
     assert positions.locate(keys).tolist() == [2, -1, 3, 1]
+
+
+def test_many_keys_at_once_are_found_as_one_at_a_time() -> None:
+    values = some_strings(6000, seed=5)
+    expected = {value: number for number, value in enumerate(values)}
+    positions = Positions(column(values))
+    wanted = [*some_strings(3000, seed=6), *values[::2], "x" * 30]
+    random.Random(7).shuffle(wanted)
+    assert len(wanted) >= 4096  # searched sorted
+    assert positions.locate(column(wanted)).tolist() == [expected.get(k, -1) for k in wanted]
+
+
+def test_strings_of_one_length_make_the_same_column() -> None:
+    for values in (["ab12", "cd34", "ef56"], ["abé", "cde"], ["a\0", "bc"], ["", ""], ["x"]):
+        made = column(iter(values))
+        assert made.tolist() == np.array([v.encode() for v in values], np.bytes_).tolist()
+        assert made.dtype == np.array([v.encode() for v in values], np.bytes_).dtype

@@ -266,4 +266,4 @@ def test_a_cache_of_an_older_version_is_made_again(seeded: Library, tmp_path: Pa
     again = Library(seeded.folder)
     assert [(s.id, s.title, s.dump, s.match) for s in again.stories] == before
     assert again.visible_positions().tolist() == shown
-    assert all(c.read_bytes().startswith(b"newsreader catalog segment cache 4\n") for c in caches)
+    assert all(c.read_bytes().startswith(b"newsreader catalog segment cache 5\n") for c in caches)

@@ -88,3 +88,17 @@ def test_candidates_are_grouped_by_body_file_in_order_of_first_sight(
     for position, file in zip(positions.tolist(), files.tolist(), strict=True):
         expected.setdefault(file, []).append(position)
     assert [group.tolist() for group in _by_file(positions, files)] == list(expected.values())
+
+
+def test_marks_on_stories_the_library_lacks_are_left_out_of_the_first_mask(
+    made: Library,
+) -> None:
+    everyone = ids(made, "")
+    made.marks.set_many("read", {"no-such-story": True, everyone[0]: True})
+    made.marks.set_many("starred", {everyone[1]: True, everyone[2]: False, "gone": True})
+    again = Library(made.folder)  # a new session: the masks are made from every mark
+    assert ids(again, "read") == everyone[:1]
+    assert ids(again, "unread") == everyone[1:]
+    assert ids(again, "starred") == everyone[1:2]
+    assert ids(again, "-starred") == [everyone[0], *everyone[2:]]
+    again.close()

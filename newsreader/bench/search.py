@@ -51,6 +51,8 @@ QUERIES = (
     ("source", 'source:"the hindu"'),
     ("flag", "unread"),
     ("flag", "starred"),
+    ("title", "title:minister"),
+    ("title", "title:{rare}"),
     ("date", "@3-hours-ago"),
     ("date", "@{day}"),
     ("mixed", "minister source:reuters unread"),

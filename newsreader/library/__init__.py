@@ -40,6 +40,7 @@ from newsreader.library.byte_columns import column
 from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
+from newsreader.library.mark_masks import MarkMasks
 from newsreader.library.marks import UNCOUNTED, MarkState
 from newsreader.library.schema import upgrade
 from newsreader.library.tags import tags_of
@@ -100,6 +101,7 @@ class Library:
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
+        self._mark_masks = MarkMasks()  # for the list's filters (search keeps its own)
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -185,24 +187,27 @@ class Library:
         """Whether a mute rule hid the story (it is then in no list)."""
         return bool(self.marks.get(story_id, "hidden", False))
 
-    def visible_subset(
-        self, among: Iterable[str] | None = None, without: Iterable[str] = ()
-    ) -> StorySelection:
-        """The visible stories whose ids are in `among` (None: any) and not in `without`."""
-        table = self.catalog.stories
-        shown = self.visible_positions()
-        if among is not None:
-            shown = shown[np.isin(shown, self._positions_of(among))]
-        excluded = self._positions_of(without)
-        if excluded.size:
-            shown = shown[~np.isin(shown, excluded)]
-        return StorySelection(table, shown)
-
     def marked(self, field: str) -> list[str]:
         """Ids of the stories whose `field` mark ("read" or "starred") is set."""
-        ids = [sid for sid, value in self.marks.items(field) if value]
+        ids = self.marks.marked_ids(field)
         known = self.catalog.stories.positions.locate(column(ids)) >= 0
         return [ids[number] for number in np.flatnonzero(known).tolist()]
+
+    def marked_mask(self, field: str) -> npt.NDArray[np.bool_]:
+        """Which stories, by position in `stories`, have the mark `field` set (kept and
+        updated in place as marks change: read it, do not change it)."""
+        table = self.catalog.stories
+        key = (table, self.marks)  # held, not their ids: an id may be another object's later
+        return self._mark_masks.mask(self.marks, field, table.positions, len(table), key)
+
+    def shown_for(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which stories, by position in `stories`, are the version shown of a story at
+        `positions` (a story is found when any of its versions is)."""
+        if self._groups.stories is not self.catalog.stories:
+            self._regroup()
+        found = np.zeros(len(self.catalog.stories), dtype=bool)
+        found[self._groups.shown_versions(positions)] = True
+        return found
 
     def story(self, story_id: str) -> Story:
         """The whole story, body included (read from disk on demand)."""
@@ -236,10 +241,8 @@ class Library:
         table = self.catalog.stories
         shown = np.zeros(len(table), dtype=bool)
         shown[self.visible_positions()] = True
-        read = table.positions.locate(column(s for s, value in self.marks.items("read") if value))
-        starred = table.positions.locate(
-            column(s for s, value in self.marks.items("starred") if value)
-        )
+        read = table.positions.locate(column(self.marks.marked_ids("read")))
+        starred = table.positions.locate(column(self.marks.marked_ids("starred")))
         return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
 
     def refresh(self, wait: bool = True) -> bool:

@@ -20,8 +20,18 @@ Ints = npt.NDArray[np.int64]
 
 def column(texts: Iterable[str]) -> Bytes:
     """The strings as one byte column (`S1` when there are none)."""
-    encoded = [text.encode() for text in texts]
-    return np.array(encoded, dtype=np.bytes_) if encoded else np.zeros(0, "S1")
+    listed = texts if isinstance(texts, list) else list(texts)
+    if not listed:
+        return np.zeros(0, "S1")
+    widths = set(map(len, listed))
+    if len(widths) == 1 and min(widths) > 0:
+        # Ids are mostly of one length and ASCII: one encoding of them all, cut in equal
+        # pieces, is several times faster than an array made of a bytes object each.
+        whole = "".join(listed).encode()
+        width = len(whole) // len(listed)
+        if len(whole) == width * len(listed) == min(widths) * len(listed) and b"\0" not in whole:
+            return np.frombuffer(whole, dtype=f"S{width}").copy()
+    return np.array([text.encode() for text in listed], dtype=np.bytes_)
 
 
 def joined(columns: Sequence[Bytes]) -> Bytes:
@@ -113,6 +123,9 @@ class Texts(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]
 
 
+_SORTED_FROM = 4096  # keys looked for at once from which `locate` sorts them first
+
+
 class Positions(Mapping[str, int]):
     """Where each string of a column is (the last place, for one found twice), by binary
     search in the column's byte order: no dict of a million entries.
@@ -138,7 +151,7 @@ class Positions(Mapping[str, int]):
         if not len(self._order) or not len(keys):
             return np.full(len(keys), -1, np.int64)
         first = words(keys)[0]
-        at = np.minimum(np.searchsorted(self._first, first), len(self._order) - 1)
+        at = np.minimum(self._search(first), len(self._order) - 1)
         places = self._order[at].astype(np.int64)
         found = self._values[places] == keys
         # Keys whose first eight bytes other strings share: looked for among all of those.
@@ -146,6 +159,18 @@ class Positions(Mapping[str, int]):
             places[number] = self._run(first[number], bytes(keys[number]))
             found[number] = places[number] >= 0
         return np.where(found, places, -1)
+
+    def _search(self, first: npt.NDArray[np.uint64]) -> Ints:
+        """Where each of `first` would go in the sorted first words."""
+        if first.size < _SORTED_FROM:
+            return np.searchsorted(self._first, first).astype(np.int64)
+        # Many keys are looked for in order: each search then starts where the last ended,
+        # in memory just read. Sorting them first and searching costs much less than
+        # searching a million first words in random order (a sixth, measured at 1,000,000).
+        order = np.argsort(first)
+        at = np.empty(first.size, dtype=np.int64)
+        at[order] = np.searchsorted(self._first, first[order])
+        return at
 
     def _run(self, first: np.uint64, key: bytes) -> int:
         """The place of `key` among the strings whose first eight bytes are `first`; -1."""

@@ -9,13 +9,16 @@ from __future__ import annotations
 import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from newsreader.library.byte_columns import Bytes, Positions, Texts
+
+if TYPE_CHECKING:
+    from newsreader.library.titles import FoldedTitles
 
 COLUMNS = {
     "start": np.int64,  # where each story's document starts and ends in its buffer
@@ -122,6 +125,8 @@ class StoryTable(Sequence[StoryMeta]):
         self._docs = docs
         # Only the stories asked for: a list of a million Nones alone would take 8 MB.
         self._made: dict[int, StoryMeta] = {}
+        # Every story's folded title, for `title:` (the catalog's tables have them).
+        self.titles: FoldedTitles | None = None
 
     @classmethod
     def empty(cls) -> StoryTable:

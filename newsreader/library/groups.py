@@ -84,6 +84,10 @@ class Groups:
         members = self._order[start : start + int(self._size[group])].tolist()
         return [self._ids[shown], *(self._ids[m] for m in members if m != shown)]
 
+    def shown_versions(self, positions: Ints) -> Ints:
+        """The position of the shown version of the story at each of `positions`."""
+        return self._shown[self._group[positions]].astype(np.int64)
+
     def shown_positions(self) -> Ints:
         """Positions (in the stories grouped) of the shown versions, in library order."""
         return np.flatnonzero(self._shown[self._group] == np.arange(len(self._ids)))

@@ -30,10 +30,12 @@ from newsreader.errors import DamagedLibrary
 from newsreader.library.byte_columns import byte_order, column, joined, time_keys
 from newsreader.library.columns import StoryTable
 from newsreader.library.manifest import cache_path, segment_path
+from newsreader.library.titles import Blob, Ends, FoldedTitles, folded_title, title_block
 from newsreader.storage import FILE_MODE, check_tables
 
-_MAGIC = b"newsreader catalog segment cache 4\n"
+_MAGIC = b"newsreader catalog segment cache 5\n"
 # 4: every column an array (strings as byte columns), no Python object per story on open.
+# 5: the folded titles, for `title:` (see titles.py).
 _ARRAYS = {"start": np.int64, "end": np.int64, "dump": np.int32, "words": np.int32}
 # Byte columns: per story, per dump, and of the few stories that repeat or replace another.
 _STORY_TEXTS = ("ids", "published")
@@ -60,6 +62,7 @@ class Part:
     replaces: Sparse  # the story each one is a new text of, for those that are one
     arrays: dict[str, npt.NDArray[Any]]  # _ARRAYS: span in `docs`, local dump, words
     docs: bytes | mmap.mmap
+    titles: tuple[Blob, Ends]  # the folded titles and where each ends (titles.title_block)
     schema: Any = None  # library.json's `_meta` schema, for a legacy segment
     copies: bool = False  # `docs` holds copies of the documents, not the segment file
     mapped: mmap.mmap | None = None  # the cache file the columns are read from
@@ -82,6 +85,7 @@ def _part_of(
     replaces: Sparse,
     arrays: dict[str, npt.NDArray[Any]],
     docs: bytes | mmap.mmap,
+    titles: tuple[Blob, Ends],
     schema: Any,
 ) -> Part:
     return Part(
@@ -96,6 +100,7 @@ def _part_of(
         replaces=replaces,
         arrays=arrays,
         docs=docs,
+        titles=titles,
         schema=schema,
     )
 
@@ -138,6 +143,7 @@ def _build(name: str, data: Mapping[str, Any], raw: bytes | None) -> Part:
     dump_of: list[int] = []
     words: list[int] = []
     texts: list[bytes] = []
+    titles: list[bytes] = []
     for dump in data.get("dumps", {}).values():
         stories = dump.get("stories", ())
         lists["dumps"].append(str(dump.get("file", "")))
@@ -151,6 +157,7 @@ def _build(name: str, data: Mapping[str, Any], raw: bytes | None) -> Part:
             lists["matches"].append(str(doc.get("match") or ""))
             lists["replaces"].append(str(doc.get("replaces") or ""))
             words.append(int(doc.get("words", 0)))
+            titles.append(folded_title(doc.get("title", "")))
             dump_of.append(len(lists["dumps"]) - 1)
             texts.append(orjson.dumps(doc))
     part = _part_of(
@@ -160,6 +167,7 @@ def _build(name: str, data: Mapping[str, Any], raw: bytes | None) -> Part:
         replaces=_sparse(lists["replaces"]),
         arrays={},
         docs=b"",
+        titles=title_block(titles),
         schema=schema_of(data),
     )
     spans = _find(raw, texts) if raw is not None else None
@@ -202,6 +210,8 @@ def _columns(part: Part) -> list[tuple[str, npt.NDArray[Any]]]:
     for key in _SPARSE:
         at, ids = getattr(part, key)
         found += [(f"{key}.at", at.astype(np.int32)), (f"{key}.ids", ids)]
+    blob, ends = part.titles
+    found += [("titles", blob.astype(np.uint8)), ("titles.ends", ends.astype(np.int64))]
     return found
 
 
@@ -276,6 +286,9 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         return None
     if any(len(found[key]) != len(found["dumps"]) for key in _DUMP_TEXTS):
         return None
+    blob, ends = found["titles"], found["titles.ends"]
+    if len(ends) != count or (count and int(ends[-1]) != len(blob) - 1):
+        return None
     arrays = {key: found[key] for key in _ARRAYS}
     docs: bytes | mmap.mmap
     if header["copies"]:
@@ -293,6 +306,7 @@ def _parse(whole: mmap.mmap, folder: Path, name: str, stamp: Stamp) -> Part | No
         replaces=(found["replaces.at"], found["replaces.ids"]),
         arrays=arrays,
         docs=docs,
+        titles=(blob, ends),
         schema=header["schema"],
     )
     part.mapped = whole
@@ -378,6 +392,7 @@ def assemble(parts: Sequence[Part]) -> tuple[StoryTable, Bytes]:
     where = np.empty(len(stories), dtype=np.int64)
     where[stories] = np.arange(len(stories), dtype=np.int64)  # each stored story's place
     del stories
+    table.titles = FoldedTitles([part.titles for part in parts], where)
     table.match[where[matches[0]]] = table.positions.locate(matches[1])
     superseded = _superseded(table, (where[replaces[0]], replaces[1]))
     del where

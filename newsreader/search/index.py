@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +19,27 @@ from typing import TYPE_CHECKING, overload
 import numpy as np
 import numpy.typing as npt
 
+from newsreader.library.mark_masks import MarkMasks
 from newsreader.library.search_index import Positions, SegmentIndex
 from newsreader.query import DateRange, Query
 from newsreader.search.phrases import PhraseCheck, Verdicts
 from newsreader.words import fold, word_key
 
 if TYPE_CHECKING:
+    from newsreader.library.titles import FoldedTitles
     from newsreader.search.searchable import Searchable
+
+_TITLES_KEPT = 8  # title terms whose matches are kept
 
 
 class StoryIds(Sequence[str]):
     """The ids of the stories at some positions, made only as they are read: a query matching
     a million stories answers without a million strings, and a count is a length."""
 
-    def __init__(self, ids: list[str | None], positions: Positions) -> None:
+    def __init__(self, ids: list[str | None], positions: Positions, stories: object = None) -> None:
         self._ids = ids  # the index's ids by position (a new list when they are gathered again)
         self.positions = positions
+        self.stories = stories  # the catalog's story table the positions are places in
 
     def __len__(self) -> int:
         return int(self.positions.size)
@@ -81,19 +87,26 @@ class SearchIndex(SegmentIndex):
         # The last phrases checked and the verdicts on the stories checked, by position:
         # typing that pauses asks again for what a search as one types has just read.
         self._checked: tuple[Hashable, Verdicts | None] = ((), None)
-        # Each mark's stories as a mask by position, and the marks' `changes` it reflects: a
-        # query on `unread` then costs no pass over the marks, only over those changed since.
-        self._masks: dict[str, tuple[Hashable, int, npt.NDArray[np.bool_]]] = {}
+        # Each mark's stories as a mask by position: a query on `unread` then costs no pass
+        # over the marks, only over those changed since.
+        self._masks = MarkMasks()
         # The catalog's dumps named by a URL, by number, and the list they were found in
         # (held, so that its id is not taken by another list).
         self._feeds: tuple[Hashable, dict[str, list[int]], Sequence[str]] = ((), {}, [])
+        # The stories whose title holds each of the last terms asked for, by position, and
+        # the build they are of: a query typed on after `title:x` asks for x again.
+        self._titles: tuple[int, OrderedDict[str, npt.NDArray[np.bool_] | None]] = (
+            -1,
+            OrderedDict(),
+        )
 
     def search(self, library: Searchable, query: Query, deadline: float | None = None) -> Found:
         """The stories of `library` matching `query`, in library order.
 
         Past `deadline` (a time.monotonic() value) phrases stop being checked (see `Found`).
         """
-        self.refresh(library.catalog.stories)
+        stories = library.catalog.stories
+        self.refresh(stories)
         include, exclude = query.include, query.exclude
         if include.has_text:
             needed = (*include.words, *(word for phrase in include.phrases for word in phrase))
@@ -118,18 +131,33 @@ class SearchIndex(SegmentIndex):
             if wanted is not None:
                 candidates = candidates[self._marked(library, field)[candidates] == wanted]
         if not (include.phrases or exclude.phrases):
-            return Found(StoryIds(self.ids, candidates), True)
+            return Found(StoryIds(self.ids, candidates, stories), True)
         unwanted = [
             (phrase, self.holding_mask([word_key(w) for w in set(phrase)]))
             for phrase in exclude.phrases
         ]
         check = PhraseCheck(library, include.phrases, unwanted, self.body)
         verdicts = check.run(candidates, deadline, self._verdicts(query))
-        return Found(StoryIds(self.ids, candidates[verdicts == 1]), not (verdicts < 0).any())
+        found = StoryIds(self.ids, candidates[verdicts == 1], stories)
+        return Found(found, not (verdicts < 0).any())
 
     def forget(self) -> None:
-        """Forget the phrase verdicts kept: the next search reads every candidate's text."""
+        """Forget the phrase verdicts and title matches kept: the next search reads every
+        candidate's text again, and scans the titles."""
         self._checked = ((), None)
+        self._titles = (-1, OrderedDict())
+
+    def _title_mask(self, titles: FoldedTitles, term: str) -> npt.NDArray[np.bool_] | None:
+        """Which stories, by position, have a title holding `term` (None: not answerable)."""
+        if self._titles[0] != self.builds:
+            self._titles = (self.builds, OrderedDict())
+        kept = self._titles[1]
+        if term not in kept:
+            kept[term] = titles.mask(term)
+            while len(kept) > _TITLES_KEPT:
+                kept.popitem(last=False)
+        kept.move_to_end(term)
+        return kept[term]
 
     def _verdicts(self, query: Query) -> Verdicts:
         """The verdicts known on the phrases of `query`, by position (see PhraseCheck.run)."""
@@ -143,22 +171,9 @@ class SearchIndex(SegmentIndex):
 
     def _marked(self, library: Searchable, field: str) -> npt.NDArray[np.bool_]:
         """Which stories, by position, have the mark `field` set."""
-        marks, where = library.marks, self._where
-        kept = self._masks.get(field)
-        if kept is not None and kept[0] == (self.builds, id(marks)):
-            changed = marks.changed_since(kept[1])
-            if changed is not None:  # a few marks set since: only those are looked at
-                marked = kept[2]
-                for sid in changed:
-                    if sid in where:
-                        marked[where[sid]] = bool(marks.get(sid, field))
-                self._masks[field] = (kept[0], marks.changes, marked)
-                return marked
-        # From the marks, which are few next to the stories, rather than story by story.
-        marked = np.zeros(len(self.ids), dtype=bool)
-        marked[[where[sid] for sid, on in marks.items(field) if on and sid in where]] = True
-        self._masks[field] = ((self.builds, id(marks)), marks.changes, marked)
-        return marked
+        marks = library.marks
+        key = (self.builds, id(marks))
+        return self._masks.mask(marks, field, self._where, len(self.ids), key)
 
     def _by_source(
         self, candidates: Positions, include: Sequence[str], exclude: Sequence[str]
@@ -181,6 +196,26 @@ class SearchIndex(SegmentIndex):
         exclude: Sequence[str],
     ) -> Positions:
         """The candidates whose title holds every `include` and no `exclude`."""
+        titles = getattr(library.catalog.stories, "titles", None)
+        if titles is not None and len(titles) == len(self.ids):
+            keep = np.ones(len(self.ids), dtype=bool)
+            for term, wanted in [(t, True) for t in include] + [(t, False) for t in exclude]:
+                holds = self._title_mask(titles, term)
+                if holds is None:  # a term the column cannot answer: story by story
+                    return self._by_title_read(library, candidates, include, exclude)
+                keep &= holds if wanted else ~holds
+            kept: Positions = candidates[keep[candidates]]
+            return kept
+        return self._by_title_read(library, candidates, include, exclude)
+
+    def _by_title_read(
+        self,
+        library: Searchable,
+        candidates: Positions,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> Positions:
+        """`_by_title` on each candidate's metadata (tables made without folded titles)."""
         known = library.catalog.by_id
 
         def wanted(position: int) -> bool:
@@ -189,8 +224,8 @@ class SearchIndex(SegmentIndex):
             return all(t in title for t in include) and not any(t in title for t in exclude)
 
         keep = np.array([wanted(p) for p in candidates.tolist()], dtype=bool)
-        kept: Positions = candidates[keep] if candidates.size else candidates
-        return kept
+        found: Positions = candidates[keep] if candidates.size else candidates
+        return found
 
     def _by_feed(
         self,

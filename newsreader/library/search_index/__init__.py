@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.library.byte_columns import column
+from newsreader.library.mark_masks import positions_in
 from newsreader.library.search_index.columns import StoryText
 from newsreader.library.search_index.segments import (
     FOLDER,
@@ -44,15 +44,6 @@ def _positions_of(stories: Sequence[Any]) -> Mapping[str, int]:
     if positions is not None:
         return positions  # type: ignore[no-any-return]
     return {story.id: number for number, story in enumerate(stories)}
-
-
-def _positions_in(where: Mapping[str, int], ids: Sequence[str]) -> Positions:
-    """The library position of each of `ids`, -1 for an id the library no longer holds."""
-    locate = getattr(where, "locate", None)
-    if locate is not None:  # the catalog's id column: every id found in one pass
-        return np.asarray(locate(column(ids)), dtype=np.int64)
-    get = where.get
-    return np.fromiter((get(sid, -1) for sid in ids), np.int64)
 
 
 class SegmentIndex:
@@ -99,7 +90,7 @@ class SegmentIndex:
         self._maps = []
         for segment in self._segments.values():  # oldest first: a newer copy overwrites
             columns = segment.columns
-            positions = _positions_in(where, columns.ids)
+            positions = positions_in(where, columns.ids)
             self._maps.append((segment, positions))
             known = positions >= 0
             at = positions[known]

@@ -37,7 +37,7 @@ from newsreader.errors import (
 )
 from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_count
 from newsreader.library.byte_columns import column
-from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
+from newsreader.library.catalog import Catalog, CatalogVersion, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import UNCOUNTED, MarkState
@@ -54,6 +54,7 @@ __all__ = [
     "ImportReport",
     "ImportRule",
     "Library",
+    "LibraryVersion",
     "PreparedDump",
     "StoryMeta",
     "prepare_dump",
@@ -79,6 +80,15 @@ class ImportReport:
     duplicates_hidden: int = 0
     warnings: list[str] = field(default_factory=list)
     rule_changes: list[Change] = field(default_factory=list)  # what mute rules did, for undo
+
+
+@dataclass(frozen=True)
+class LibraryVersion:
+    """The catalog as read again, and its groups: made on a thread, adopted by the app."""
+
+    catalog: CatalogVersion
+    groups: Groups
+    overrides: dict[str, str]  # the group marks the groups were made with
 
 
 class Library:
@@ -242,19 +252,46 @@ class Library:
         )
         return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
 
-    def refresh(self, wait: bool = True) -> bool:
+    def refresh(self, wait: bool = True, catalog: bool = True) -> bool:
         """Pick up imports and marks made by other processes; True when anything changed.
 
-        With `wait` False, raise LogBusy (nothing picked up) while a write holds the marks log."""
+        With `wait` False, raise LogBusy (nothing picked up) while a write holds the marks log;
+        with `catalog` False, pick up marks only (imports are read with `read_catalog`)."""
         # Marks first: when they are busy, nothing has changed yet and the caller looks again.
         changed = self.marks.refresh(wait)
-        if self.catalog.changed_on_disk():
+        if catalog and self.catalog.changed_on_disk():
             with _reading(self.folder / "library.json"):
                 self.catalog.reload()
             changed = True
         if changed:
             self._regroup()
         return changed
+
+    def read_catalog(self, overrides: dict[str, str]) -> LibraryVersion | None:
+        """The catalog as on disk now and its groups, made without changing what this library
+        serves (on a thread, while the app shows it); None when the catalog has not changed.
+        `overrides` are the group marks (`group_marks()`, taken where marks are made)."""
+        with _reading(self.folder / "library.json"):
+            version = self.catalog.read()
+        if version is None:
+            return None
+        return LibraryVersion(version, compute_groups(version.stories, overrides), overrides)
+
+    def adopt(self, version: LibraryVersion) -> bool:
+        """Serve the catalog of `version` from now on; False when it is older than the one
+        served (read again or written since), and nothing is done."""
+        if not self.catalog.adopt(version.catalog):
+            return False
+        overrides = self.group_marks()
+        # Stories grouped or ungrouped while it was read: grouped again, with those marks.
+        self._groups = (
+            version.groups if overrides == version.overrides else self._grouped(overrides)
+        )
+        return True
+
+    def group_marks(self) -> dict[str, str]:
+        """The group each story was put in by hand, by id."""
+        return {sid: str(key) for sid, key in self.marks.items("group") if key}
 
     # ---- marking -------------------------------------------------------------------------
 
@@ -322,8 +359,10 @@ class Library:
         return list(result)
 
     def _regroup(self) -> None:
-        overrides = {sid: str(key) for sid, key in self.marks.items("group") if key}
-        self._groups = compute_groups(self.catalog.stories, overrides)
+        self._groups = self._grouped(self.group_marks())
+
+    def _grouped(self, overrides: dict[str, str]) -> Groups:
+        return compute_groups(self.catalog.stories, overrides)
 
     # ---- importing -----------------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""The catalog read again off the UI thread (`read_catalog`) and taken in later (`adopt`)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from newsreader.library import Library
+from newsreader.models import ParsedDump, ParsedStory
+from tests.app_library import build_library, story_text
+
+
+def late_dump(number: int) -> ParsedDump:
+    """A one-story dump newer than every story of `build_library`."""
+    story = ParsedStory(
+        title=f"Late story {number}",
+        source="Mint",
+        age="1 minute ago",
+        published=f"2026-11-21T0{number}:00:00Z",
+        paragraphs=story_text(1000 + number),
+    )
+    digest = hashlib.blake2b(f"late {number}".encode(), digest_size=8).hexdigest()
+    return ParsedDump(f"late-{number}.txt", (story,), "2026-11-21T10:00:00Z", digest)
+
+
+def test_nothing_is_read_when_no_other_process_imported(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "library", 3)
+    assert library.read_catalog(library.group_marks()) is None
+
+
+def test_an_import_read_aside_is_served_only_once_adopted(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "library", 3)
+    Library(tmp_path / "library").import_dumps([late_dump(1)])
+    version = library.read_catalog(library.group_marks())
+    assert version is not None
+    assert len(library.stories) == 3  # read, not yet served
+    assert library.adopt(version)
+    assert library.visible()[0].title == "Late story 1"
+    assert not library.catalog.changed_on_disk()
+    assert library.read_catalog(library.group_marks()) is None
+
+
+def test_a_version_older_than_the_catalog_served_is_not_adopted(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "library", 3)
+    other = Library(tmp_path / "library")
+    other.import_dumps([late_dump(1)])
+    version = library.read_catalog(library.group_marks())
+    assert version is not None
+    other.import_dumps([late_dump(2)])
+    library.refresh()  # read meanwhile on the UI thread, with the second import
+    assert not library.adopt(version)
+    assert len(library.stories) == 5
+
+
+def test_stories_grouped_while_the_catalog_was_read_stay_grouped(tmp_path: Path) -> None:
+    library = build_library(tmp_path / "library", 3)
+    Library(tmp_path / "library").import_dumps([late_dump(1)])
+    version = library.read_catalog(library.group_marks())
+    assert version is not None
+    first, second = (s.id for s in library.visible()[:2])
+    library.group(first, second)  # a key pressed while the thread read
+    assert library.adopt(version)
+    assert sorted(library.versions(second)) == sorted([first, second])
+    assert len(library.visible()) == 3  # four stories, two of them one group

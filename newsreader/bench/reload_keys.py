@@ -40,14 +40,23 @@ LIMIT_SECONDS = 1800.0
 
 @dataclass
 class Run:
-    """What one run saw: key latencies (ms) and when things happened (s from the start)."""
+    """What one run saw: key latencies (ms) and when things happened (s from the import's start)."""
 
-    latencies: list[float] = field(default_factory=list)
+    idle: list[float] = field(default_factory=list)  # latencies before the import starts
+    latencies: list[float] = field(default_factory=list)  # from its start until all is listed
     stall: float = 0.0  # the longest time the event loop did not run, ms
+    stalls: list[tuple[float, float]] = field(default_factory=list)  # (when, ms) over 100 ms
+    pickups: list[float] = field(default_factory=list)  # ms of each pick-up on the UI thread
     first_listed: float | None = None  # the list first showed more stories than before
     import_done: float | None = None
     all_listed: float | None = None  # the list showed the catalog of the import's end
     stories: tuple[int, int] = (0, 0)  # in the list before and after
+    start: float = 0.0  # when the import started (perf_counter)
+    into: list[float] = field(default_factory=list)  # where latencies go now
+
+    def since(self) -> float:
+        """Seconds since the import started."""
+        return time.perf_counter() - self.start
 
 
 def _summary(samples: Sequence[float]) -> dict[str, float]:
@@ -67,50 +76,62 @@ async def _watch_stalls(run: Run, stop: asyncio.Event) -> None:
     while not stop.is_set():
         await asyncio.sleep(TICK)
         now = time.perf_counter()
-        run.stall = max(run.stall, (now - last - TICK) * 1000)
+        stalled = (now - last - TICK) * 1000
+        run.stall = max(run.stall, stalled)
+        if stalled > 100 and run.start:
+            run.stalls.append((round(run.since(), 2), round(stalled)))
         last = now
 
 
-async def measure(library_folder: Path, corpus: Path) -> Run:
-    """Press `j` every 50 ms in the app on `library_folder` while `corpus` is imported into it."""
+class Typist:
+    """Types `j` into the app every KEY_EVERY seconds, as a terminal would: a key typed while
+    the app is busy waits in its queue."""
+
+    def __init__(self, app: NewsReader, run: Run) -> None:
+        self.app = app
+        self.due_times = _time_keys(app, run)
+        self.due = time.perf_counter()
+
+    async def next_key(self) -> None:
+        """Wait until the next key is due, and type it."""
+        await asyncio.sleep(max(0.0, self.due - time.perf_counter()))
+        self.due_times.append(self.due)
+        key = events.Key("j", "j")
+        key.set_sender(self.app)
+        assert self.app._driver is not None
+        self.app._driver.send_message(key)
+        self.due += KEY_EVERY
+
+
+async def measure(library_folder: Path, corpus: Path, idle_seconds: float = 10.0) -> Run:
+    """Press `j` every 50 ms in the app on `library_folder`, for `idle_seconds` alone, then
+    while `corpus` is imported into it by another process, until the app lists it all."""
     library = Library(library_folder)
     app = NewsReader(library=library, config=Config())
     run = Run()
+    _wall_times(app, run.pickups)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             before = app.story_list.story_count
-            due_times = _time_keys(app, run)
-            command = [sys.executable, "-m", "newsreader", "--db", str(library_folder)]
-            command += ["import", str(corpus)]
             stop = asyncio.Event()
             watcher = asyncio.create_task(_watch_stalls(run, stop))
-            start = time.perf_counter()
+            typist = Typist(app, run)
+            run.into = run.idle
+            idle_until = time.perf_counter() + idle_seconds
+            while typist.due < idle_until:
+                await typist.next_key()
+            await pilot.pause()
+            run.into = run.latencies
+            command = [sys.executable, "-m", "newsreader", "--db", str(library_folder)]
+            command += ["import", str(corpus)]
+            run.start = typist.due = time.perf_counter()
             importer = subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ)
             )
-            due = start
-            finished_at: float | None = None
-            while time.perf_counter() - start < LIMIT_SECONDS:
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                # Typed as a terminal would: the key waits in the queue while the app is busy.
-                due_times.append(due)
-                key = events.Key("j", "j")
-                key.set_sender(app)
-                assert app._driver is not None
-                app._driver.send_message(key)
-                due += KEY_EVERY
-                now = time.perf_counter()
-                shown = app.story_list.story_count
-                if run.first_listed is None and shown > before:
-                    run.first_listed = now - start
-                if run.import_done is None and importer.poll() is not None:
-                    run.import_done = now - start
-                listed = not library.catalog.changed_on_disk() and not _pending(app)
-                if run.import_done is not None and run.all_listed is None and listed:
-                    run.all_listed = now - start
-                    finished_at = now
-                if finished_at is not None and now - finished_at > AFTER_SECONDS:
+            while run.since() < LIMIT_SECONDS:
+                await typist.next_key()
+                if _note(app, run, importer, before):
                     break
             await pilot.pause()
             stop.set()
@@ -124,6 +145,19 @@ async def measure(library_folder: Path, corpus: Path) -> Run:
     return run
 
 
+def _note(app: NewsReader, run: Run, importer: subprocess.Popen[bytes], before: int) -> bool:
+    """Note what happened since the last key; True once all is listed and keys went on a while."""
+    now = run.since()
+    if run.first_listed is None and app.story_list.story_count > before:
+        run.first_listed = now
+    if run.import_done is None and importer.poll() is not None:
+        run.import_done = now
+    listed = not app.library.catalog.changed_on_disk() and not _pending(app)
+    if run.import_done is not None and run.all_listed is None and listed:
+        run.all_listed = now
+    return run.all_listed is not None and now - run.all_listed > AFTER_SECONDS
+
+
 def _time_keys(app: NewsReader, run: Run) -> deque[float]:
     """Record each `j`'s latency in `run`: from when it was due (put in the queue returned)
     until the screen was drawn after its move."""
@@ -132,15 +166,35 @@ def _time_keys(app: NewsReader, run: Run) -> deque[float]:
 
     def timed() -> None:
         due = due_times.popleft() if due_times else time.perf_counter()
+        into = run.into
         original()
 
         def drawn() -> None:
-            run.latencies.append((time.perf_counter() - due) * 1000)
+            into.append((time.perf_counter() - due) * 1000)
 
         app.call_after_refresh(drawn)
 
     app.action_cursor_down = timed  # type: ignore[method-assign]
     return due_times
+
+
+def _wall_times(app: NewsReader, into: list[float]) -> None:
+    """Append to `into` the wall time (ms) of each pick-up of others' changes on the UI thread:
+    the whole of it before imports were read on a thread, the swap after."""
+    background = app.background
+    for name in ("pick_up_changes", "catalog_read"):
+        original = getattr(background, name, None)
+        if original is None:
+            continue
+
+        def timed(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                into.append((time.perf_counter() - start) * 1000)
+
+        setattr(background, name, timed)
 
 
 def _pending(app: NewsReader) -> bool:
@@ -151,9 +205,12 @@ def _pending(app: NewsReader) -> bool:
 def figures(run: Run) -> dict[str, Any]:
     """The run's figures as printed."""
     return {
-        "key latency, ms": _summary(run.latencies),
-        "longest stall, ms": run.stall,
+        "key latency before the import, ms": _summary(run.idle),
+        "key latency from the import's start until all listed, ms": _summary(run.latencies),
         "keys over 16 ms": sum(1 for value in run.latencies if value > 16),
+        "longest stall, ms": run.stall,
+        "stalls over 100 ms (s, ms)": run.stalls,
+        "pick-ups on the UI thread, ms": sorted(round(value) for value in run.pickups),
         "first new stories listed, s": run.first_listed,
         "import done, s": run.import_done,
         "all listed, s": run.all_listed,

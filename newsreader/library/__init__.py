@@ -41,6 +41,7 @@ from newsreader.library.catalog import Catalog, CatalogVersion, StoryMeta, open_
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import UNCOUNTED, MarkState
+from newsreader.library.recount import COUNTED, Counted, MarksSeen, brought_up, count, count_seen
 from newsreader.library.schema import upgrade
 from newsreader.library.tags import tags_of
 from newsreader.locks import hold
@@ -84,11 +85,12 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class LibraryVersion:
-    """The catalog as read again, and its groups: made on a thread, adopted by the app."""
+    """The catalog as read again, its groups and counts: made on a thread, adopted by the app."""
 
     catalog: CatalogVersion
     groups: Groups
-    overrides: dict[str, str]  # the group marks the groups were made with
+    seen: MarksSeen  # the marks the groups and counts were made with
+    counted: Counted
 
 
 class Library:
@@ -110,6 +112,8 @@ class Library:
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
+        # (groups, stories, marks changes) and the counts of a catalog read on a thread.
+        self._fresh: tuple[tuple[object, object, int], tuple[int, int]] | None = None
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -241,16 +245,17 @@ class Library:
 
     def counts(self) -> tuple[int, int]:
         """(unread, starred) among the stories a reader sees."""
+        if self._fresh is not None:
+            (groups, stories, changes), counted = self._fresh
+            same = groups is self._groups and stories is self.catalog.stories
+            if same and changes == self.marks.changes:
+                return counted  # counted on the thread that read the catalog
         # Counted from the marks, found among the stories with arrays: a loop over half a
         # million read marks, asking of each whether it is shown, took seconds.
-        table = self.catalog.stories
-        shown = np.zeros(len(table), dtype=bool)
-        shown[self.visible_positions()] = True
-        read = table.positions.locate(column(s for s, value in self.marks.items("read") if value))
-        starred = table.positions.locate(
-            column(s for s, value in self.marks.items("starred") if value)
-        )
-        return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
+        read = (s for s, value in self.marks.items("read") if value)
+        starred = (s for s, value in self.marks.items("starred") if value)
+        found = count(self.catalog.stories, self.visible_positions(), read, starred)
+        return found.unread, found.starred
 
     def refresh(self, wait: bool = True, catalog: bool = True) -> bool:
         """Pick up imports and marks made by other processes; True when anything changed.
@@ -267,26 +272,37 @@ class Library:
             self._regroup()
         return changed
 
-    def read_catalog(self, overrides: dict[str, str]) -> LibraryVersion | None:
-        """The catalog as on disk now and its groups, made without changing what this library
-        serves (on a thread, while the app shows it); None when the catalog has not changed.
-        `overrides` are the group marks (`group_marks()`, taken where marks are made)."""
+    def marks_seen(self) -> MarksSeen:
+        """The marks `read_catalog` groups and counts with, copied (where marks are made)."""
+        return MarksSeen(self.marks.copies(COUNTED), self.marks.changes)
+
+    def read_catalog(self, seen: MarksSeen) -> LibraryVersion | None:
+        """The catalog as on disk now, its groups and counts, made without changing what this
+        library serves (on a thread, while the app shows it); None when it has not changed.
+        `seen` are the marks (`marks_seen()`, taken where marks are made)."""
         with _reading(self.folder / "library.json"):
             version = self.catalog.read()
         if version is None:
             return None
-        return LibraryVersion(version, compute_groups(version.stories, overrides), overrides)
+        groups = compute_groups(version.stories, seen.overrides())
+        return LibraryVersion(version, groups, seen, count_seen(version.stories, groups, seen))
 
     def adopt(self, version: LibraryVersion) -> bool:
         """Serve the catalog of `version` from now on; False when it is older than the one
         served (read again or written since), and nothing is done."""
         if not self.catalog.adopt(version.catalog):
             return False
-        overrides = self.group_marks()
-        # Stories grouped or ungrouped while it was read: grouped again, with those marks.
-        self._groups = (
-            version.groups if overrides == version.overrides else self._grouped(overrides)
-        )
+        if self.group_marks() != version.seen.overrides():
+            self._regroup()  # stories grouped or ungrouped while it was read
+            return True
+        self._groups = version.groups
+        changed = self.marks.changed_since(version.seen.changes)
+        counted = None
+        if changed is not None:
+            stories = self.catalog.stories
+            counted = brought_up(stories, version.counted, version.seen, changed, self.marks.get)
+        if counted is not None:
+            self._fresh = ((self._groups, self.catalog.stories, self.marks.changes), counted)
         return True
 
     def group_marks(self) -> dict[str, str]:

@@ -32,11 +32,11 @@ class CatalogRead(Message):
 
 def start_reading(app: App[Any], library: Library, stamps: dict[str, Stamp]) -> Worker[None]:
     """Read the library's catalog again in a thread worker; post `CatalogRead` to `app`."""
-    overrides = library.group_marks()  # taken here: marks change on this thread only
+    seen = library.marks_seen()  # copied here: marks change on this thread only
 
     def run() -> None:
         try:
-            version = library.read_catalog(overrides)
+            version = library.read_catalog(seen)
         except Exception as error:  # the app's handler raises it, as if read there
             app.post_message(CatalogRead(None, error, stamps))
         else:

@@ -29,6 +29,7 @@ from textual import events
 
 from newsreader.config import Config
 from newsreader.library import Library
+from newsreader.library.catalog import Catalog
 from newsreader.ui.app import NewsReader
 
 SIZE = (120, 40)  # the reader previews the highlighted story beside the list
@@ -51,6 +52,7 @@ class Run:
     import_done: float | None = None
     all_listed: float | None = None  # the list showed the catalog of the import's end
     stories: tuple[int, int] = (0, 0)  # in the list before and after
+    pick_up: bool = True  # whether the app sees the import
     start: float = 0.0  # when the import started (perf_counter)
     into: list[float] = field(default_factory=list)  # where latencies go now
 
@@ -103,12 +105,17 @@ class Typist:
         self.due += KEY_EVERY
 
 
-async def measure(library_folder: Path, corpus: Path, idle_seconds: float = 10.0) -> Run:
+async def measure(
+    library_folder: Path, corpus: Path, idle_seconds: float = 10.0, pick_up: bool = True
+) -> Run:
     """Press `j` every 50 ms in the app on `library_folder`, for `idle_seconds` alone, then
-    while `corpus` is imported into it by another process, until the app lists it all."""
+    while `corpus` is imported into it by another process, until the app lists it all.
+    Without `pick_up` the app never sees the import (what the import's load alone costs)."""
     library = Library(library_folder)
+    if not pick_up:
+        library.catalog.changed_on_disk = lambda: False  # type: ignore[method-assign]
     app = NewsReader(library=library, config=Config())
-    run = Run()
+    run = Run(pick_up=pick_up)
     _wall_times(app, run.pickups)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -152,7 +159,8 @@ def _note(app: NewsReader, run: Run, importer: subprocess.Popen[bytes], before: 
         run.first_listed = now
     if run.import_done is None and importer.poll() is not None:
         run.import_done = now
-    listed = not app.library.catalog.changed_on_disk() and not _pending(app)
+    catalog = app.library.catalog
+    listed = not run.pick_up or not (Catalog.changed_on_disk(catalog) or _pending(app))
     if run.import_done is not None and run.all_listed is None and listed:
         run.all_listed = now
     return run.all_listed is not None and now - run.all_listed > AFTER_SECONDS
@@ -224,8 +232,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("library", type=Path, help="a copy of a library: it is imported into")
     parser.add_argument("corpus", type=Path, help="a folder of dumps new to that library")
+    parser.add_argument(
+        "--no-pick-up", action="store_true", help="the app never sees the import (its load alone)"
+    )
     args = parser.parse_args(argv)
-    run = asyncio.run(measure(args.library, args.corpus))
+    run = asyncio.run(measure(args.library, args.corpus, pick_up=not args.no_pick_up))
     sys.stdout.buffer.write(orjson.dumps(figures(run), option=orjson.OPT_INDENT_2) + b"\n")
 
 

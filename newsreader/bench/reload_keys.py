@@ -46,7 +46,8 @@ class Run:
     idle: list[float] = field(default_factory=list)  # latencies before the import starts
     latencies: list[float] = field(default_factory=list)  # from its start until all is listed
     stall: float = 0.0  # the longest time the event loop did not run, ms
-    stalls: list[tuple[float, float]] = field(default_factory=list)  # (when, ms) over 100 ms
+    # (when, ms, whether a catalog was being read on a thread) of each over 100 ms
+    stalls: list[tuple[float, float, bool]] = field(default_factory=list)
     pickups: list[float] = field(default_factory=list)  # ms of each pick-up on the UI thread
     first_listed: float | None = None  # the list first showed more stories than before
     import_done: float | None = None
@@ -73,7 +74,7 @@ def _summary(samples: Sequence[float]) -> dict[str, float]:
     }
 
 
-async def _watch_stalls(run: Run, stop: asyncio.Event) -> None:
+async def _watch_stalls(app: NewsReader, run: Run, stop: asyncio.Event) -> None:
     last = time.perf_counter()
     while not stop.is_set():
         await asyncio.sleep(TICK)
@@ -81,7 +82,7 @@ async def _watch_stalls(run: Run, stop: asyncio.Event) -> None:
         stalled = (now - last - TICK) * 1000
         run.stall = max(run.stall, stalled)
         if stalled > 100 and run.start:
-            run.stalls.append((round(run.since(), 2), round(stalled)))
+            run.stalls.append((round(run.since(), 2), round(stalled), _pending(app)))
         last = now
 
 
@@ -122,7 +123,7 @@ async def measure(
             await pilot.pause()
             before = app.story_list.story_count
             stop = asyncio.Event()
-            watcher = asyncio.create_task(_watch_stalls(run, stop))
+            watcher = asyncio.create_task(_watch_stalls(app, run, stop))
             typist = Typist(app, run)
             run.into = run.idle
             idle_until = time.perf_counter() + idle_seconds
@@ -218,7 +219,8 @@ def figures(run: Run) -> dict[str, Any]:
         "keys over 16 ms": sum(1 for value in run.latencies if value > 16),
         "longest stall, ms": run.stall,
         "stalls over 100 ms": len(run.stalls),
-        "longest ten stalls (s, ms)": sorted(run.stalls, key=lambda s: -s[1])[:10],
+        "of them while a catalog was read on a thread": sum(1 for s in run.stalls if s[2]),
+        "longest ten stalls (s, ms, reading)": sorted(run.stalls, key=lambda s: -s[1])[:10],
         "pick-ups on the UI thread, ms": sorted(round(value) for value in run.pickups),
         "first new stories listed, s": run.first_listed,
         "import done, s": run.import_done,

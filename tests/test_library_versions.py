@@ -79,6 +79,11 @@ def test_counts_made_with_the_read_stay_true_with_the_marks_made_meanwhile(tmp_p
     assert library.adopt(version)
     assert library.counts() == (6, 1)
     assert library.counts() == Library(folder).counts()
+    library.set_read([fourth])  # and after it was taken in
+    library.set_starred([fourth], False)
+    library.set_hidden([first])
+    assert library.counts() == (5, 0)
+    assert library.counts() == Library(folder).counts()
 
 
 def test_a_story_hidden_while_the_catalog_was_read_is_counted_out(tmp_path: Path) -> None:

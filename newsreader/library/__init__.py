@@ -112,8 +112,8 @@ class Library:
         self._groups: Groups = Groups()
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
-        # (groups, stories, marks changes) and the counts of a catalog read on a thread.
-        self._fresh: tuple[tuple[object, object, int], tuple[int, int]] | None = None
+        # The catalog last read on a thread, with its groups and counts while they hold.
+        self._fresh: LibraryVersion | None = None
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -245,11 +245,15 @@ class Library:
 
     def counts(self) -> tuple[int, int]:
         """(unread, starred) among the stories a reader sees."""
-        if self._fresh is not None:
-            (groups, stories, changes), counted = self._fresh
-            same = groups is self._groups and stories is self.catalog.stories
-            if same and changes == self.marks.changes:
-                return counted  # counted on the thread that read the catalog
+        fresh = self._fresh
+        if fresh is not None and fresh.groups is self._groups:
+            # Counted on the thread that read the catalog, with the marks made since.
+            changed = self.marks.changed_since(fresh.seen.changes)
+            table = self.catalog.stories
+            if changed is not None and table is fresh.catalog.stories:
+                counted = brought_up(table, fresh.counted, fresh.seen, changed, self.marks.get)
+                if counted is not None:
+                    return counted
         # Counted from the marks, found among the stories with arrays: a loop over half a
         # million read marks, asking of each whether it is shown, took seconds.
         read = (s for s, value in self.marks.items("read") if value)
@@ -294,15 +298,8 @@ class Library:
             return False
         if self.group_marks() != version.seen.overrides():
             self._regroup()  # stories grouped or ungrouped while it was read
-            return True
-        self._groups = version.groups
-        changed = self.marks.changed_since(version.seen.changes)
-        counted = None
-        if changed is not None:
-            stories = self.catalog.stories
-            counted = brought_up(stories, version.counted, version.seen, changed, self.marks.get)
-        if counted is not None:
-            self._fresh = ((self._groups, self.catalog.stories, self.marks.changes), counted)
+        else:
+            self._groups, self._fresh = version.groups, version
         return True
 
     def group_marks(self) -> dict[str, str]:
@@ -375,10 +372,7 @@ class Library:
         return list(result)
 
     def _regroup(self) -> None:
-        self._groups = self._grouped(self.group_marks())
-
-    def _grouped(self, overrides: dict[str, str]) -> Groups:
-        return compute_groups(self.catalog.stories, overrides)
+        self._groups = compute_groups(self.catalog.stories, self.group_marks())
 
     # ---- importing -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsreader.library.byte_columns import column
+from newsreader.library.byte_columns import column_in_pieces
 from newsreader.library.columns import StoryTable
 from newsreader.library.groups import Groups
 
@@ -58,7 +58,7 @@ def marked(values: Mapping[str, tuple[int, str, Any]]) -> Iterable[str]:
 def shown_unhidden(table: StoryTable, groups: Groups, hidden: Iterable[str]) -> Ints:
     """The positions of the stories a reader sees: each group's shown one, none hidden."""
     shown = groups.shown_positions()
-    found = table.positions.locate(column(hidden))
+    found = table.positions.locate(column_in_pieces(hidden))
     found = found[found >= 0]
     return shown[~np.isin(shown, found)] if found.size else shown
 
@@ -67,8 +67,8 @@ def count(table: StoryTable, visible: Ints, read: Iterable[str], starred: Iterab
     """The unread stories among `visible` (positions), and the starred ones in the catalog."""
     mask = np.zeros(len(table), dtype=bool)
     mask[visible] = True
-    found = table.positions.locate(column(read))
-    stars = table.positions.locate(column(starred))
+    found = table.positions.locate(column_in_pieces(read))
+    stars = table.positions.locate(column_in_pieces(starred))
     unread = int(mask.sum()) - int(mask[found[found >= 0]].sum())
     return Counted(unread, int((stars >= 0).sum()), mask)
 

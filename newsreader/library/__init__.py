@@ -41,7 +41,15 @@ from newsreader.library.catalog import Catalog, CatalogVersion, StoryMeta, open_
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.marks import UNCOUNTED, MarkState
-from newsreader.library.recount import COUNTED, Counted, MarksSeen, brought_up, count, count_seen
+from newsreader.library.recount import (
+    COUNTED,
+    RECOUNT_AT_MOST,
+    Counted,
+    MarksSeen,
+    brought_up,
+    count,
+    count_seen,
+)
 from newsreader.library.schema import upgrade
 from newsreader.library.tags import tags_of
 from newsreader.locks import hold
@@ -250,7 +258,8 @@ class Library:
             # Counted on the thread that read the catalog, with the marks made since.
             changed = self.marks.changed_since(fresh.seen.changes)
             table = self.catalog.stories
-            if changed is not None and table is fresh.catalog.stories:
+            few = changed is not None and len(changed) <= RECOUNT_AT_MOST
+            if changed is not None and few and table is fresh.catalog.stories:
                 counted = brought_up(table, fresh.counted, fresh.seen, changed, self.marks.get)
                 if counted is not None:
                     return counted

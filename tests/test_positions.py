@@ -136,6 +136,7 @@ async def test_another_process_s_marks_and_an_import_leave_the_reader_where_it_i
                            paragraphs=("Something new happened somewhere today.",))  # fmt: skip
         other.import_dumps([ParsedDump("late.txt", (late,), "2026-11-21T00:00:00Z", digest)])
         app.look_for_changes()
+        await app.workers.wait_for_complete()  # the import is read on a thread
         await pilot.pause()
         await pilot.pause()
         assert any(row.story.title == "A late story" for row in app.story_list.rows)

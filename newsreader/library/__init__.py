@@ -37,11 +37,20 @@ from newsreader.errors import (
 )
 from newsreader.library.batch import Batch, PreparedDump, prepare_dump, word_count
 from newsreader.library.byte_columns import column
-from newsreader.library.catalog import Catalog, StoryMeta, open_catalog
+from newsreader.library.catalog import Catalog, CatalogVersion, StoryMeta, open_catalog
 from newsreader.library.columns import StorySelection
 from newsreader.library.groups import SOLO_PREFIX, Groups, compute_groups
 from newsreader.library.mark_masks import MarkMasks
 from newsreader.library.marks import UNCOUNTED, MarkState
+from newsreader.library.recount import (
+    COUNTED,
+    RECOUNT_AT_MOST,
+    Counted,
+    MarksSeen,
+    brought_up,
+    count,
+    count_seen,
+)
 from newsreader.library.schema import upgrade
 from newsreader.library.tags import tags_of
 from newsreader.locks import hold
@@ -55,6 +64,7 @@ __all__ = [
     "ImportReport",
     "ImportRule",
     "Library",
+    "LibraryVersion",
     "PreparedDump",
     "StoryMeta",
     "prepare_dump",
@@ -82,6 +92,16 @@ class ImportReport:
     rule_changes: list[Change] = field(default_factory=list)  # what mute rules did, for undo
 
 
+@dataclass(frozen=True)
+class LibraryVersion:
+    """The catalog as read again, its groups and counts: made on a thread, adopted by the app."""
+
+    catalog: CatalogVersion
+    groups: Groups
+    seen: MarksSeen  # the marks the groups and counts were made with
+    counted: Counted
+
+
 class Library:
     """One library folder, opened for reading and writing."""
 
@@ -102,6 +122,8 @@ class Library:
         # (groups, stories, marks generation) and the (unread, starred) counted with them.
         self._counted: tuple[tuple[object, object, int], tuple[int, int]] | None = None
         self._mark_masks = MarkMasks()  # for the list's filters (search keeps its own)
+        # The catalog last read on a thread, with its groups and counts while they hold.
+        self._fresh: LibraryVersion | None = None
         self._regroup()
 
     # ---- reading -------------------------------------------------------------------------
@@ -236,28 +258,67 @@ class Library:
 
     def counts(self) -> tuple[int, int]:
         """(unread, starred) among the stories a reader sees."""
+        fresh = self._fresh
+        if fresh is not None and fresh.groups is self._groups:
+            # Counted on the thread that read the catalog, with the marks made since.
+            changed = self.marks.changed_since(fresh.seen.changes)
+            table = self.catalog.stories
+            few = changed is not None and len(changed) <= RECOUNT_AT_MOST
+            if changed is not None and few and table is fresh.catalog.stories:
+                counted = brought_up(table, fresh.counted, fresh.seen, changed, self.marks.get)
+                if counted is not None:
+                    return counted
         # Counted from the marks, found among the stories with arrays: a loop over half a
         # million read marks, asking of each whether it is shown, took seconds.
-        table = self.catalog.stories
-        shown = np.zeros(len(table), dtype=bool)
-        shown[self.visible_positions()] = True
-        read = table.positions.locate(column(self.marks.marked_ids("read")))
-        starred = table.positions.locate(column(self.marks.marked_ids("starred")))
-        return int(shown.sum()) - int(shown[read[read >= 0]].sum()), int((starred >= 0).sum())
+        read = self.marks.marked_ids("read")
+        starred = self.marks.marked_ids("starred")
+        found = count(self.catalog.stories, self.visible_positions(), read, starred)
+        return found.unread, found.starred
 
-    def refresh(self, wait: bool = True) -> bool:
+    def refresh(self, wait: bool = True, catalog: bool = True) -> bool:
         """Pick up imports and marks made by other processes; True when anything changed.
 
-        With `wait` False, raise LogBusy (nothing picked up) while a write holds the marks log."""
+        With `wait` False, raise LogBusy (nothing picked up) while a write holds the marks log;
+        with `catalog` False, pick up marks only (imports are read with `read_catalog`)."""
         # Marks first: when they are busy, nothing has changed yet and the caller looks again.
         changed = self.marks.refresh(wait)
-        if self.catalog.changed_on_disk():
+        if catalog and self.catalog.changed_on_disk():
             with _reading(self.folder / "library.json"):
                 self.catalog.reload()
             changed = True
         if changed:
             self._regroup()
         return changed
+
+    def marks_seen(self) -> MarksSeen:
+        """The marks `read_catalog` groups and counts with, copied (where marks are made)."""
+        return MarksSeen(self.marks.copies(COUNTED), self.marks.changes)
+
+    def read_catalog(self, seen: MarksSeen) -> LibraryVersion | None:
+        """The catalog as on disk now, its groups and counts, made without changing what this
+        library serves (on a thread, while the app shows it); None when it has not changed.
+        `seen` are the marks (`marks_seen()`, taken where marks are made)."""
+        with _reading(self.folder / "library.json"):
+            version = self.catalog.read()
+        if version is None:
+            return None
+        groups = compute_groups(version.stories, seen.overrides())
+        return LibraryVersion(version, groups, seen, count_seen(version.stories, groups, seen))
+
+    def adopt(self, version: LibraryVersion) -> bool:
+        """Serve the catalog of `version` from now on; False when it is older than the one
+        served (read again or written since), and nothing is done."""
+        if not self.catalog.adopt(version.catalog):
+            return False
+        if self.group_marks() != version.seen.overrides():
+            self._regroup()  # stories grouped or ungrouped while it was read
+        else:
+            self._groups, self._fresh = version.groups, version
+        return True
+
+    def group_marks(self) -> dict[str, str]:
+        """The group each story was put in by hand, by id."""
+        return {sid: str(key) for sid, key in self.marks.items("group") if key}
 
     # ---- marking -------------------------------------------------------------------------
 
@@ -325,8 +386,7 @@ class Library:
         return list(result)
 
     def _regroup(self) -> None:
-        overrides = {sid: str(key) for sid, key in self.marks.items("group") if key}
-        self._groups = compute_groups(self.catalog.stories, overrides)
+        self._groups = compute_groups(self.catalog.stories, self.group_marks())
 
     # ---- importing -----------------------------------------------------------------------
 

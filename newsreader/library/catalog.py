@@ -13,6 +13,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from newsreader.library.manifest import (
 from newsreader.library.segment_columns import Part, assemble, build, read_part, save
 from newsreader.storage import AtomicJSONStorage, make_private_folder, write_atomic
 
-__all__ = ["SCHEMA_VERSION", "Catalog", "StoryMeta", "open_catalog"]
+__all__ = ["SCHEMA_VERSION", "Catalog", "CatalogVersion", "StoryMeta", "open_catalog"]
 
 SEGMENT_STORIES = 400
 _CACHED_SEGMENTS = 4
@@ -49,6 +50,18 @@ COMPACT_UPTO = 10_000  # stories in one merged segment at most
 _TRIES = 5  # reads of the manifest while a compaction removes the segments it listed
 
 Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class CatalogVersion:
+    """The catalog as read at one moment, ready to take the place of the one shown."""
+
+    stamp: Stamp | None  # library.json's identity before it was read
+    manifest: Manifest
+    parts: dict[str, Part]
+    stories: StoryTable
+    digests: Bytes
+    base: int  # the generation of the catalog it was read for
 
 
 class Catalog:
@@ -67,6 +80,7 @@ class Catalog:
         self._digest_set: set[str] | None = None
         self.schema_version: int = SCHEMA_VERSION  # of library.json as last read
         self._segments: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
+        self.generation = 0  # one more at each version adopted and each write
         self.reload()
 
     def _file_stamp(self) -> Stamp | None:
@@ -78,9 +92,17 @@ class Catalog:
 
     def reload(self) -> None:
         """Read the manifest again and the segments not yet read (cheap when nothing changed)."""
+        version = self.read()
+        if version is not None:
+            self.adopt(version)
+
+    def read(self) -> CatalogVersion | None:
+        """The catalog as on disk now, put together without changing this one (so that a
+        thread can do it while the app shows this one); None when nothing changed."""
+        base = self.generation
         stamp = self._file_stamp()
         if stamp == self._stamp and stamp is not None:
-            return
+            return None
         for attempt in range(_TRIES):
             manifest = read_manifest(self.folder)
             try:
@@ -95,15 +117,31 @@ class Catalog:
         if manifest.legacy:
             schema = parts[0].schema
             check_version(self._manifest_path, schema if type(schema) is int else 0)
-        self._parts = {part.name: part for part in parts if part.name != LEGACY}
-        self.stories, self._digests = assemble(parts)
-        self.by_id = StoryIndex(self.stories)
-        self._digest_set = None
-        self.manifest = manifest
-        self.schema_version = manifest.schema
+        stories, digests = assemble(parts)
+        known = {part.name: part for part in parts if part.name != LEGACY}
         # The identity from before the read: one taken now could belong to a newer commit
         # than the data just read, and that commit would never be picked up.
-        self._stamp = stamp
+        return CatalogVersion(stamp, manifest, known, stories, digests, base)
+
+    def adopt(self, version: CatalogVersion) -> bool:
+        """Make `version` (from `read`) this catalog's; False, and nothing done, when the
+        catalog was read again or written since that read began."""
+        if version.base != self.generation:
+            return False
+        self._parts = version.parts
+        self.stories, self._digests = version.stories, version.digests
+        self.by_id = StoryIndex(self.stories)
+        self._digest_set = None
+        self.manifest = version.manifest
+        self.schema_version = version.manifest.schema
+        self._stamp = version.stamp
+        self.generation += 1
+        return True
+
+    def _forget_stamp(self) -> None:
+        """Written by this process: the next `reload` reads the files again."""
+        self._stamp = None
+        self.generation += 1
 
     @property
     def digests(self) -> set[str]:
@@ -168,7 +206,7 @@ class Catalog:
             return
         names = self._current().names
         write_manifest(self.folder, [*names, self._write(dumps)])
-        self._stamp = None
+        self._forget_stamp()
         if reload:
             self.reload()
 
@@ -223,7 +261,7 @@ class Catalog:
         write_manifest(self.folder, names)
         remove_segments(self.folder, old)
         self._segments.clear()
-        self._stamp = None
+        self._forget_stamp()
         self.reload()
 
     def compact(self) -> int:

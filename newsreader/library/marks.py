@@ -200,6 +200,10 @@ class MarkState:
             return None  # the values were read again from the files since
         return self._changed[changes - self._changed_from :]
 
+    def copies(self, fields: Iterable[str]) -> dict[str, dict[str, Stamped]]:
+        """Each field's marks as they are now, copied: a thread may read them meanwhile."""
+        return {field: dict(self._values[field]) for field in fields}
+
     def items(self, field: str) -> Iterable[tuple[str, Any]]:
         """Every (story, value) pair set for `field`."""
         for story, stamped in self._values.get(field, {}).items():

@@ -44,6 +44,7 @@ from newsreader.when import Clock, local_now
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
     from newsreader.library.writer import MarkWriter
+    from newsreader.ui.catalog_reader import CatalogRead
     from newsreader.ui.workers import DumpsArrived, MarksWritten
 
 KEEP_PLACE_SECONDS = 5.0  # how often the place in the story shown is saved, when it moved
@@ -271,7 +272,10 @@ class NewsReader(App[None]):
 
     def on_app_focus(self) -> None:
         if self.opened:
-            self.background.pick_up_changes()
+            self.background.look_for_changes()
+
+    def on_catalog_read(self, message: CatalogRead) -> None:
+        self.background.catalog_read(message)
 
     def look_for_changes(self) -> None:
         """Show what other processes changed in the library since the last look, if anything."""

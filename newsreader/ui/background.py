@@ -20,6 +20,7 @@ from newsreader.ui.panes import Panes
 
 if TYPE_CHECKING:  # the library (and numpy) is imported once the first screen is painted
     from newsreader.library import Library
+    from newsreader.ui.catalog_reader import CatalogRead
     from newsreader.watch import WatchReport
 
 LOOK_FOR_CHANGES_SECONDS = 0.5  # how often the library's files are checked for others' marks
@@ -47,6 +48,7 @@ class Background:
         self.listing = listing
         self.marking = marking
         self._stamps: dict[str, tuple[int, int, int] | None] = {}
+        self.reading = False  # whether a thread is reading the catalog again
 
     def start(self) -> None:
         """Start looking for changes, watching the folder and fetching, as configured."""
@@ -63,16 +65,47 @@ class Background:
             self.app.set_interval(self.config.fetch_interval * 60, self.fetch)
 
     def look_for_changes(self) -> None:
-        """Show what other processes changed in the library since the last look, if anything."""
+        """Show what other processes changed in the library since the last look, if anything.
+
+        An import is read on a thread (seconds in a big library): the list shows the stories
+        it had, and takes keys, until the new catalog is in."""
+        if self.reading:
+            return  # what else changed meanwhile is looked at once that read is in
         now = stamps(self.library.folder, None)
-        if now != self._stamps:
+        if now == self._stamps:
+            return
+        if self.library.catalog.changed_on_disk():
+            from newsreader.ui.catalog_reader import start_reading
+
+            self.reading = True
+            start_reading(self.app, self.library, now)
+            return
+        try:
+            self.pick_up_changes(wait=False)
+        except LogBusy:
+            return  # a mark is being written (a slow disk): look again next time
+        except NoMatches:
+            return  # the app is closing: its widgets are already gone
+        self._stamps = now
+
+    def catalog_read(self, message: CatalogRead) -> None:
+        """The catalog read on a thread is in: list its stories, with the marks made since."""
+        self.reading = False
+        if message.error is not None:
+            raise message.error  # as if read here: a damaged file ends the app, naming it
+        adopted = message.version is not None and self.library.adopt(message.version)
+        try:
+            marked = self.library.refresh(wait=False, catalog=False)
+        except LogBusy:
+            marked = False  # a mark is being written: its file is looked at again next time
+        else:
+            self._stamps = message.stamps
+        if adopted or marked:
             try:
-                self.pick_up_changes(wait=False)
-            except LogBusy:
-                return  # a mark is being written (a slow disk): look again next time
+                self.listing.reload()  # the cursor stays on its story
             except NoMatches:
                 return  # the app is closing: its widgets are already gone
-            self._stamps = now
+            collector.spare_what_lives()
 
     def pick_up_changes(self, wait: bool = True) -> None:
         """Read what changed in the library's files, and list it (LogBusy: `wait` was False
